@@ -1,0 +1,72 @@
+# Shared defaults for every stack script. Each value can be overridden by the environment;
+# the README's configuration table lists them all.
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export RP_DATA_DIR="${RP_DATA_DIR:-$ROOT_DIR/.data}"
+export RP_RUN_DIR="$RP_DATA_DIR/run"
+export RP_LOG_DIR="$RP_DATA_DIR/logs"
+
+export ROCKETMQ_VERSION="${ROCKETMQ_VERSION:-5.5.0}"
+export ROCKETMQ_LIB_DIR="${ROCKETMQ_LIB_DIR:-$RP_DATA_DIR/rocketmq-lib}"
+export ROCKETMQ_NAMESRV_PORT="${ROCKETMQ_NAMESRV_PORT:-9876}"
+export ROCKETMQ_BROKER_PORT="${ROCKETMQ_BROKER_PORT:-10911}"
+export ROCKETMQ_PROXY_PORT="${ROCKETMQ_PROXY_PORT:-8081}"
+export ROCKETMQ_PROXY_REMOTING_PORT="${ROCKETMQ_PROXY_REMOTING_PORT:-18080}"
+export ROCKETMQ_CLUSTER="${ROCKETMQ_CLUSTER:-RocketPushCluster}"
+export ROCKETMQ_BROKER_NAME="${ROCKETMQ_BROKER_NAME:-rp-broker-a}"
+export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}"
+
+export REDIS_PORT="${REDIS_PORT:-6390}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+
+export RP_EDGE_PORTS="${RP_EDGE_PORTS:-1883,1884}"
+export API_PORT="${API_PORT:-3000}"
+
+mkdir -p "$RP_RUN_DIR" "$RP_LOG_DIR"
+
+log() { printf '[rocketpush %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { printf '[rocketpush] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# pid_alive NAME: true when the pid file NAME exists and its process still runs.
+pid_alive() {
+  local f="$RP_RUN_DIR/$1.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# stop_pid NAME [SECONDS]: SIGTERM the process we started, wait, then SIGKILL as a last resort.
+stop_pid() {
+  local name=$1 wait_s=${2:-20} f="$RP_RUN_DIR/$1.pid"
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    local i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt $((wait_s * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop in ${wait_s}s, killing"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$f"
+}
+
+# wait_for_line FILE PATTERN SECONDS NAME: wait until a log line shows readiness; fail with the log tail.
+wait_for_line() {
+  local file=$1 pattern=$2 secs=$3 name=$4 pidname=${5:-}
+  local i=0
+  while [ $i -lt $((secs * 5)) ]; do
+    if grep -q "$pattern" "$file" 2>/dev/null; then return 0; fi
+    if [ -n "$pidname" ] && ! pid_alive "$pidname"; then
+      printf '[rocketpush] %s exited during start; last lines of %s:\n' "$name" "$file" >&2
+      tail -n 40 "$file" >&2
+      exit 1
+    fi
+    sleep 0.2; i=$((i + 1))
+  done
+  printf '[rocketpush] %s not ready after %ss; last lines of %s:\n' "$name" "$secs" "$file" >&2
+  tail -n 40 "$file" >&2
+  exit 1
+}
+
+# port_open PORT: true when something listens on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# RocketMQ 5 from Maven Central jars: install | start | stop | status | admin ARGS...
+# Start order is name server, broker, proxy (cluster mode); each is waited for by its ready line,
+# then topics are created with mqadmin and a send/receive probe proves the gRPC path works.
+set -euo pipefail
+source "$(dirname "$0")/lib/env.sh"
+
+RMQ_HOME="$RP_DATA_DIR/rocketmq"
+STORE_DIR="$RMQ_HOME/store"
+CONF_DIR="$RMQ_HOME/conf"
+mkdir -p "$RMQ_HOME" "$STORE_DIR" "$CONF_DIR"
+
+JAVA_OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED
+  --add-opens java.base/jdk.internal.ref=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED)
+
+install() {
+  if [ -f "$ROCKETMQ_LIB_DIR/.complete-$ROCKETMQ_VERSION" ]; then return 0; fi
+  command -v mvn >/dev/null || die "Maven (mvn) is required to resolve the RocketMQ jars"
+  command -v java >/dev/null || die "Java 17 is required to run RocketMQ"
+  log "resolving RocketMQ $ROCKETMQ_VERSION jars with Maven into $ROCKETMQ_LIB_DIR"
+  rm -rf "$ROCKETMQ_LIB_DIR"
+  mvn -q -B -f "$ROOT_DIR/deploy/rocketmq/pom.xml" package \
+    -Drocketmq.version="$ROCKETMQ_VERSION" -Drocketmq.lib.dir="$ROCKETMQ_LIB_DIR" \
+    >"$RP_LOG_DIR/maven.log" 2>&1 || { tail -n 30 "$RP_LOG_DIR/maven.log" >&2; die "Maven could not resolve RocketMQ"; }
+  touch "$ROCKETMQ_LIB_DIR/.complete-$ROCKETMQ_VERSION"
+}
+
+render() {
+  sed -e "s|@ROCKETMQ_CLUSTER@|$ROCKETMQ_CLUSTER|g" -e "s|@ROCKETMQ_BROKER_NAME@|$ROCKETMQ_BROKER_NAME|g" \
+      -e "s|@ROCKETMQ_NAMESRV_PORT@|$ROCKETMQ_NAMESRV_PORT|g" -e "s|@ROCKETMQ_BROKER_PORT@|$ROCKETMQ_BROKER_PORT|g" \
+      -e "s|@ROCKETMQ_PROXY_PORT@|$ROCKETMQ_PROXY_PORT|g" -e "s|@ROCKETMQ_PROXY_REMOTING_PORT@|$ROCKETMQ_PROXY_REMOTING_PORT|g" \
+      -e "s|@STORE_DIR@|$STORE_DIR|g" "$1" >"$2"
+}
+
+# java_start NAME HEAP LOGBACK MAIN ARGS...: one JVM in the background, its pid in the run dir.
+java_start() {
+  local name=$1 heap=$2 logback=$3 main=$4; shift 4
+  : >"$RP_LOG_DIR/$name.log"
+  ROCKETMQ_HOME="$RMQ_HOME" nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${JAVA_OPENS[@]}" \
+    -Duser.home="$RMQ_HOME" -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile="$logback" \
+    -cp "$ROCKETMQ_LIB_DIR/*" "$main" "$@" >>"$RP_LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RP_RUN_DIR/$name.pid"
+}
+
+mqadmin() {
+  ROCKETMQ_HOME="$RMQ_HOME" java -Xms128m -Xmx256m "${JAVA_OPENS[@]}" -Duser.home="$RMQ_HOME" \
+    -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile=rmq.tools.logback.xml \
+    -cp "$ROCKETMQ_LIB_DIR/*" org.apache.rocketmq.tools.command.MQAdminStartup "$@" \
+    -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT" 2>&1
+}
+
+create_topics() {
+  local name type
+  while read -r name type rest; do
+    case "$name" in ''|'#'*) continue ;; esac
+    # mqadmin exits 0 even on failure: its output is the only verdict.
+    local out
+    out=$(mqadmin updateTopic -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -t "$name" -r 8 -w 8 -a "+message.type=$type" $rest)
+    echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create topic $name"; }
+    log "topic $name ($type) ready"
+  done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
+}
+
+start() {
+  install
+  if ! pid_alive namesrv; then
+    log "starting RocketMQ name server on :$ROCKETMQ_NAMESRV_PORT"
+    java_start namesrv 256m rmq.namesrv.logback.xml org.apache.rocketmq.namesrv.NamesrvStartup \
+      -c /dev/null
+    wait_for_line "$RP_LOG_DIR/namesrv.log" "The Name Server boot success" 60 "name server" namesrv
+  fi
+  if ! pid_alive broker; then
+    render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
+    log "starting RocketMQ broker on :$ROCKETMQ_BROKER_PORT"
+    java_start broker 768m rmq.broker.logback.xml org.apache.rocketmq.broker.BrokerStartup \
+      -c "$CONF_DIR/broker.conf"
+    wait_for_line "$RP_LOG_DIR/broker.log" "boot success" 120 "broker" broker
+  fi
+  create_topics
+  if ! pid_alive proxy; then
+    render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
+    log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
+    java_start proxy 512m rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup \
+      -pm cluster -pc "$CONF_DIR/proxy.json" -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT"
+    wait_for_line "$RP_LOG_DIR/proxy.log" "rocketmq-proxy startup successfully" 120 "proxy" proxy
+  fi
+}
+
+stop() {
+  # Reverse order: clients lose the proxy first, the broker flushes before the name server goes.
+  stop_pid proxy 30
+  stop_pid broker 60
+  stop_pid namesrv 20
+}
+
+status() {
+  local n
+  for n in namesrv broker proxy; do
+    if pid_alive "$n"; then echo "$n: running (pid $(cat "$RP_RUN_DIR/$n.pid"))"; else echo "$n: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  topics) create_topics ;;
+  admin) shift; mqadmin "$@" ;;
+  *) echo "usage: $0 install|start|stop|status|topics|admin ARGS" >&2; exit 2 ;;
+esac

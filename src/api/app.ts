@@ -1,0 +1,61 @@
+import express, { type Express } from 'express';
+import type { PublishService } from '../bus/publish-service.js';
+import type { Logger } from '../log.js';
+import { ApiError, errorHandler, fromZod } from './errors.js';
+import { decodePayload, PayloadDecodeError, publishBody } from './schemas.js';
+
+export interface ApiDeps {
+  publisher: PublishService;
+  /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
+  checkReady: () => Promise<void>;
+  maxBodyBytes: number;
+  maxPayloadBytes: number;
+  log: Logger;
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: () => true }));
+
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.checkReady();
+      res.json({ status: 'ready' });
+    } catch (err) {
+      res.status(503).json({ status: 'not_ready', reason: String(err instanceof Error ? err.message : err) });
+    }
+  });
+
+  app.post('/v1/publish', async (req, res, next) => {
+    try {
+      if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+        throw new ApiError(400, 'invalid_request', 'request body must be a JSON object');
+      }
+      const parsed = publishBody.safeParse(req.body);
+      if (!parsed.success) throw fromZod(parsed.error);
+      let payload: Buffer;
+      try {
+        payload = decodePayload(parsed.data);
+      } catch (err) {
+        if (err instanceof PayloadDecodeError) throw new ApiError(400, 'invalid_request', err.message, 'payload');
+        throw err;
+      }
+      if (payload.length > deps.maxPayloadBytes) {
+        throw new ApiError(413, 'payload_too_large', `payload of ${payload.length} bytes exceeds the limit of ${deps.maxPayloadBytes}`, 'payload');
+      }
+      const { topic, qos, retain } = parsed.data;
+      const message = await deps.publisher.publish({ topic, payload, qos, retain, clientId: '' });
+      deps.log.info('published', { messageId: message.id, topic, qos, retain, bytes: payload.length });
+      res.status(202).json({ id: message.id, topic, qos, retain, publishedAt: new Date(message.publishedAt).toISOString() });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.use((_req, _res, next) => next(new ApiError(404, 'not_found', 'no such route')));
+  app.use(errorHandler(deps.log));
+  return app;
+}

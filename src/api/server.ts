@@ -1,0 +1,73 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { BatchingProducer } from '../bus/batching-producer.js';
+import { PublishService } from '../bus/publish-service.js';
+import { RedisKeys } from '../cluster/keys.js';
+import { RetainedStore } from '../cluster/retained-store.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createApp } from './app.js';
+
+/** The REST API process: express in front of the same publish path the edges use. */
+export class ApiServer {
+  private readonly redis: Redis;
+  private readonly producer: BatchingProducer;
+  private server: Server | null = null;
+  private lastReady: { at: number; result: Promise<void> } | null = null;
+  private boundPort = 0;
+
+  constructor(private readonly config: Config, private readonly log: Logger) {
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
+    this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log });
+  }
+
+  get port(): number { return this.boundPort; }
+
+  async start(): Promise<void> {
+    await this.redis.connect();
+    await this.producer.start();
+    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, new RedisKeys(this.config.keyPrefix)), 'api');
+    const app = createApp({
+      publisher,
+      checkReady: () => this.checkReady(),
+      maxBodyBytes: this.config.api.maxBodyBytes,
+      maxPayloadBytes: this.config.edge.maxPayloadBytes,
+      log: this.log,
+    });
+    const server = app.listen(this.config.api.port, this.config.api.host);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    this.server = server;
+    const address = server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : this.config.api.port;
+    this.log.info('api ready', { port: this.boundPort });
+  }
+
+  /** Probes both backends, at most once a second however often it is asked. */
+  private checkReady(): Promise<void> {
+    const now = Date.now();
+    if (this.lastReady && now - this.lastReady.at < 1000) return this.lastReady.result;
+    const result = (async () => {
+      const pong = await this.redis.ping().catch((err: unknown) => { throw new Error(`redis: ${String(err)}`); });
+      if (pong !== 'PONG') throw new Error(`redis answered ${pong}`);
+      await this.producer.ping().catch((err: unknown) => { throw new Error(`rocketmq: ${String(err)}`); });
+    })();
+    result.catch(() => undefined);
+    this.lastReady = { at: now, result };
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      await new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); });
+    }
+    await this.producer.stop();
+    await this.redis.quit().catch(() => undefined);
+    this.log.info('api stopped');
+  }
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { Producer } from 'rocketmq-client-nodejs';
+import type { Logger } from '../log.js';
+import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
+import { BROADCAST_TAG, DELIVERY_TOPIC, HEALTH_TOPIC, laneMessageGroup } from './names.js';
+
+export interface BatchingProducerOptions {
+  endpoints: string;
+  namespace: string;
+  requestTimeoutMs: number;
+  /** Names this producer's lanes (message groups); the edge id or `api-<pid>`. */
+  producerId: string;
+  maxMessages: number;
+  maxBytes: number;
+  lingerMs: number;
+  lanes: number;
+  /** Messages waiting across all lanes before publish() waits for room (back-pressure). */
+  maxQueued: number;
+  retryMaxMs: number;
+  log: Logger;
+}
+
+interface Pending {
+  message: BusMessage;
+  size: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface Lane {
+  index: number;
+  queue: Pending[];
+  bytes: number;
+  sending: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+export class ProducerStoppedError extends Error {}
+
+export interface BatchingProducerStats {
+  queued: number;
+  batchesSent: number;
+  messagesSent: number;
+  sendRetries: number;
+}
+
+/**
+ * Writes accepted publishes to RocketMQ, many per RocketMQ message. A publish resolves only after
+ * the batch holding it was answered SEND_OK, which is what lets the edge send PUBACK / PUBREC.
+ *
+ * A publisher's messages always share one lane, and a lane has one batch in flight at a time, so
+ * they reach RocketMQ in order; lanes run in parallel for throughput. While a batch is in flight
+ * the next one fills up, so batches grow with load and the linger only matters when idle.
+ * A failed send is retried with the same batch id until it succeeds or the producer stops:
+ * consumers drop repeated batch ids, so a retry never delivers twice at QoS 2.
+ */
+export class BatchingProducer {
+  private readonly producer: Producer;
+  private readonly lanes: Lane[];
+  private queued = 0;
+  private readonly roomWaiters: Array<() => void> = [];
+  private running = false;
+  private readonly idleWaiters: Array<() => void> = [];
+  readonly stats: BatchingProducerStats = { queued: 0, batchesSent: 0, messagesSent: 0, sendRetries: 0 };
+
+  constructor(private readonly opts: BatchingProducerOptions) {
+    this.producer = new Producer({
+      endpoints: opts.endpoints,
+      namespace: opts.namespace,
+      requestTimeout: opts.requestTimeoutMs,
+      topics: [DELIVERY_TOPIC, HEALTH_TOPIC],
+      logger: rocketmqClientLogger(opts.log),
+    });
+    this.lanes = Array.from({ length: opts.lanes }, (_, index) => ({ index, queue: [], bytes: 0, sending: false, timer: null }));
+  }
+
+  async start(): Promise<void> {
+    await startClient(this.producer, 30_000, 'RocketMQ producer startup');
+    this.running = true;
+  }
+
+  /** Resolves once the message is durable in RocketMQ. `laneKey` keeps one publisher's order. */
+  async publish(message: BusMessage, laneKey: string): Promise<void> {
+    if (!this.running) throw new ProducerStoppedError('producer is stopped');
+    while (this.queued >= this.opts.maxQueued) {
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      if (!this.running) throw new ProducerStoppedError('producer is stopped');
+    }
+    const lane = this.lanes[laneIndex(laneKey, this.lanes.length)]!;
+    return new Promise<void>((resolve, reject) => {
+      const size = encodedSize(message);
+      lane.queue.push({ message, size, resolve, reject });
+      lane.bytes += size;
+      this.queued++;
+      this.stats.queued = this.queued;
+      this.schedule(lane);
+    });
+  }
+
+  private schedule(lane: Lane): void {
+    if (lane.sending || lane.queue.length === 0) return;
+    const full = lane.queue.length >= this.opts.maxMessages || lane.bytes >= this.opts.maxBytes;
+    if (full || this.opts.lingerMs === 0) {
+      if (lane.timer) { clearTimeout(lane.timer); lane.timer = null; }
+      void this.sendNext(lane);
+    } else if (!lane.timer) {
+      lane.timer = setTimeout(() => { lane.timer = null; void this.sendNext(lane); }, this.opts.lingerMs);
+    }
+  }
+
+  private takeBatch(lane: Lane): Pending[] {
+    let n = 0;
+    let bytes = 0;
+    // Always take at least one message, even one larger than maxBytes (the payload limit guards it).
+    while (n < lane.queue.length && n < this.opts.maxMessages) {
+      const size = lane.queue[n]!.size;
+      if (n > 0 && bytes + size > this.opts.maxBytes) break;
+      bytes += size;
+      n++;
+    }
+    lane.bytes -= bytes;
+    return lane.queue.splice(0, n);
+  }
+
+  private async sendNext(lane: Lane): Promise<void> {
+    if (lane.sending || lane.queue.length === 0) return;
+    lane.sending = true;
+    const items = this.takeBatch(lane);
+    const batchId = randomUUID();
+    const body = encodeBatch({ batchId, messages: items.map((p) => p.message) });
+    let attempt = 0;
+    let error: Error | null = null;
+    for (;;) {
+      try {
+        await this.producer.send({
+          topic: DELIVERY_TOPIC,
+          tag: BROADCAST_TAG,
+          messageGroup: laneMessageGroup(this.opts.producerId, lane.index),
+          keys: [batchId],
+          body,
+        });
+        break;
+      } catch (err) {
+        attempt++;
+        this.stats.sendRetries++;
+        if (!this.running) { error = new ProducerStoppedError(`producer stopped before batch ${batchId} was sent: ${String(err)}`); break; }
+        const backoff = Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
+        this.opts.log.warn('RocketMQ send failed, retrying', { batchId, attempt, backoffMs: backoff, messages: items.length, error: String(err) });
+        await sleep(backoff);
+      }
+    }
+    this.queued -= items.length;
+    this.stats.queued = this.queued;
+    if (error) {
+      for (const p of items) p.reject(error);
+    } else {
+      this.stats.batchesSent++;
+      this.stats.messagesSent += items.length;
+      for (const p of items) p.resolve();
+    }
+    lane.sending = false;
+    while (this.roomWaiters.length > 0 && this.queued < this.opts.maxQueued) this.roomWaiters.shift()!();
+    this.schedule(lane);
+    if (this.queued === 0) while (this.idleWaiters.length > 0) this.idleWaiters.shift()!();
+  }
+
+  /** One small send to the health topic: resolves on SEND_OK, so RocketMQ really answers. */
+  async ping(): Promise<void> {
+    if (!this.running) throw new ProducerStoppedError('producer is stopped');
+    await withTimeout(this.producer.send({ topic: HEALTH_TOPIC, body: Buffer.from(this.opts.producerId) }), this.opts.requestTimeoutMs, 'RocketMQ health send');
+  }
+
+  /** Sends what is queued (waiting up to `drainMs`), then closes the RocketMQ client. */
+  async stop(drainMs = 10_000): Promise<void> {
+    if (this.queued > 0) {
+      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), sleep(drainMs)]);
+    }
+    this.running = false;
+    for (const lane of this.lanes) {
+      if (lane.timer) clearTimeout(lane.timer);
+      for (const p of lane.queue.splice(0)) p.reject(new ProducerStoppedError('producer stopped'));
+    }
+    while (this.roomWaiters.length > 0) this.roomWaiters.shift()!();
+    await this.producer.shutdown().catch(() => undefined);
+  }
+}
+
+function laneIndex(key: string, lanes: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) % lanes;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,58 @@
+import type { Logger } from '../log.js';
+
+/**
+ * The RocketMQ client logs printf-style arguments; route them into winston so that its lines are
+ * JSON too. Its info level is chatty (routes, heartbeats), so it becomes debug here.
+ */
+export function rocketmqClientLogger(log: Logger) {
+  const line = (args: unknown[]) => {
+    const [first, ...rest] = args;
+    let i = 0;
+    const text = typeof first === 'string' ? first.replace(/%[sdj]/g, () => String(rest[i++])) : String(first);
+    return [text, ...rest.slice(i).map(String)].join(' ');
+  };
+  return {
+    info: (...args: unknown[]) => log.debug(line(args), { component: 'rocketmq-client' }),
+    debug: (...args: unknown[]) => log.debug(line(args), { component: 'rocketmq-client' }),
+    warn: (...args: unknown[]) => log.warn(line(args), { component: 'rocketmq-client' }),
+    error: (...args: unknown[]) => log.error(line(args), { component: 'rocketmq-client' }),
+  };
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface SettingsNudge {
+  settingsCommand(): unknown;
+  telemetry(endpoints: unknown, command: unknown): void;
+  getTotalRouteEndpoints(): unknown[];
+}
+
+/**
+ * Starts a RocketMQ client. rocketmq-client-nodejs 1.0.8 waits for the server's first settings
+ * reply with no timeout, and misses that reply when it arrives while the routes of a second topic
+ * are still being fetched; the client then never starts. Re-sending the settings command until
+ * the reply is seen gets past that race; the overall timeout turns any other hang into an error.
+ */
+export async function startClient(client: { startup(): Promise<void> }, timeoutMs: number, what: string): Promise<void> {
+  const starting = client.startup();
+  const nudger = setInterval(() => {
+    const c = client as unknown as SettingsNudge;
+    try {
+      const command = c.settingsCommand();
+      for (const endpoints of c.getTotalRouteEndpoints()) c.telemetry(endpoints, command);
+    } catch {
+      // Routes not known yet: the next tick tries again.
+    }
+  }, 1000);
+  try {
+    await withTimeout(starting, timeoutMs, what);
+  } finally {
+    clearInterval(nudger);
+  }
+}

@@ -1,0 +1,87 @@
+import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
+import type { Logger } from '../log.js';
+import { rocketmqClientLogger, startClient } from './client-support.js';
+import { decodeBatch, type BusMessage } from './envelope.js';
+import { BROADCAST_TAG, DELIVERY_TOPIC, edgeConsumerGroup } from './names.js';
+import { RecentIds } from './recent-ids.js';
+
+export interface DeliveryConsumerOptions {
+  endpoints: string;
+  namespace: string;
+  requestTimeoutMs: number;
+  edgeId: string;
+  maxCached: number;
+  log: Logger;
+  /** Hands one batch's messages to local subscribers; the batch is acked when it resolves. */
+  deliver: (messages: BusMessage[]) => Promise<void>;
+}
+
+export interface DeliveryConsumerStats {
+  batches: number;
+  messages: number;
+  duplicateBatches: number;
+  staleBatches: number;
+  corruptBatches: number;
+}
+
+/**
+ * The edge's reading side of the delivery topic: its own consumer group, so it sees every batch.
+ * Batches born before this process started are skipped: they were meant for the clean sessions of
+ * an earlier life of this edge (persistent sessions do not depend on this path).
+ */
+export class DeliveryConsumer {
+  private readonly consumer: PushConsumer;
+  private readonly seen = new RecentIds(50_000);
+  private startedAt = 0;
+  readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0 };
+
+  constructor(private readonly opts: DeliveryConsumerOptions) {
+    this.consumer = new PushConsumer({
+      endpoints: opts.endpoints,
+      namespace: opts.namespace,
+      requestTimeout: opts.requestTimeoutMs,
+      consumerGroup: edgeConsumerGroup(opts.edgeId),
+      subscriptions: new Map([[DELIVERY_TOPIC, new FilterExpression(BROADCAST_TAG)]]),
+      maxCacheMessageCount: opts.maxCached,
+      logger: rocketmqClientLogger(opts.log),
+      messageListener: { consume: (view) => this.consume(view) },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = Date.now();
+    await startClient(this.consumer, 30_000, 'RocketMQ consumer startup');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.shutdown().catch(() => undefined);
+  }
+
+  private async consume(view: MessageView): Promise<ConsumeResult> {
+    if (view.bornTimestamp && view.bornTimestamp.getTime() < this.startedAt) {
+      this.stats.staleBatches++;
+      return ConsumeResult.SUCCESS;
+    }
+    let batch;
+    try {
+      batch = decodeBatch(view.body);
+    } catch (err) {
+      // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
+      this.stats.corruptBatches++;
+      this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });
+      return ConsumeResult.SUCCESS;
+    }
+    if (!this.seen.add(batch.batchId)) {
+      this.stats.duplicateBatches++;
+      return ConsumeResult.SUCCESS;
+    }
+    this.stats.batches++;
+    this.stats.messages += batch.messages.length;
+    try {
+      await this.opts.deliver(batch.messages);
+    } catch (err) {
+      this.opts.log.error('local delivery failed', { batchId: batch.batchId, error: String(err) });
+    }
+    return ConsumeResult.SUCCESS;
+  }
+}

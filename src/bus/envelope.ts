@@ -1,0 +1,110 @@
+/**
+ * The one type that crosses the RocketMQ boundary: an accepted publish, and its batch codec.
+ * Several publishes travel in one RocketMQ message because the Node client makes one gRPC call per
+ * message; the codec is a compact binary frame so that batching costs little CPU.
+ */
+
+export type QoS = 0 | 1 | 2;
+
+export interface BusMessage {
+  /** Unique id given when the publish was accepted; the REST API returns it. */
+  id: string;
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  /** Edge id, or `api`, that accepted the publish. */
+  origin: string;
+  /** MQTT client id of the publisher, empty for the REST API. */
+  clientId: string;
+  /** Milliseconds since the epoch at acceptance. */
+  publishedAt: number;
+}
+
+export interface Batch {
+  /** Unique per batch; consumers drop a batch id they have seen (a retried send may store twice). */
+  batchId: string;
+  messages: BusMessage[];
+}
+
+export class EnvelopeError extends Error {}
+
+const MAGIC = 0x5250; // "RP"
+const VERSION = 1;
+const FLAG_RETAIN = 0x04;
+
+/** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
+export function encodedSize(m: BusMessage): number {
+  return 2 + Buffer.byteLength(m.id) + 2 + Buffer.byteLength(m.topic) + 1 + 2 + Buffer.byteLength(m.origin)
+    + 2 + Buffer.byteLength(m.clientId) + 8 + 4 + m.payload.length;
+}
+
+const HEADER = 2 + 1 + 2 + 4; // magic, version, batch id length, count
+
+export function encodeBatch(batch: Batch): Buffer {
+  let size = HEADER + Buffer.byteLength(batch.batchId);
+  for (const m of batch.messages) size += encodedSize(m);
+  const buf = Buffer.allocUnsafe(size);
+  let o = 0;
+  o = buf.writeUInt16BE(MAGIC, o);
+  o = buf.writeUInt8(VERSION, o);
+  o = writeStr(buf, o, batch.batchId);
+  o = buf.writeUInt32BE(batch.messages.length, o);
+  for (const m of batch.messages) {
+    o = writeStr(buf, o, m.id);
+    o = writeStr(buf, o, m.topic);
+    o = buf.writeUInt8(m.qos | (m.retain ? FLAG_RETAIN : 0), o);
+    o = writeStr(buf, o, m.origin);
+    o = writeStr(buf, o, m.clientId);
+    o = buf.writeDoubleBE(m.publishedAt, o);
+    o = buf.writeUInt32BE(m.payload.length, o);
+    o += m.payload.copy(buf, o);
+  }
+  return buf;
+}
+
+export function decodeBatch(buf: Buffer): Batch {
+  const r = new Reader(buf);
+  if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
+  const version = r.u8();
+  if (version !== VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
+  const batchId = r.str();
+  const count = r.u32();
+  const messages: BusMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = r.str();
+    const topic = r.str();
+    const flags = r.u8();
+    const qos = flags & 0x03;
+    if (qos > 2) throw new EnvelopeError(`bad qos ${qos} in message ${i}`);
+    const origin = r.str();
+    const clientId = r.str();
+    const publishedAt = r.f64();
+    const payload = r.bytes(r.u32());
+    messages.push({ id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt });
+  }
+  if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
+  return { batchId, messages };
+}
+
+function writeStr(buf: Buffer, o: number, s: string): number {
+  const len = buf.write(s, o + 2, 'utf8');
+  if (len > 0xffff) throw new EnvelopeError('string field longer than 65535 bytes');
+  buf.writeUInt16BE(len, o);
+  return o + 2 + len;
+}
+
+class Reader {
+  private o = 0;
+  constructor(private readonly buf: Buffer) {}
+  private need(n: number): void {
+    if (this.o + n > this.buf.length) throw new EnvelopeError('truncated batch');
+  }
+  u8(): number { this.need(1); return this.buf.readUInt8(this.o++); }
+  u16(): number { this.need(2); const v = this.buf.readUInt16BE(this.o); this.o += 2; return v; }
+  u32(): number { this.need(4); const v = this.buf.readUInt32BE(this.o); this.o += 4; return v; }
+  f64(): number { this.need(8); const v = this.buf.readDoubleBE(this.o); this.o += 8; return v; }
+  str(): string { const n = this.u16(); this.need(n); const s = this.buf.toString('utf8', this.o, this.o + n); this.o += n; return s; }
+  bytes(n: number): Buffer { this.need(n); const b = this.buf.subarray(this.o, this.o + n); this.o += n; return b; }
+  done(): boolean { return this.o === this.buf.length; }
+}

@@ -1,0 +1,26 @@
+/**
+ * Every RocketMQ name rocketpush uses, in one place. deploy/rocketmq/topics.txt creates the topics;
+ * consumer groups are created by the broker on first use (autoCreateSubscriptionGroup).
+ */
+
+/** FIFO topic that carries every accepted publish between edges, in batches. */
+export const DELIVERY_TOPIC = 'rp-deliver';
+
+/** Tag on every delivery batch until the route table (issue 3) tags batches per interested edge. */
+export const BROADCAST_TAG = 'all';
+
+/** Each edge has its own group, so every edge sees every batch (POP balances inside a group). */
+export function edgeConsumerGroup(edgeId: string): string {
+  return `rp-edge-${edgeId}`;
+}
+
+/**
+ * Message group of a batch: one lane of one producer. All batches of a lane land in one queue in
+ * send order, which keeps one publisher's messages in order (a publisher always maps to one lane).
+ */
+export function laneMessageGroup(producerId: string, lane: number): string {
+  return `${producerId}-${lane}`;
+}
+
+/** NORMAL topic that readiness probes send to: proves the gRPC proxy and broker answer SEND_OK. */
+export const HEALTH_TOPIC = 'rp-health';

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { RetainedStore } from '../cluster/retained-store.js';
+import type { BatchingProducer } from './batching-producer.js';
+import type { BusMessage, QoS } from './envelope.js';
+
+export interface PublishInput {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  clientId: string;
+}
+
+/**
+ * The single way into the bus for devices (through the edge) and backends (through the API).
+ * It resolves only when the message is durable in RocketMQ and, when retained, recorded for
+ * subscribers that come later: that is the moment PUBACK, PUBREC or 202 may be sent.
+ */
+export class PublishService {
+  constructor(
+    private readonly producer: BatchingProducer,
+    private readonly retained: RetainedStore,
+    private readonly origin: string,
+  ) {}
+
+  async publish(input: PublishInput): Promise<BusMessage> {
+    const message: BusMessage = {
+      id: randomUUID(),
+      topic: input.topic,
+      payload: input.payload,
+      qos: input.qos,
+      retain: input.retain,
+      origin: this.origin,
+      clientId: input.clientId,
+      publishedAt: Date.now(),
+    };
+    // One lane per publisher keeps its order; the API has no client id, so it spreads by topic.
+    await this.producer.publish(message, input.clientId || input.topic);
+    if (message.retain) await this.retained.put(message);
+    return message;
+  }
+}

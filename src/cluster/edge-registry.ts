@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { RedisKeys } from './keys.js';
+
+export interface EdgeRecord {
+  id: string;
+  port: number;
+  pid: number;
+  startedAt: number;
+  seenAt: number;
+}
+
+/** Each edge announces itself and refreshes `seenAt`; the API's status and later failover read it. */
+export class EdgeRegistry {
+  private timer: NodeJS.Timeout | null = null;
+  private record: EdgeRecord | null = null;
+
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
+
+  async start(record: Omit<EdgeRecord, 'seenAt'>, everyMs: number): Promise<void> {
+    this.record = { ...record, seenAt: Date.now() };
+    await this.beat();
+    this.timer = setInterval(() => {
+      this.beat().catch((err: unknown) => this.log.warn('edge heartbeat failed', { error: String(err) }));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.record) return;
+    this.record.seenAt = Date.now();
+    await this.redis.hset(this.keys.edges(), this.record.id, JSON.stringify(this.record));
+  }
+
+  async list(): Promise<EdgeRecord[]> {
+    const all = await this.redis.hgetall(this.keys.edges());
+    return Object.values(all).map((v) => JSON.parse(v) as EdgeRecord);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.record) await this.redis.hdel(this.keys.edges(), this.record.id).catch(() => undefined);
+    this.record = null;
+  }
+}

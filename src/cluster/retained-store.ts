@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import { decodeBatch, encodeBatch, type BusMessage } from '../bus/envelope.js';
+import type { RedisKeys } from './keys.js';
+
+// Set the retained message of a topic unless a newer one is there; an empty payload clears it.
+const SET_IF_NEWER = `
+local clock = redis.call('HGET', KEYS[2], ARGV[1])
+if clock and tonumber(clock) > tonumber(ARGV[2]) then return 0 end
+if ARGV[4] == '1' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1`;
+
+/**
+ * Cluster-wide retained messages. The accepting side writes here after RocketMQ's SEND_OK, and
+ * before it acknowledges; an edge loads all of them at start and then follows the delivery topic.
+ */
+export class RetainedStore {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+
+  async put(message: BusMessage): Promise<boolean> {
+    const body = encodeBatch({ batchId: message.id, messages: [message] });
+    const cleared = message.payload.length === 0 ? '1' : '0';
+    const r = await this.redis.eval(SET_IF_NEWER, 2, this.keys.retained(), this.keys.retainedClock(),
+      message.topic, String(message.publishedAt), body, cleared);
+    return r === 1;
+  }
+
+  async all(): Promise<BusMessage[]> {
+    const entries = await this.redis.hgetallBuffer(this.keys.retained());
+    const out: BusMessage[] = [];
+    for (const value of Object.values(entries)) {
+      const m = decodeBatch(value).messages[0];
+      if (m) out.push(m);
+    }
+    return out;
+  }
+}

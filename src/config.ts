@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Every environment variable rocketpush reads, parsed once at process start. The README's
+ * configuration table mirrors this file; a value that does not parse stops the process with the
+ * variable's name in the error.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  ROCKETMQ_ENDPOINTS: z.string().min(1).default('127.0.0.1:8081'),
+  ROCKETMQ_NAMESPACE: z.string().default(''),
+  ROCKETMQ_REQUEST_TIMEOUT_MS: positiveInt.min(1000).default(5000),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6390'),
+  RP_KEY_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/i).default('rp:'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+
+  EDGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only (1-48)').optional(),
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  MQTT_PORT: port.default(1883),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
+  EDGE_HEARTBEAT_MS: positiveInt.default(2000),
+
+  BATCH_MAX_MESSAGES: positiveInt.max(10000).default(256),
+  BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
+  BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(1),
+  BATCH_LANES: positiveInt.max(256).default(8),
+  BATCH_MAX_QUEUED: positiveInt.default(20000),
+  BUS_SEND_RETRY_MAX_MS: positiveInt.default(5000),
+  CONSUMER_MAX_CACHED: positiveInt.default(1024),
+
+  API_HOST: z.string().default('0.0.0.0'),
+  API_PORT: port.default(3000),
+  API_MAX_BODY_BYTES: positiveInt.default(512 * 1024),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config {
+  rocketmq: { endpoints: string; namespace: string; requestTimeoutMs: number };
+  redisUrl: string;
+  keyPrefix: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  edge: { id: string; host: string; port: number; maxPayloadBytes: number; heartbeatMs: number };
+  batch: {
+    maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
+    retryMaxMs: number;
+  };
+  consumer: { maxCached: number };
+  api: { host: string; port: number; maxBodyBytes: number };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    rocketmq: { endpoints: e.ROCKETMQ_ENDPOINTS, namespace: e.ROCKETMQ_NAMESPACE, requestTimeoutMs: e.ROCKETMQ_REQUEST_TIMEOUT_MS },
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.RP_KEY_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    edge: {
+      // A stable id keeps an edge's consumer group across restarts; the default is unique per host and port.
+      id: e.EDGE_ID ?? `edge-${hostname().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30)}-${e.MQTT_PORT}`,
+      host: e.MQTT_HOST,
+      port: e.MQTT_PORT,
+      maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
+      heartbeatMs: e.EDGE_HEARTBEAT_MS,
+    },
+    batch: {
+      maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,
+      lanes: e.BATCH_LANES, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,
+    },
+    consumer: { maxCached: e.CONSUMER_MAX_CACHED },
+    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES },
+  };
+}

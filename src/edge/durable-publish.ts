@@ -1,0 +1,53 @@
+import type { Client, PublishPacket } from 'aedes';
+import type { PublishService } from '../bus/publish-service.js';
+import type { Logger } from '../log.js';
+
+export interface IncomingStore {
+  incomingGetPacket(client: Client, packet: { messageId?: number }): Promise<unknown>;
+}
+
+export interface DurablePublishDeps {
+  publisher: PublishService;
+  incoming: () => IncomingStore;
+  maxPayloadBytes: number;
+  log: Logger;
+}
+
+export class PublishRejectedError extends Error {}
+
+/**
+ * aedes' authorizePublish hook, the one place a device's PUBLISH (and a will) enters the bus.
+ * aedes sends PUBACK / PUBREC only after this hook calls back, so calling back after SEND_OK is
+ * what makes "accepted means durable" hold. An error closes the device's connection, which is
+ * MQTT 3.1.1's only way to refuse a publish.
+ */
+export function durablePublishHook(deps: DurablePublishDeps) {
+  return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
+    if (!client) return callback(null);
+    if (packet.topic.startsWith('$')) {
+      return callback(new PublishRejectedError(`topics starting with $ are reserved: ${packet.topic}`));
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (payload.length > deps.maxPayloadBytes) {
+      deps.log.warn('publish refused: payload too large', { clientId: client.id, topic: packet.topic, bytes: payload.length, limit: deps.maxPayloadBytes });
+      return callback(new PublishRejectedError(`payload of ${payload.length} bytes exceeds the limit of ${deps.maxPayloadBytes}`));
+    }
+    const send = () => {
+      deps.publisher.publish({ topic: packet.topic, payload, qos: packet.qos, retain: packet.retain, clientId: client.id })
+        .then(() => {
+          // Local retained state follows the bus like every edge's does, not this shortcut.
+          packet.retain = false;
+          callback(null);
+        }, (err: unknown) => {
+          deps.log.error('publish could not be made durable', { clientId: client.id, topic: packet.topic, error: String(err) });
+          callback(err instanceof Error ? err : new Error(String(err)));
+        });
+    };
+    if (packet.qos === 2) {
+      // A QoS 2 resend whose first copy is still waiting for PUBREL is in RocketMQ already.
+      deps.incoming().incomingGetPacket(client, packet).then(() => callback(null), send);
+    } else {
+      send();
+    }
+  };
+}

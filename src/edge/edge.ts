@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import { createRequire } from 'node:module';
+import { Redis } from 'ioredis';
+import { BatchingProducer } from '../bus/batching-producer.js';
+import { DeliveryConsumer } from '../bus/delivery-consumer.js';
+import { PublishService } from '../bus/publish-service.js';
+import { EdgeRegistry } from '../cluster/edge-registry.js';
+import { RedisKeys } from '../cluster/keys.js';
+import { RetainedStore } from '../cluster/retained-store.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { BusEmitter } from './bus-emitter.js';
+import { durablePublishHook, type IncomingStore } from './durable-publish.js';
+import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
+import { watchClients } from './client-events.js';
+
+// aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
+const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
+
+/**
+ * One MQTT edge: aedes on TCP, a batching RocketMQ producer for what devices publish, and its own
+ * consumer group for what it delivers. Stateless: what must outlive it is in RocketMQ or Redis.
+ */
+export class Edge {
+  private readonly redis: Redis;
+  private readonly producer: BatchingProducer;
+  private readonly registry: EdgeRegistry;
+  private readonly retained: RetainedStore;
+  private broker: Aedes | null = null;
+  private consumer: DeliveryConsumer | null = null;
+  private server: Server | null = null;
+  private boundPort = 0;
+
+  constructor(private readonly config: Config, private readonly log: Logger) {
+    const keys = new RedisKeys(config.keyPrefix);
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
+    this.retained = new RetainedStore(this.redis, keys);
+    this.registry = new EdgeRegistry(this.redis, keys, log);
+    this.producer = new BatchingProducer({
+      ...config.rocketmq,
+      ...config.batch,
+      producerId: config.edge.id,
+      log,
+    });
+  }
+
+  get port(): number { return this.boundPort; }
+
+  async start(): Promise<void> {
+    const { edge } = this.config;
+    await this.redis.connect();
+    await this.producer.start();
+    const publisher = new PublishService(this.producer, this.retained, edge.id);
+    const persistence = memoryPersistence();
+    const broker = new Aedes({
+      id: edge.id,
+      mq: new BusEmitter(100),
+      persistence,
+      authorizePublish: durablePublishHook({
+        publisher,
+        incoming: () => persistence as unknown as IncomingStore,
+        maxPayloadBytes: edge.maxPayloadBytes,
+        log: this.log,
+      }),
+    });
+    await broker.listen();
+    this.broker = broker;
+    watchClients(broker, this.log);
+
+    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log);
+    this.consumer = new DeliveryConsumer({
+      ...this.config.rocketmq,
+      edgeId: edge.id,
+      maxCached: this.config.consumer.maxCached,
+      log: this.log,
+      deliver: (messages) => local.deliver(messages),
+    });
+    // Follow the bus first, then load the snapshot: the clock in LocalDelivery keeps the newer one.
+    await this.consumer.start();
+    const retained = await this.retained.all();
+    for (const m of retained) await local.applyRetained(m);
+
+    const server = createServer(broker.handle);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(edge.port, edge.host, () => { server.off('error', reject); resolve(); });
+    });
+    this.server = server;
+    const address = server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : edge.port;
+    await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs);
+    this.log.info('edge ready', { port: this.boundPort, retained: retained.length });
+  }
+
+  /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
+  async stop(): Promise<void> {
+    this.log.info('edge stopping');
+    await this.registry.stop().catch(() => undefined);
+    const server = this.server;
+    this.server = null;
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    const broker = this.broker;
+    if (broker) await new Promise<void>((r) => broker.close(() => r()));
+    await closed;
+    await this.producer.stop();
+    await this.consumer?.stop();
+    await this.redis.quit().catch(() => undefined);
+    this.log.info('edge stopped');
+  }
+}
