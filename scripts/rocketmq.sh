@@ -62,6 +62,15 @@ create_topics() {
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
 }
 
+start_broker() {
+  pid_alive broker && return 0
+  render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
+  log "starting RocketMQ broker on :$ROCKETMQ_BROKER_PORT"
+  java_start broker 768m rmq.broker.logback.xml org.apache.rocketmq.broker.BrokerStartup \
+    -c "$CONF_DIR/broker.conf"
+  wait_for_line "$RP_LOG_DIR/broker.log" "boot success" 120 "broker" broker
+}
+
 start() {
   install
   if ! pid_alive namesrv; then
@@ -70,13 +79,7 @@ start() {
       -c /dev/null
     wait_for_line "$RP_LOG_DIR/namesrv.log" "The Name Server boot success" 60 "name server" namesrv
   fi
-  if ! pid_alive broker; then
-    render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
-    log "starting RocketMQ broker on :$ROCKETMQ_BROKER_PORT"
-    java_start broker 768m rmq.broker.logback.xml org.apache.rocketmq.broker.BrokerStartup \
-      -c "$CONF_DIR/broker.conf"
-    wait_for_line "$RP_LOG_DIR/broker.log" "boot success" 120 "broker" broker
-  fi
+  start_broker
   create_topics
   if ! pid_alive proxy; then
     render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
@@ -85,6 +88,18 @@ start() {
       -pm cluster -pc "$CONF_DIR/proxy.json" -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT"
     wait_for_line "$RP_LOG_DIR/proxy.log" "rocketmq-proxy startup successfully" 120 "proxy" proxy
   fi
+  probe
+}
+
+# A real send and receive through the proxy: only then is RocketMQ ready for the edges.
+probe() {
+  log "probing RocketMQ with a send and receive"
+  (cd "$ROOT_DIR" && node --import tsx scripts/rocketmq-probe.ts) >"$RP_LOG_DIR/probe.log" 2>&1 || {
+    cat "$RP_LOG_DIR/probe.log" >&2
+    printf '[rocketpush] last lines of the proxy and broker logs:\n' >&2
+    tail -n 20 "$RP_LOG_DIR/proxy.log" "$RP_LOG_DIR/broker.log" >&2
+    die "RocketMQ is up but a message did not make the round trip"
+  }
 }
 
 stop() {
@@ -107,6 +122,10 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   topics) create_topics ;;
+  probe) probe ;;
   admin) shift; mqadmin "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|topics|admin ARGS" >&2; exit 2 ;;
+  # For failure tests: the broker alone goes away and comes back; name server and proxy stay.
+  stop-broker) stop_pid broker 60 ;;
+  start-broker) start_broker ;;
+  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|start-broker|admin ARGS" >&2; exit 2 ;;
 esac

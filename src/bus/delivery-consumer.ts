@@ -1,6 +1,6 @@
 import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { rocketmqClientLogger, startClient } from './client-support.js';
+import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { decodeBatch, type BusMessage } from './envelope.js';
 import { BROADCAST_TAG, DELIVERY_TOPIC, edgeConsumerGroup } from './names.js';
 import { RecentIds } from './recent-ids.js';
@@ -54,7 +54,8 @@ export class DeliveryConsumer {
   }
 
   async stop(): Promise<void> {
-    await this.consumer.shutdown().catch(() => undefined);
+    // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
+    await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
   }
 
   private async consume(view: MessageView): Promise<ConsumeResult> {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Brings the whole system up: RocketMQ (name server, broker, proxy), Redis, the edges and the API.
+# In the foreground by default: Ctrl-C stops everything it started. --detach returns once all is ready.
+set -euo pipefail
+source "$(dirname "$0")/lib/env.sh"
+cd "$ROOT_DIR"
+
+detach=false
+[ "${1:-}" = "--detach" ] && detach=true
+
+bash scripts/setup.sh
+bash scripts/redis.sh start
+bash scripts/rocketmq.sh start
+
+IFS=',' read -r -a ports <<<"$RP_EDGE_PORTS"
+i=1
+for port in "${ports[@]}"; do
+  bash scripts/edge.sh start "edge-$i" "$port"
+  i=$((i + 1))
+done
+
+if ! pid_alive api; then
+  port_open "$API_PORT" && die "port $API_PORT is taken (set API_PORT)"
+  log "starting API on :$API_PORT"
+  : >"$RP_LOG_DIR/api.log"
+  nohup node dist/api/main.js >>"$RP_LOG_DIR/api.log" 2>&1 </dev/null &
+  echo $! >"$RP_RUN_DIR/api.pid"
+  n=0
+  until curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; do
+    sleep 0.3; n=$((n + 1))
+    if ! pid_alive api || [ $n -gt 200 ]; then tail -n 30 "$RP_LOG_DIR/api.log" >&2; die "API did not become ready"; fi
+  done
+fi
+
+log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
+if $detach; then exit 0; fi
+
+log "press Ctrl-C to stop everything"
+trap 'trap - INT TERM; echo; bash "$ROOT_DIR/scripts/down.sh"; exit 0' INT TERM
+while pid_alive api; do sleep 1; done
+log "the API exited; stopping the rest"
+bash scripts/down.sh

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { closeAll, connect, EDGE_A, EDGE_B, record, settle, uniqueTopic, waitFor } from './helpers.js';
+
+after(closeAll);
+
+describe('retained messages are cluster-wide', () => {
+  it('gives a later subscriber on another edge the last retained message, with the retain flag', async () => {
+    const topic = uniqueTopic('retained');
+    const pub = await connect(EDGE_A);
+    await pub.publishAsync(topic, 'first', { qos: 1, retain: true });
+    await pub.publishAsync(topic, 'second', { qos: 1, retain: true });
+    const sub = await connect(EDGE_B);
+    const got = record(sub);
+    await sub.subscribeAsync(topic, { qos: 1 });
+    await waitFor(() => got.length >= 1, 10_000, 'the retained message');
+    await settle(500);
+    assert.deepEqual(got.map((m) => [m.payload, m.retain]), [['second', true]]);
+  });
+
+  it('clears the retained message with an empty payload, on every edge', async () => {
+    const topic = uniqueTopic('cleared');
+    const pub = await connect(EDGE_A);
+    await pub.publishAsync(topic, 'will be cleared', { qos: 1, retain: true });
+    await pub.publishAsync(topic, '', { qos: 1, retain: true });
+    await settle(1000);
+    for (const edge of [EDGE_A, EDGE_B]) {
+      const sub = await connect(edge);
+      const got = record(sub);
+      await sub.subscribeAsync(topic, { qos: 1 });
+      await settle(1000);
+      assert.equal(got.length, 0, `no retained message left on ${edge}`);
+    }
+  });
+});
+
+describe('wills', () => {
+  it('publishes the will of a device that vanished to subscribers on another edge', async () => {
+    const topic = uniqueTopic('will');
+    const watcher = await connect(EDGE_B);
+    const got = record(watcher);
+    await watcher.subscribeAsync(topic, { qos: 1 });
+    const device = await connect(EDGE_A, { will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    // Destroying the socket is an abnormal disconnect: no DISCONNECT packet is sent.
+    device.stream.destroy();
+    await waitFor(() => got.length >= 1, 10_000, 'the will');
+    assert.equal(got[0]?.payload, 'gone');
+  });
+
+  it('does not publish the will after a clean DISCONNECT', async () => {
+    const topic = uniqueTopic('no-will');
+    const watcher = await connect(EDGE_B);
+    const got = record(watcher);
+    await watcher.subscribeAsync(topic, { qos: 1 });
+    const device = await connect(EDGE_A, { will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    await device.endAsync();
+    await settle(2000);
+    assert.equal(got.length, 0);
+  });
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { closeAll, connect, EDGE_A, EDGE_B, EDGE_PORTS, record, uniqueTopic, waitFor } from './helpers.js';
+
+after(closeAll);
+
+function rawSocket(port: number) {
+  return new Promise<import('node:net').Socket>((resolve, reject) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+describe('a misbehaving client harms only itself', () => {
+  it('closes a connection that sends a malformed packet, and others keep working', async () => {
+    const topic = uniqueTopic('bystander');
+    const bystander = await connect(EDGE_A);
+    const got = record(bystander);
+    await bystander.subscribeAsync(topic, { qos: 1 });
+
+    const bad = await rawSocket(EDGE_PORTS[0]!);
+    const closed = new Promise<void>((r) => bad.once('close', () => r()));
+    // A CONNECT header whose protocol name is garbage and whose length runs past the data.
+    bad.write(Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f, 0x00, 0x04, 0x58, 0x58, 0x58, 0x58]));
+    bad.write(Buffer.from([0xf0, 0x00]));
+    await closed;
+
+    const pub = await connect(EDGE_B);
+    await pub.publishAsync(topic, 'still here', { qos: 1 });
+    await waitFor(() => got.length >= 1, 10_000, 'delivery to the bystander');
+    assert.equal(got[0]?.payload, 'still here');
+    assert.equal(bystander.connected, true);
+  });
+
+  it('closes a connected client that sends a reserved packet type', async () => {
+    const victim = await connect(EDGE_A);
+    const bad = await connect(EDGE_A);
+    const closed = new Promise<void>((r) => bad.stream.once('close', () => r()));
+    bad.stream.write(Buffer.from([0xf0, 0x00])); // packet type 15 is reserved in MQTT 3.1.1
+    await closed;
+    const topic = uniqueTopic('victim');
+    const got = record(victim);
+    await victim.subscribeAsync(topic, { qos: 0 });
+    const pub = await connect(EDGE_B);
+    await pub.publishAsync(topic, 'ok', { qos: 1 });
+    await waitFor(() => got.length >= 1, 10_000, 'delivery');
+    assert.equal(victim.connected, true);
+  });
+
+  it('closes the connection of a device that publishes over the payload limit, and delivers nothing', async () => {
+    const topic = uniqueTopic('oversized');
+    const watcher = await connect(EDGE_B);
+    const got = record(watcher);
+    await watcher.subscribeAsync(topic, { qos: 1 });
+    const big = await connect(EDGE_A);
+    const closed = new Promise<void>((r) => big.stream.once('close', () => r()));
+    big.publish(topic, Buffer.alloc(300 * 1024), { qos: 1 });
+    await closed;
+    const pub = await connect(EDGE_A);
+    await pub.publishAsync(topic, 'small', { qos: 1 });
+    await waitFor(() => got.length >= 1, 10_000, 'the small message');
+    assert.deepEqual(got.map((m) => m.payload), ['small']);
+  });
+});

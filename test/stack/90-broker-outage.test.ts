@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { closeAll, connect, EDGE_A, EDGE_B, record, settle, sleep, uniqueTopic, waitFor } from './helpers.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const rocketmq = (cmd: string) => run('bash', ['scripts/rocketmq.sh', cmd], { cwd: root, timeout: 180_000 });
+
+after(async () => {
+  await rocketmq('start-broker').catch(() => undefined);
+  await closeAll();
+});
+
+describe('accepted means durable', () => {
+  it('withholds PUBACK while the RocketMQ broker is down, then acks and delivers once it is back', async () => {
+    const topic = uniqueTopic('outage');
+    const sub = await connect(EDGE_B);
+    const got = record(sub);
+    await sub.subscribeAsync(topic, { qos: 1 });
+    const pub = await connect(EDGE_A, { keepalive: 300 });
+    await pub.publishAsync(topic, 'before', { qos: 1 });
+    await waitFor(() => got.length === 1, 10_000, 'the message sent before the outage');
+
+    await rocketmq('stop-broker');
+    let acked = false;
+    const pending = pub.publishAsync(topic, 'during', { qos: 1 }).then(() => { acked = true; });
+    await sleep(5000);
+    assert.equal(acked, false, 'no PUBACK while RocketMQ cannot store the message');
+
+    await rocketmq('start-broker');
+    await pending;
+    assert.equal(acked, true);
+    await waitFor(() => got.length >= 2, 120_000, 'delivery after the broker came back');
+    await settle();
+    assert.deepEqual(got.map((m) => m.payload), ['before', 'during']);
+  });
+});

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/** Where the stack under test listens; the same variables the scripts use. */
+export const EDGE_PORTS = (process.env.RP_EDGE_PORTS ?? '1883,1884').split(',').map(Number);
+export const EDGE_A = `mqtt://127.0.0.1:${EDGE_PORTS[0]}`;
+export const EDGE_B = `mqtt://127.0.0.1:${EDGE_PORTS[1]}`;
+export const API = `http://127.0.0.1:${process.env.API_PORT ?? '3000'}`;
+
+const open: MqttClient[] = [];
+
+export function uniqueTopic(name: string): string {
+  return `test/${name}/${randomUUID().slice(0, 8)}`;
+}
+
+export async function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `t-${randomUUID().slice(0, 12)}`,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ...opts,
+  });
+  open.push(client);
+  return client;
+}
+
+export async function closeAll(): Promise<void> {
+  await Promise.all(open.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
+}
+
+export interface Received {
+  topic: string;
+  payload: string;
+  raw: Buffer;
+  qos: number;
+  retain: boolean;
+  dup: boolean;
+}
+
+/** Records every message a client receives. */
+export function record(client: MqttClient): Received[] {
+  const got: Received[] = [];
+  client.on('message', (topic, payload, packet) => {
+    got.push({ topic, payload: payload.toString(), raw: Buffer.from(payload), qos: packet.qos, retain: packet.retain, dup: packet.dup });
+  });
+  return got;
+}
+
+/** Waits until `cond` holds, polling; fails with `what` after `ms`. */
+export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Lets stragglers arrive, so that a count checked afterwards also proves nothing extra came. */
+export function settle(ms = 1500): Promise<void> {
+  return sleep(ms);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function postJson(path: string, body: unknown, raw?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${API}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: res.status, json };
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeBatch, encodeBatch, EnvelopeError, type BusMessage } from '../../src/bus/envelope.js';
+
+const message = (over: Partial<BusMessage> = {}): BusMessage => ({
+  id: 'id-1', topic: 'devices/ä/temp', payload: Buffer.from([0, 1, 2, 255]), qos: 1, retain: true,
+  origin: 'edge-1', clientId: 'device-7', publishedAt: 1_700_000_000_123, ...over,
+});
+
+describe('the batch envelope', () => {
+  it('round-trips every field of every message, unicode and binary included', () => {
+    const batch = { batchId: 'b-1', messages: [message(), message({ id: 'id-2', qos: 0, retain: false, payload: Buffer.alloc(0), clientId: '' })] };
+    const decoded = decodeBatch(encodeBatch(batch));
+    assert.equal(decoded.batchId, 'b-1');
+    assert.equal(decoded.messages.length, 2);
+    for (const [i, m] of decoded.messages.entries()) {
+      const want = batch.messages[i]!;
+      assert.deepEqual({ ...m, payload: Buffer.from(m.payload) }, { ...want, payload: Buffer.from(want.payload) });
+    }
+  });
+
+  it('rejects a buffer that is not a batch', () => {
+    assert.throws(() => decodeBatch(Buffer.from('hello world')), EnvelopeError);
+  });
+
+  it('rejects every truncation of a valid batch', () => {
+    const full = encodeBatch({ batchId: 'b', messages: [message()] });
+    for (let n = 0; n < full.length; n++) assert.throws(() => decodeBatch(full.subarray(0, n)), EnvelopeError, `length ${n}`);
+  });
+
+  it('rejects trailing bytes and an impossible QoS', () => {
+    const full = encodeBatch({ batchId: 'b', messages: [message()] });
+    assert.throws(() => decodeBatch(Buffer.concat([full, Buffer.from([0])])), /trailing/);
+    const badQos = Buffer.from(full);
+    const flagsAt = 2 + 1 + 2 + 1 + 4 + 2 + 4 + 2 + Buffer.byteLength('devices/ä/temp');
+    badQos[flagsAt] = 0x03;
+    assert.throws(() => decodeBatch(badQos), /qos/);
+  });
+});
