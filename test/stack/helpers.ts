@@ -64,14 +64,19 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function postJson(path: string, body: unknown, raw?: string): Promise<{ status: number; json: any }> {
+export interface JsonReply {
+  status: number;
+  json: { id?: string; error?: { code: string; message: string; field?: string }; [key: string]: unknown };
+}
+
+export async function postJson(path: string, body: unknown, raw?: string): Promise<JsonReply> {
   const res = await fetch(`${API}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: raw ?? JSON.stringify(body),
   });
   const text = await res.text();
-  let json: unknown = null;
-  try { json = JSON.parse(text); } catch { json = text; }
+  let json: JsonReply['json'] = {};
+  try { json = JSON.parse(text) as JsonReply['json']; } catch { json = { text }; }
   return { status: res.status, json };
 }
