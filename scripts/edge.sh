@@ -9,7 +9,7 @@ start() {
   port_open "$port" && die "port $port is taken (edge $id)"
   log "starting edge $id on MQTT port $port"
   : >"$RP_LOG_DIR/edge-$id.log"
-  EDGE_ID="$id" MQTT_PORT="$port" nohup node "$ROOT_DIR/dist/edge/main.js" >>"$RP_LOG_DIR/edge-$id.log" 2>&1 </dev/null &
+  EDGE_ID="$id" MQTT_PORT="$port" setsid nohup node "$ROOT_DIR/dist/edge/main.js" >>"$RP_LOG_DIR/edge-$id.log" 2>&1 </dev/null &
   echo $! >"$RP_RUN_DIR/edge-$id.pid"
   wait_for_line "$RP_LOG_DIR/edge-$id.log" '"message":"edge ready"' 60 "edge $id" "edge-$id"
 }

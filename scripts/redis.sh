@@ -20,7 +20,7 @@ start() {
   port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by another process (set REDIS_PORT)"
   log "starting Redis on :$REDIS_PORT"
   # appendonly: the retained messages and registries survive a Redis restart (see docs/architecture.md).
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --appendonly yes \
+  setsid redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --appendonly yes \
     --appendfsync everysec --save "" --daemonize no --logfile "$RP_LOG_DIR/redis.log" </dev/null >/dev/null 2>&1 &
   echo $! >"$RP_RUN_DIR/redis.pid"
   local i=0

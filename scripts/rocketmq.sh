@@ -37,7 +37,7 @@ render() {
 java_start() {
   local name=$1 heap=$2 logback=$3 main=$4; shift 4
   : >"$RP_LOG_DIR/$name.log"
-  ROCKETMQ_HOME="$RMQ_HOME" nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${JAVA_OPENS[@]}" \
+  ROCKETMQ_HOME="$RMQ_HOME" setsid nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${JAVA_OPENS[@]}" \
     -Duser.home="$RMQ_HOME" -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile="$logback" \
     -cp "$ROCKETMQ_LIB_DIR/*" "$main" "$@" >>"$RP_LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RP_RUN_DIR/$name.pid"

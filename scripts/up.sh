@@ -23,7 +23,7 @@ if ! pid_alive api; then
   port_open "$API_PORT" && die "port $API_PORT is taken (set API_PORT)"
   log "starting API on :$API_PORT"
   : >"$RP_LOG_DIR/api.log"
-  nohup node dist/api/main.js >>"$RP_LOG_DIR/api.log" 2>&1 </dev/null &
+  setsid nohup node dist/api/main.js >>"$RP_LOG_DIR/api.log" 2>&1 </dev/null &
   echo $! >"$RP_RUN_DIR/api.pid"
   n=0
   until curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; do

@@ -23,6 +23,8 @@ export API_PORT="${API_PORT:-3000}"
 
 mkdir -p "$RP_RUN_DIR" "$RP_LOG_DIR"
 
+# Children run in their own session (setsid): a Ctrl-C in the terminal reaches only up.sh, which
+# then stops them in order through down.sh, instead of every process dying at once.
 log() { printf '[rocketpush %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf '[rocketpush] ERROR: %s\n' "$*" >&2; exit 1; }
 
