@@ -7,6 +7,8 @@ start() {
   local id=$1 port=$2
   if pid_alive "edge-$id"; then return 0; fi
   port_open "$port" && die "port $port is taken (edge $id)"
+  # Must match edgeConsumerGroup() in src/bus/names.ts.
+  bash "$ROOT_DIR/scripts/rocketmq.sh" group "rp-edge-$id"
   log "starting edge $id on MQTT port $port"
   : >"$RP_LOG_DIR/edge-$id.log"
   EDGE_ID="$id" MQTT_PORT="$port" setsid nohup node "$ROOT_DIR/dist/edge/main.js" >>"$RP_LOG_DIR/edge-$id.log" 2>&1 </dev/null &

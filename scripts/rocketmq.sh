@@ -62,6 +62,16 @@ create_topics() {
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
 }
 
+# create_group NAME: a consumer group, created before any client uses it. Retries back off
+# exponentially (rocketmq-client-nodejs 1.0.8 does not apply the server's default policy).
+create_group() {
+  local out
+  out=$(mqadmin updateSubGroup -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -g "$1" \
+    -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
+  echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create consumer group $1"; }
+  log "consumer group $1 ready"
+}
+
 start_broker() {
   pid_alive broker && return 0
   render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
@@ -81,6 +91,7 @@ start() {
   fi
   start_broker
   create_topics
+  create_group rp-probe
   if ! pid_alive proxy; then
     render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
     log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
@@ -123,6 +134,7 @@ case "${1:-}" in
   status) status ;;
   topics) create_topics ;;
   probe) probe ;;
+  group) [ $# -eq 2 ] || die "usage: $0 group NAME"; create_group "$2" ;;
   admin) shift; mqadmin "$@" ;;
   # For failure tests: the broker alone goes away and comes back; name server and proxy stay.
   stop-broker) stop_pid broker 60 ;;

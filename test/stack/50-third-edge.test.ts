@@ -1,34 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { closeAll, connect, EDGE_A, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
 
+const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const port = Number(process.env.RP_TEST_EXTRA_EDGE_PORT ?? 18853);
-let edge: ReturnType<typeof spawn> | null = null;
+const id = 'test-edge-3';
+const edgeScript = (...args: string[]) => run('bash', ['scripts/edge.sh', ...args], { cwd: root, timeout: 120_000 });
 
 after(async () => {
   await closeAll();
-  if (edge && edge.exitCode === null) {
-    const exited = new Promise((r) => edge!.once('exit', r));
-    edge.kill('SIGTERM');
-    await exited;
-  }
+  await edgeScript('stop', id).catch(() => undefined);
 });
 
 describe('an edge started by hand joins the running cluster', () => {
-  it('receives device and REST traffic with no other change, and stops cleanly on SIGTERM', async () => {
-    edge = spawn(process.execPath, ['--import', 'tsx', 'src/edge/main.ts'], {
-      cwd: root,
-      env: { ...process.env, EDGE_ID: `test-edge-${process.pid}`, MQTT_PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    edge.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    edge.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-    await waitFor(() => output.includes('"edge ready"') || edge!.exitCode !== null, 60_000, 'the third edge to start');
-    assert.ok(output.includes('"edge ready"'), `edge did not start:\n${output}`);
+  it('receives device and REST traffic with no other change, and stops cleanly', async () => {
+    await edgeScript('start', id, String(port));
 
     const topic = uniqueTopic('third');
     const sub = await connect(`mqtt://127.0.0.1:${port}`);
@@ -41,9 +32,10 @@ describe('an edge started by hand joins the running cluster', () => {
     await settle(500);
     assert.deepEqual(got.map((m) => m.payload).sort(), ['from REST', 'from edge A']);
 
-    const exited = new Promise<number | null>((r) => edge!.once('exit', (code) => r(code)));
-    edge.kill('SIGTERM');
-    assert.equal(await exited, 0);
-    for (const line of output.trim().split('\n')) assert.doesNotThrow(() => JSON.parse(line), `log line is JSON: ${line}`);
+    await edgeScript('stop', id);
+    const log = await readFile(`${process.env.RP_DATA_DIR ?? `${root}/.data`}/logs/edge-${id}.log`, 'utf8');
+    const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { message: string; edgeId: string });
+    assert.ok(lines.every((l) => l.edgeId === id), 'every log line is JSON and names the edge');
+    assert.equal(lines.at(-1)?.message, 'edge stopped');
   });
 });
