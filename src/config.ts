@@ -22,6 +22,7 @@ const schema = z.object({
   MQTT_PORT: port.default(1883),
   MQTT_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
+  EDGE_LEASE_MS: positiveInt.default(10000),
 
   BATCH_MAX_MESSAGES: positiveInt.max(10000).default(256),
   BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
@@ -43,7 +44,7 @@ export interface Config {
   redisUrl: string;
   keyPrefix: string;
   logLevel: RawConfig['LOG_LEVEL'];
-  edge: { id: string; host: string; port: number; maxPayloadBytes: number; heartbeatMs: number };
+  edge: { id: string; host: string; port: number; maxPayloadBytes: number; heartbeatMs: number; leaseMs: number };
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
     retryMaxMs: number;
@@ -73,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.MQTT_PORT,
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       heartbeatMs: e.EDGE_HEARTBEAT_MS,
+      leaseMs: e.EDGE_LEASE_MS,
     },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,

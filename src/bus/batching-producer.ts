@@ -3,7 +3,7 @@ import { Producer } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
-import { BROADCAST_TAG, DELIVERY_TOPIC, HEALTH_TOPIC, laneMessageGroup } from './names.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, laneMessageGroup } from './names.js';
 
 export interface BatchingProducerOptions {
   endpoints: string;
@@ -69,7 +69,7 @@ export class BatchingProducer {
       endpoints: opts.endpoints,
       namespace: opts.namespace,
       requestTimeout: opts.requestTimeoutMs,
-      topics: [DELIVERY_TOPIC, HEALTH_TOPIC],
+      topics: [DELIVERY_TOPIC, HEALTH_TOPIC, CONTROL_TOPIC],
       logger: rocketmqClientLogger(opts.log),
     });
     this.lanes = Array.from({ length: opts.lanes }, (_, index) => ({ index, queue: [], bytes: 0, sending: false, timer: null }));
@@ -169,6 +169,22 @@ export class BatchingProducer {
   async ping(): Promise<void> {
     if (!this.running) throw new ProducerStoppedError('producer is stopped');
     await withTimeout(this.producer.send({ topic: HEALTH_TOPIC, body: Buffer.from(this.opts.producerId) }), this.opts.requestTimeoutMs, 'RocketMQ health send');
+  }
+
+  /** One control message to every edge; resolves on SEND_OK, retrying like a batch. */
+  async sendControl(body: Buffer): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (!this.running) throw new ProducerStoppedError('producer is stopped');
+      try {
+        await this.producer.send({ topic: CONTROL_TOPIC, tag: BROADCAST_TAG, body });
+        return;
+      } catch (err) {
+        this.stats.sendRetries++;
+        const backoff = Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
+        this.opts.log.warn('RocketMQ control send failed, retrying', { attempt, backoffMs: backoff, error: String(err) });
+        await sleep(backoff);
+      }
+    }
   }
 
   /** Sends what is queued (waiting up to `drainMs`), then closes the RocketMQ client. */

@@ -2,7 +2,8 @@ import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { decodeBatch, type BusMessage } from './envelope.js';
-import { BROADCAST_TAG, DELIVERY_TOPIC, edgeConsumerGroup } from './names.js';
+import { decodeControl, type ControlMessage } from './control.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup } from './names.js';
 import { RecentIds } from './recent-ids.js';
 
 export interface DeliveryConsumerOptions {
@@ -14,6 +15,8 @@ export interface DeliveryConsumerOptions {
   log: Logger;
   /** Hands one batch's messages to local subscribers; the batch is acked when it resolves. */
   deliver: (messages: BusMessage[]) => Promise<void>;
+  /** Handles one control message from another edge (or this one). */
+  control: (message: ControlMessage) => void;
 }
 
 export interface DeliveryConsumerStats {
@@ -41,7 +44,10 @@ export class DeliveryConsumer {
       namespace: opts.namespace,
       requestTimeout: opts.requestTimeoutMs,
       consumerGroup: edgeConsumerGroup(opts.edgeId),
-      subscriptions: new Map([[DELIVERY_TOPIC, new FilterExpression(BROADCAST_TAG)]]),
+      subscriptions: new Map([
+        [DELIVERY_TOPIC, new FilterExpression(BROADCAST_TAG)],
+        [CONTROL_TOPIC, new FilterExpression(BROADCAST_TAG)],
+      ]),
       maxCacheMessageCount: opts.maxCached,
       logger: rocketmqClientLogger(opts.log),
       messageListener: { consume: (view) => this.consume(view) },
@@ -63,6 +69,7 @@ export class DeliveryConsumer {
       this.stats.staleBatches++;
       return ConsumeResult.SUCCESS;
     }
+    if (view.topic === CONTROL_TOPIC) return this.consumeControl(view);
     let batch;
     try {
       batch = decodeBatch(view.body);
@@ -82,6 +89,16 @@ export class DeliveryConsumer {
       await this.opts.deliver(batch.messages);
     } catch (err) {
       this.opts.log.error('local delivery failed', { batchId: batch.batchId, error: String(err) });
+    }
+    return ConsumeResult.SUCCESS;
+  }
+
+  private consumeControl(view: MessageView): ConsumeResult {
+    try {
+      this.opts.control(decodeControl(view.body));
+    } catch (err) {
+      this.stats.corruptBatches++;
+      this.opts.log.error('undecodable control message skipped', { messageId: view.messageId, error: String(err) });
     }
     return ConsumeResult.SUCCESS;
   }

@@ -24,3 +24,6 @@ export function laneMessageGroup(producerId: string, lane: number): string {
 
 /** NORMAL topic that readiness probes send to: proves the gRPC proxy and broker answer SEND_OK. */
 export const HEALTH_TOPIC = 'rp-health';
+
+/** NORMAL topic for control messages between edges (session takeover); every edge reads all of it. */
+export const CONTROL_TOPIC = 'rp-control';

@@ -37,6 +37,10 @@ export class EdgeRegistry {
     return Object.values(all).map((v) => JSON.parse(v) as EdgeRecord);
   }
 
+  async remove(edgeId: string): Promise<void> {
+    await this.redis.hdel(this.keys.edges(), edgeId);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

@@ -8,4 +8,14 @@ export class RedisKeys {
   retainedClock(): string { return `${this.prefix}retained:clock`; }
   /** Hash: edge id -> JSON {port, pid, startedAt, seenAt}; refreshed by each edge's heartbeat. */
   edges(): string { return `${this.prefix}edges`; }
+  /** Hash: client id -> JSON {edgeId, epoch, since}: where the client's live session is. */
+  sessions(): string { return `${this.prefix}sessions`; }
+  /** Hash: client id -> last session epoch handed out; only ever grows. */
+  sessionEpochs(): string { return `${this.prefix}session:epochs`; }
+  /** Set: client ids whose live session is on this edge (for the lease reaper). */
+  edgeSessions(edgeId: string): string { return `${this.prefix}edge:${edgeId}:sessions`; }
+  /** Hash: client id -> encoded will of a device connected to this edge. */
+  edgeWills(edgeId: string): string { return `${this.prefix}edge:${edgeId}:wills`; }
+  /** String with expiry: which live edge is publishing the wills of dead edge `edgeId`. */
+  edgeReaping(edgeId: string): string { return `${this.prefix}edge:${edgeId}:reaping`; }
 }

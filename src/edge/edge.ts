@@ -8,12 +8,16 @@ import { PublishService } from '../bus/publish-service.js';
 import { EdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
+import { SessionRegistry } from '../cluster/session-registry.js';
+import { WillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BusEmitter } from './bus-emitter.js';
 import { durablePublishHook, type IncomingStore } from './durable-publish.js';
 import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
+import { EdgeReaper } from './edge-reaper.js';
+import { SessionGuard } from './session-guard.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
@@ -27,6 +31,8 @@ export class Edge {
   private readonly producer: BatchingProducer;
   private readonly registry: EdgeRegistry;
   private readonly retained: RetainedStore;
+  private readonly keys: RedisKeys;
+  private reaper: EdgeReaper | null = null;
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
   private server: Server | null = null;
@@ -34,6 +40,7 @@ export class Edge {
 
   constructor(private readonly config: Config, private readonly log: Logger) {
     const keys = new RedisKeys(config.keyPrefix);
+    this.keys = keys;
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     this.retained = new RetainedStore(this.redis, keys);
@@ -54,7 +61,14 @@ export class Edge {
     await this.producer.start();
     const publisher = new PublishService(this.producer, this.retained, edge.id);
     const persistence = memoryPersistence();
+    const sessions = new SessionRegistry(this.redis, this.keys);
+    const wills = new WillStore(this.redis, this.keys);
+    const guard = new SessionGuard({
+      edgeId: edge.id, registry: sessions, wills, log: this.log,
+      sendControl: (body) => this.producer.sendControl(body),
+    });
     const broker = new Aedes({
+      authenticate: guard.authenticate,
       id: edge.id,
       mq: new BusEmitter(100),
       persistence,
@@ -68,6 +82,7 @@ export class Edge {
     await broker.listen();
     this.broker = broker;
     watchClients(broker, this.log);
+    broker.on('clientDisconnect', (client) => guard.disconnected(client));
 
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log);
     this.consumer = new DeliveryConsumer({
@@ -76,11 +91,18 @@ export class Edge {
       maxCached: this.config.consumer.maxCached,
       log: this.log,
       deliver: (messages) => local.deliver(messages),
+      control: (message) => guard.control(message),
     });
     // Follow the bus first, then load the snapshot: the clock in LocalDelivery keeps the newer one.
     await this.consumer.start();
     const retained = await this.retained.all();
     for (const m of retained) await local.applyRetained(m);
+
+    this.reaper = new EdgeReaper({
+      selfId: edge.id, leaseMs: edge.leaseMs, redis: this.redis, keys: this.keys, edges: this.registry,
+      sessions, wills, publisher, log: this.log,
+    });
+    await this.reaper.reapPreviousLife();
 
     const server = createServer(broker.handle);
     await new Promise<void>((resolve, reject) => {
@@ -91,12 +113,14 @@ export class Edge {
     const address = server.address();
     this.boundPort = typeof address === 'object' && address ? address.port : edge.port;
     await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs);
+    this.reaper.start(edge.heartbeatMs);
     this.log.info('edge ready', { port: this.boundPort, retained: retained.length });
   }
 
   /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
   async stop(): Promise<void> {
     this.log.info('edge stopping');
+    this.reaper?.stop();
     await this.registry.stop().catch(() => undefined);
     const server = this.server;
     this.server = null;

@@ -13,15 +13,23 @@ export function uniqueTopic(name: string): string {
   return `test/${name}/${randomUUID().slice(0, 8)}`;
 }
 
-export async function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, {
+/** Connects, and fails (instead of hanging, as connectAsync does) when the server closes first. */
+export function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  const client = mqtt.connect(url, {
     clientId: `t-${randomUUID().slice(0, 12)}`,
     reconnectPeriod: 0,
     connectTimeout: 10_000,
     ...opts,
   });
   open.push(client);
-  return client;
+  return new Promise((resolve, reject) => {
+    const fail = (err?: Error) => { cleanup(); reject(err ?? new Error(`connection to ${url} closed before CONNACK`)); };
+    const ok = () => { cleanup(); resolve(client); };
+    const cleanup = () => { client.off('connect', ok); client.off('error', fail); client.off('close', fail); };
+    client.once('connect', ok);
+    client.once('error', fail);
+    client.once('close', fail);
+  });
 }
 
 export async function closeAll(): Promise<void> {
@@ -52,6 +60,15 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(20);
+  }
+}
+
+/** Like waitFor, for a condition that has to ask a server. */
+export async function eventually(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(100);
   }
 }
 

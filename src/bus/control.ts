@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * Control messages between edges, the second type that crosses the RocketMQ boundary.
+ * A takeover says: client `clientId` connected at `edgeId` with session epoch `epoch`; any other
+ * connection of that client with a smaller epoch must close (one live session per client id).
+ */
+export const controlMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('takeover'), clientId: z.string(), epoch: z.number().int(), edgeId: z.string() }),
+]);
+
+export type ControlMessage = z.infer<typeof controlMessage>;
+
+export function encodeControl(m: ControlMessage): Buffer {
+  return Buffer.from(JSON.stringify(m));
+}
+
+export function decodeControl(body: Buffer): ControlMessage {
+  return controlMessage.parse(JSON.parse(body.toString('utf8')));
+}

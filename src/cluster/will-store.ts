@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import { decodeBatch, encodeBatch, type BusMessage } from '../bus/envelope.js';
+import type { RedisKeys } from './keys.js';
+
+/**
+ * The wills of the devices connected to each edge, so that a live edge can publish them when an
+ * edge dies without saying goodbye (the dead edge's memory is gone with it).
+ */
+export class WillStore {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+
+  async put(edgeId: string, will: BusMessage): Promise<void> {
+    await this.redis.hset(this.keys.edgeWills(edgeId), will.clientId, encodeBatch({ batchId: will.id, messages: [will] }));
+  }
+
+  async remove(edgeId: string, clientId: string): Promise<void> {
+    await this.redis.hdel(this.keys.edgeWills(edgeId), clientId);
+  }
+
+  async all(edgeId: string): Promise<BusMessage[]> {
+    const entries = await this.redis.hgetallBuffer(this.keys.edgeWills(edgeId));
+    return Object.values(entries).flatMap((v) => decodeBatch(v).messages);
+  }
+
+  async clear(edgeId: string): Promise<void> {
+    await this.redis.del(this.keys.edgeWills(edgeId));
+  }
+}

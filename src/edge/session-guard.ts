@@ -1,0 +1,90 @@
+import type { Client } from 'aedes';
+import type { ControlMessage } from '../bus/control.js';
+import { encodeControl } from '../bus/control.js';
+import type { SessionRegistry } from '../cluster/session-registry.js';
+import type { WillStore } from '../cluster/will-store.js';
+import type { Logger } from '../log.js';
+import { withTimeout } from '../bus/client-support.js';
+
+interface LiveSession {
+  client: Client;
+  epoch: number;
+}
+
+interface WillPacket {
+  topic: string;
+  payload: Buffer | string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+export interface SessionGuardDeps {
+  edgeId: string;
+  registry: SessionRegistry;
+  wills: WillStore;
+  sendControl: (body: Buffer) => Promise<void>;
+  log: Logger;
+}
+
+type AuthError = Error & { returnCode: number };
+
+/**
+ * One live session per client id across the cluster. At CONNECT (aedes' authenticate step, where
+ * the client id is known and CONNACK not yet sent) the edge claims a new session epoch in Redis,
+ * records the device's will for the lease reaper, and tells every edge through RocketMQ; an edge
+ * that holds the same client id with a smaller epoch closes that connection. The newest wins, and
+ * of two simultaneous connects the one with the higher epoch stays.
+ */
+export class SessionGuard {
+  private readonly live = new Map<string, LiveSession>();
+
+  constructor(private readonly deps: SessionGuardDeps) {}
+
+  authenticate = (client: Client, _username: unknown, _password: unknown, done: (err: AuthError | null, ok: boolean | null) => void): void => {
+    // Bounded: a device whose session cannot be registered gets CONNACK 3 instead of a hang.
+    withTimeout(this.admit(client), 10_000, 'session registration').then(() => done(null, true), (err: unknown) => {
+      this.deps.log.error('session could not be registered', { clientId: client.id, error: String(err) });
+      const e = new Error('server unavailable') as AuthError;
+      e.returnCode = 3;
+      done(e, false);
+    });
+  };
+
+  private async admit(client: Client): Promise<void> {
+    const { edgeId, registry, wills } = this.deps;
+    const epoch = await registry.claim(client.id, edgeId);
+    this.live.set(client.id, { client, epoch });
+    const will = (client as unknown as { _will?: WillPacket })._will;
+    if (will) {
+      await wills.put(edgeId, {
+        id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,
+        retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(),
+      });
+    } else {
+      await wills.remove(edgeId, client.id);
+    }
+    await this.deps.sendControl(encodeControl({ kind: 'takeover', clientId: client.id, epoch, edgeId }));
+  }
+
+  /** aedes 'clientDisconnect': forget the session unless a newer connection already replaced it. */
+  disconnected(client: Client): void {
+    const entry = this.live.get(client.id);
+    if (!entry || entry.client !== client) return;
+    this.live.delete(client.id);
+    const { edgeId, registry, wills, log } = this.deps;
+    Promise.all([registry.release(client.id, edgeId, entry.epoch), wills.remove(edgeId, client.id)])
+      .catch((err: unknown) => log.warn('session release failed', { clientId: client.id, error: String(err) }));
+  }
+
+  control(message: ControlMessage): void {
+    if (message.kind !== 'takeover') return;
+    const entry = this.live.get(message.clientId);
+    if (!entry || entry.epoch >= message.epoch) return;
+    this.deps.log.info('session taken over, closing this connection', {
+      clientId: message.clientId, epoch: entry.epoch, newerEpoch: message.epoch, newEdgeId: message.edgeId,
+    });
+    this.live.delete(message.clientId);
+    // Closed by the server, not by the device: aedes publishes its will, as MQTT 3.1.1 asks.
+    entry.client.close();
+  }
+}
