@@ -51,12 +51,13 @@ mqadmin() {
 }
 
 create_topics() {
-  local name type
-  while read -r name type rest; do
+  local name type queues
+  while read -r name type queues; do
     case "$name" in ''|'#'*) continue ;; esac
+    queues=${queues:-8}
     # mqadmin exits 0 even on failure: its output is the only verdict.
     local out
-    out=$(mqadmin updateTopic -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -t "$name" -r 8 -w 8 -a "+message.type=$type" $rest)
+    out=$(mqadmin updateTopic -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
     echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create topic $name"; }
     log "topic $name ($type) ready"
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"

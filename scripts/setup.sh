@@ -14,3 +14,12 @@ log "compiling TypeScript"
 npx tsc -p tsconfig.build.json
 bash scripts/redis.sh install
 bash scripts/rocketmq.sh install
+if [ ! -f "$RP_TLS_CERT_FILE" ] || [ ! -f "$RP_TLS_KEY_FILE" ]; then
+  command -v openssl >/dev/null || die "openssl is needed to make the edges' self-signed TLS certificate"
+  log "making a self-signed TLS certificate for the edges"
+  mkdir -p "$(dirname "$RP_TLS_CERT_FILE")" "$(dirname "$RP_TLS_KEY_FILE")"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$RP_TLS_KEY_FILE" -out "$RP_TLS_CERT_FILE" >"$RP_LOG_DIR/openssl.log" 2>&1 \
+    || { cat "$RP_LOG_DIR/openssl.log" >&2; die "could not make the TLS certificate"; }
+fi

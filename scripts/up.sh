@@ -13,10 +13,10 @@ bash scripts/redis.sh start
 bash scripts/rocketmq.sh start
 
 IFS=',' read -r -a ports <<<"$RP_EDGE_PORTS"
-i=1
-for port in "${ports[@]}"; do
-  bash scripts/edge.sh start "edge-$i" "$port"
-  i=$((i + 1))
+IFS=',' read -r -a ws_ports <<<"$RP_EDGE_WS_PORTS"
+IFS=',' read -r -a tls_ports <<<"$RP_EDGE_TLS_PORTS"
+for i in "${!ports[@]}"; do
+  bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}"
 done
 
 if ! pid_alive api; then
@@ -32,7 +32,7 @@ if ! pid_alive api; then
   done
 fi
 
-log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
+log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
 if $detach; then exit 0; fi
 
 log "press Ctrl-C to stop everything"

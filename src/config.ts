@@ -20,6 +20,10 @@ const schema = z.object({
   EDGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only (1-48)').optional(),
   MQTT_HOST: z.string().default('0.0.0.0'),
   MQTT_PORT: port.default(1883),
+  MQTT_WS_PORT: port.optional(),
+  MQTT_TLS_PORT: port.optional(),
+  MQTT_TLS_CERT_FILE: z.string().optional(),
+  MQTT_TLS_KEY_FILE: z.string().optional(),
   MQTT_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
   EDGE_LEASE_MS: positiveInt.default(10000),
@@ -44,7 +48,11 @@ export interface Config {
   redisUrl: string;
   keyPrefix: string;
   logLevel: RawConfig['LOG_LEVEL'];
-  edge: { id: string; host: string; port: number; maxPayloadBytes: number; heartbeatMs: number; leaseMs: number };
+  edge: {
+    id: string; host: string; port: number; wsPort?: number;
+    tls?: { port: number; certFile: string; keyFile: string };
+    maxPayloadBytes: number; heartbeatMs: number; leaseMs: number;
+  };
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
     retryMaxMs: number;
@@ -62,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.MQTT_TLS_PORT !== undefined && (!e.MQTT_TLS_CERT_FILE || !e.MQTT_TLS_KEY_FILE)) {
+    throw new ConfigError('invalid configuration: MQTT_TLS_PORT needs MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE');
+  }
   return {
     rocketmq: { endpoints: e.ROCKETMQ_ENDPOINTS, namespace: e.ROCKETMQ_NAMESPACE, requestTimeoutMs: e.ROCKETMQ_REQUEST_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
@@ -72,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       id: e.EDGE_ID ?? `edge-${hostname().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30)}-${e.MQTT_PORT}`,
       host: e.MQTT_HOST,
       port: e.MQTT_PORT,
+      ...(e.MQTT_WS_PORT !== undefined ? { wsPort: e.MQTT_WS_PORT } : {}),
+      ...(e.MQTT_TLS_PORT !== undefined && e.MQTT_TLS_CERT_FILE && e.MQTT_TLS_KEY_FILE
+        ? { tls: { port: e.MQTT_TLS_PORT, certFile: e.MQTT_TLS_CERT_FILE, keyFile: e.MQTT_TLS_KEY_FILE } } : {}),
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       heartbeatMs: e.EDGE_HEARTBEAT_MS,
       leaseMs: e.EDGE_LEASE_MS,

@@ -19,6 +19,11 @@ export REDIS_PORT="${REDIS_PORT:-6390}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 
 export RP_EDGE_PORTS="${RP_EDGE_PORTS:-1883,1884}"
+export RP_EDGE_WS_PORTS="${RP_EDGE_WS_PORTS:-8083,8084}"
+export RP_EDGE_TLS_PORTS="${RP_EDGE_TLS_PORTS:-8883,8884}"
+# Without a certificate of your own, setup.sh makes a self-signed one for 127.0.0.1 and localhost.
+export RP_TLS_CERT_FILE="${RP_TLS_CERT_FILE:-$RP_DATA_DIR/tls/edge.crt}"
+export RP_TLS_KEY_FILE="${RP_TLS_KEY_FILE:-$RP_DATA_DIR/tls/edge.key}"
 export API_PORT="${API_PORT:-3000}"
 
 mkdir -p "$RP_RUN_DIR" "$RP_LOG_DIR"

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
@@ -14,6 +13,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BusEmitter } from './bus-emitter.js';
 import { durablePublishHook, type IncomingStore } from './durable-publish.js';
+import { openListeners, type Listener } from './listeners.js';
 import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
 import { EdgeReaper } from './edge-reaper.js';
@@ -35,7 +35,7 @@ export class Edge {
   private reaper: EdgeReaper | null = null;
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
-  private server: Server | null = null;
+  private listeners: Listener[] = [];
   private boundPort = 0;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
@@ -104,17 +104,11 @@ export class Edge {
     });
     await this.reaper.reapPreviousLife();
 
-    const server = createServer(broker.handle);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(edge.port, edge.host, () => { server.off('error', reject); resolve(); });
-    });
-    this.server = server;
-    const address = server.address();
-    this.boundPort = typeof address === 'object' && address ? address.port : edge.port;
+    this.listeners = await openListeners(broker, edge, this.log);
+    this.boundPort = this.listeners[0]!.port;
     await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs);
     this.reaper.start(edge.heartbeatMs);
-    this.log.info('edge ready', { port: this.boundPort, retained: retained.length });
+    this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port: this.boundPort, retained: retained.length });
   }
 
   /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
@@ -122,9 +116,7 @@ export class Edge {
     this.log.info('edge stopping');
     this.reaper?.stop();
     await this.registry.stop().catch(() => undefined);
-    const server = this.server;
-    this.server = null;
-    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    const closed = Promise.all(this.listeners.splice(0).map((l) => l.close()));
     const broker = this.broker;
     if (broker) await new Promise<void>((r) => broker.close(() => r()));
     await closed;
