@@ -20,6 +20,7 @@ const schema = z.object({
   EDGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only (1-48)').optional(),
   MQTT_HOST: z.string().default('0.0.0.0'),
   MQTT_PORT: port.default(1883),
+  MESSAGE_TTL_MS: z.coerce.number().int().min(0).default(24 * 3600 * 1000),
   MQTT_WS_PORT: port.optional(),
   MQTT_TLS_PORT: port.optional(),
   MQTT_TLS_CERT_FILE: z.string().optional(),
@@ -48,6 +49,8 @@ export interface Config {
   redisUrl: string;
   keyPrefix: string;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Default time to live of a message; 0 for none. */
+  messageTtlMs: number;
   edge: {
     id: string; host: string; port: number; wsPort?: number;
     tls?: { port: number; certFile: string; keyFile: string };
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     keyPrefix: e.RP_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,
+    messageTtlMs: e.MESSAGE_TTL_MS,
     edge: {
       // A stable id keeps an edge's consumer group across restarts; the default is unique per host and port.
       id: e.EDGE_ID ?? `edge-${hostname().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30)}-${e.MQTT_PORT}`,

@@ -46,10 +46,13 @@ export function createApp(deps: ApiDeps): Express {
       if (payload.length > deps.maxPayloadBytes) {
         throw new ApiError(413, 'payload_too_large', `payload of ${payload.length} bytes exceeds the limit of ${deps.maxPayloadBytes}`, 'payload');
       }
-      const { topic, qos, retain } = parsed.data;
-      const message = await deps.publisher.publish({ topic, payload, qos, retain, clientId: '' });
+      const { topic, qos, retain, ttl } = parsed.data;
+      const message = await deps.publisher.publish({ topic, payload, qos, retain, clientId: '', ...(ttl ? { ttlMs: ttl * 1000 } : {}) });
       deps.log.info('published', { messageId: message.id, topic, qos, retain, bytes: payload.length });
-      res.status(202).json({ id: message.id, topic, qos, retain, publishedAt: new Date(message.publishedAt).toISOString() });
+      res.status(202).json({
+        id: message.id, topic, qos, retain, publishedAt: new Date(message.publishedAt).toISOString(),
+        expiresAt: message.expiresAt ? new Date(message.expiresAt).toISOString() : null,
+      });
     } catch (err) {
       next(err);
     }

@@ -10,6 +10,8 @@ export const publishBody = z.object({
   encoding: z.enum(['utf8', 'base64']).default('utf8'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   retain: z.boolean().default(false),
+  /** Seconds the message stays deliverable; the server's MESSAGE_TTL_MS when absent. */
+  ttl: z.number().int().min(1).max(30 * 24 * 3600).optional(),
 }).strict();
 
 export type PublishBody = z.infer<typeof publishBody>;

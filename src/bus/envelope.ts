@@ -19,6 +19,12 @@ export interface BusMessage {
   clientId: string;
   /** Milliseconds since the epoch at acceptance. */
   publishedAt: number;
+  /** Milliseconds since the epoch after which the message is not delivered; 0 for never. */
+  expiresAt: number;
+}
+
+export function isExpired(m: BusMessage, now: number): boolean {
+  return m.expiresAt > 0 && now > m.expiresAt;
 }
 
 export interface Batch {
@@ -30,13 +36,13 @@ export interface Batch {
 export class EnvelopeError extends Error {}
 
 const MAGIC = 0x5250; // "RP"
-const VERSION = 1;
+const VERSION = 2;
 const FLAG_RETAIN = 0x04;
 
 /** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
 export function encodedSize(m: BusMessage): number {
   return 2 + Buffer.byteLength(m.id) + 2 + Buffer.byteLength(m.topic) + 1 + 2 + Buffer.byteLength(m.origin)
-    + 2 + Buffer.byteLength(m.clientId) + 8 + 4 + m.payload.length;
+    + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 4 + m.payload.length;
 }
 
 const HEADER = 2 + 1 + 2 + 4; // magic, version, batch id length, count
@@ -57,6 +63,7 @@ export function encodeBatch(batch: Batch): Buffer {
     o = writeStr(buf, o, m.origin);
     o = writeStr(buf, o, m.clientId);
     o = buf.writeDoubleBE(m.publishedAt, o);
+    o = buf.writeDoubleBE(m.expiresAt, o);
     o = buf.writeUInt32BE(m.payload.length, o);
     o += m.payload.copy(buf, o);
   }
@@ -80,8 +87,9 @@ export function decodeBatch(buf: Buffer): Batch {
     const origin = r.str();
     const clientId = r.str();
     const publishedAt = r.f64();
+    const expiresAt = r.f64();
     const payload = r.bytes(r.u32());
-    messages.push({ id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt });
+    messages.push({ id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt, expiresAt });
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
   return { batchId, messages };

@@ -9,6 +9,8 @@ export interface PublishInput {
   qos: QoS;
   retain: boolean;
   clientId: string;
+  /** Time to live in milliseconds; the service's default when absent, 0 for no expiry. */
+  ttlMs?: number;
 }
 
 /**
@@ -21,9 +23,12 @@ export class PublishService {
     private readonly producer: BatchingProducer,
     private readonly retained: RetainedStore,
     private readonly origin: string,
+    private readonly defaultTtlMs: number,
   ) {}
 
   async publish(input: PublishInput): Promise<BusMessage> {
+    const now = Date.now();
+    const ttl = input.ttlMs ?? this.defaultTtlMs;
     const message: BusMessage = {
       id: randomUUID(),
       topic: input.topic,
@@ -32,7 +37,8 @@ export class PublishService {
       retain: input.retain,
       origin: this.origin,
       clientId: input.clientId,
-      publishedAt: Date.now(),
+      publishedAt: now,
+      expiresAt: ttl > 0 ? now + ttl : 0,
     };
     // One lane per publisher keeps its order; the API has no client id, so it spreads by topic.
     await this.producer.publish(message, input.clientId || input.topic);

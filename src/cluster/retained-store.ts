@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeBatch, encodeBatch, type BusMessage } from '../bus/envelope.js';
+import { decodeBatch, encodeBatch, isExpired, type BusMessage } from '../bus/envelope.js';
 import type { RedisKeys } from './keys.js';
 
 // Set the retained message of a topic unless a newer one is there; an empty payload clears it.
@@ -13,6 +13,14 @@ else
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
+
+// Remove an expired retained message unless a newer one replaced it meanwhile.
+const DELETE_IF_SAME = `
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 0`;
 
 /**
  * Cluster-wide retained messages. The accepting side writes here after RocketMQ's SEND_OK, and
@@ -29,12 +37,16 @@ export class RetainedStore {
     return r === 1;
   }
 
+  /** Every retained message that has not expired. */
   async all(): Promise<BusMessage[]> {
     const entries = await this.redis.hgetallBuffer(this.keys.retained());
+    const now = Date.now();
     const out: BusMessage[] = [];
     for (const value of Object.values(entries)) {
       const m = decodeBatch(value).messages[0];
-      if (m) out.push(m);
+      if (!m) continue;
+      if (!isExpired(m, now)) { out.push(m); continue; }
+      await this.redis.eval(DELETE_IF_SAME, 2, this.keys.retained(), this.keys.retainedClock(), m.topic, String(m.publishedAt));
     }
     return out;
   }

@@ -33,6 +33,7 @@ export class Edge {
   private readonly retained: RetainedStore;
   private readonly keys: RedisKeys;
   private reaper: EdgeReaper | null = null;
+  private local: LocalDelivery | null = null;
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
   private listeners: Listener[] = [];
@@ -59,7 +60,7 @@ export class Edge {
     const { edge } = this.config;
     await this.redis.connect();
     await this.producer.start();
-    const publisher = new PublishService(this.producer, this.retained, edge.id);
+    const publisher = new PublishService(this.producer, this.retained, edge.id, this.config.messageTtlMs);
     const persistence = memoryPersistence();
     const sessions = new SessionRegistry(this.redis, this.keys);
     const wills = new WillStore(this.redis, this.keys);
@@ -85,6 +86,7 @@ export class Edge {
     broker.on('clientDisconnect', (client) => guard.disconnected(client));
 
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log);
+    this.local = local;
     this.consumer = new DeliveryConsumer({
       ...this.config.rocketmq,
       edgeId: edge.id,
@@ -122,6 +124,7 @@ export class Edge {
     await closed;
     await this.producer.stop();
     await this.consumer?.stop();
+    this.local?.stop();
     await this.redis.quit().catch(() => undefined);
     this.log.info('edge stopped');
   }

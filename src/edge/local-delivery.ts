@@ -1,5 +1,5 @@
 import type { Aedes, PublishPacket } from 'aedes';
-import type { BusMessage } from '../bus/envelope.js';
+import { isExpired, type BusMessage } from '../bus/envelope.js';
 import type { Logger } from '../log.js';
 import { FROM_BUS } from './bus-emitter.js';
 
@@ -13,6 +13,8 @@ export interface RetainedPersistence {
  */
 export class LocalDelivery {
   private readonly retainedClock = new Map<string, number>();
+  private readonly retainedExpiry = new Map<string, NodeJS.Timeout>();
+  readonly stats = { delivered: 0, expired: 0 };
 
   constructor(
     private readonly broker: Aedes,
@@ -22,10 +24,18 @@ export class LocalDelivery {
 
   async deliver(messages: BusMessage[]): Promise<void> {
     const done: Promise<void>[] = [];
+    const now = Date.now();
+    let expired = 0;
     for (const m of messages) {
       if (m.retain) await this.applyRetained(m);
+      if (isExpired(m, now)) { expired++; continue; }
       // Started in order and not awaited one by one: aedes keeps the order of publish() calls.
       done.push(this.publishLocally(m));
+    }
+    this.stats.delivered += done.length;
+    if (expired > 0) {
+      this.stats.expired += expired;
+      this.log.info('expired messages not delivered', { count: expired, expiredTotal: this.stats.expired });
     }
     await Promise.all(done);
   }
@@ -33,10 +43,33 @@ export class LocalDelivery {
   async applyRetained(m: BusMessage): Promise<void> {
     if ((this.retainedClock.get(m.topic) ?? -1) > m.publishedAt) return;
     this.retainedClock.set(m.topic, m.publishedAt);
-    await this.persistence.storeRetained({
-      cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: true, dup: false,
-      brokerId: FROM_BUS, brokerCounter: 0,
+    clearTimeout(this.retainedExpiry.get(m.topic));
+    this.retainedExpiry.delete(m.topic);
+    // An expired retained message still replaces the older one: there is simply none left.
+    const payload = isExpired(m, Date.now()) ? Buffer.alloc(0) : m.payload;
+    await this.storeRetained(m.topic, payload, m.qos);
+    if (payload.length > 0 && m.expiresAt > 0) {
+      const timer = setTimeout(() => {
+        this.retainedExpiry.delete(m.topic);
+        if (this.retainedClock.get(m.topic) !== m.publishedAt) return;
+        this.storeRetained(m.topic, Buffer.alloc(0), m.qos)
+          .catch((err: unknown) => this.log.warn('expiring a retained message failed', { topic: m.topic, error: String(err) }));
+      }, Math.min(m.expiresAt - Date.now() + 1, 2 ** 31 - 1));
+      timer.unref();
+      this.retainedExpiry.set(m.topic, timer);
+    }
+  }
+
+  private storeRetained(topic: string, payload: Buffer, qos: number): Promise<void> {
+    // aedes' persistence deletes the retained message of a topic when given an empty payload.
+    return this.persistence.storeRetained({
+      cmd: 'publish', topic, payload, qos, retain: true, dup: false, brokerId: FROM_BUS, brokerCounter: 0,
     });
+  }
+
+  stop(): void {
+    for (const t of this.retainedExpiry.values()) clearTimeout(t);
+    this.retainedExpiry.clear();
   }
 
   private publishLocally(m: BusMessage): Promise<void> {

@@ -58,7 +58,7 @@ export class SessionGuard {
     if (will) {
       await wills.put(edgeId, {
         id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,
-        retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(),
+        retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(), expiresAt: 0,
       });
     } else {
       await wills.remove(edgeId, client.id);

@@ -4,7 +4,7 @@ import { decodeBatch, encodeBatch, EnvelopeError, type BusMessage } from '../../
 
 const message = (over: Partial<BusMessage> = {}): BusMessage => ({
   id: 'id-1', topic: 'devices/ä/temp', payload: Buffer.from([0, 1, 2, 255]), qos: 1, retain: true,
-  origin: 'edge-1', clientId: 'device-7', publishedAt: 1_700_000_000_123, ...over,
+  origin: 'edge-1', clientId: 'device-7', publishedAt: 1_700_000_000_123, expiresAt: 1_700_000_060_000, ...over,
 });
 
 describe('the batch envelope', () => {

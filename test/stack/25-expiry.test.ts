@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { closeAll, connect, EDGE_A, EDGE_B, postJson, record, settle, sleep, uniqueTopic, waitFor } from './helpers.js';
+
+after(closeAll);
+
+describe('message time to live', () => {
+  it('answers the expiry time of a REST publish with a ttl, and delivers it while it is fresh', async () => {
+    const topic = uniqueTopic('ttl-fresh');
+    const sub = await connect(EDGE_B);
+    const got = record(sub);
+    await sub.subscribeAsync(topic, { qos: 1 });
+    const before = Date.now();
+    const res = await postJson('/v1/publish', { topic, payload: 'fresh', qos: 1, ttl: 60 });
+    assert.equal(res.status, 202);
+    const expiresAt = Date.parse(String(res.json.expiresAt));
+    assert.ok(expiresAt >= before + 59_000 && expiresAt <= Date.now() + 61_000, `expiresAt ${String(res.json.expiresAt)}`);
+    await waitFor(() => got.length >= 1, 10_000, 'the fresh message');
+  });
+
+  it('stops giving an expired retained message to new subscribers, on every edge', async () => {
+    const topic = uniqueTopic('ttl-retained');
+    assert.equal((await postJson('/v1/publish', { topic, payload: 'short-lived', qos: 1, retain: true, ttl: 2 })).status, 202);
+    const early = await connect(EDGE_A);
+    const gotEarly = record(early);
+    await early.subscribeAsync(topic, { qos: 1 });
+    await waitFor(() => gotEarly.length >= 1, 10_000, 'the retained message while fresh');
+    await sleep(2500);
+    for (const edge of [EDGE_A, EDGE_B]) {
+      const late = await connect(edge);
+      const gotLate = record(late);
+      await late.subscribeAsync(topic, { qos: 1 });
+      await settle(1000);
+      assert.equal(gotLate.length, 0, `no expired retained message on ${edge}`);
+    }
+  });
+
+  it('refuses a ttl that is not a positive whole number of seconds', async () => {
+    for (const ttl of [0, -5, 1.5, 'ten']) {
+      const res = await postJson('/v1/publish', { topic: 'a', payload: 'x', ttl });
+      assert.equal(res.status, 400, `ttl ${String(ttl)}`);
+      assert.equal(res.json.error?.field, 'ttl');
+    }
+  });
+});
