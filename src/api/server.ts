@@ -27,7 +27,7 @@ export class ApiServer {
   async start(): Promise<void> {
     await this.redis.connect();
     await this.producer.start();
-    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, new RedisKeys(this.config.keyPrefix)), 'api', this.config.messageTtlMs);
+    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, new RedisKeys(this.config.keyPrefix), this.log), 'api', this.config.messageTtlMs);
     const app = createApp({
       publisher,
       checkReady: () => this.checkReady(),

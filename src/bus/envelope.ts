@@ -74,7 +74,8 @@ export function decodeBatch(buf: Buffer): Batch {
   const r = new Reader(buf);
   if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
   const version = r.u8();
-  if (version !== VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
+  // Version 1 had no expiry; its batches may still sit in RocketMQ or Redis after an upgrade.
+  if (version !== VERSION && version !== 1) throw new EnvelopeError(`unsupported batch version ${version}`);
   const batchId = r.str();
   const count = r.u32();
   const messages: BusMessage[] = [];
@@ -87,7 +88,7 @@ export function decodeBatch(buf: Buffer): Batch {
     const origin = r.str();
     const clientId = r.str();
     const publishedAt = r.f64();
-    const expiresAt = r.f64();
+    const expiresAt = version >= 2 ? r.f64() : 0;
     const payload = r.bytes(r.u32());
     messages.push({ id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt, expiresAt });
   }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { decodeBatch, encodeBatch, isExpired, type BusMessage } from '../bus/envelope.js';
+import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 
 // Set the retained message of a topic unless a newer one is there; an empty payload clears it.
@@ -27,7 +28,7 @@ return 0`;
  * before it acknowledges; an edge loads all of them at start and then follows the delivery topic.
  */
 export class RetainedStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
   async put(message: BusMessage): Promise<boolean> {
     const body = encodeBatch({ batchId: message.id, messages: [message] });
@@ -42,8 +43,15 @@ export class RetainedStore {
     const entries = await this.redis.hgetallBuffer(this.keys.retained());
     const now = Date.now();
     const out: BusMessage[] = [];
-    for (const value of Object.values(entries)) {
-      const m = decodeBatch(value).messages[0];
+    for (const [topic, value] of Object.entries(entries)) {
+      let m: BusMessage | undefined;
+      try {
+        m = decodeBatch(value).messages[0];
+      } catch (err) {
+        // One damaged entry must not keep an edge from starting; it stays in Redis for inspection.
+        this.log.error('undecodable retained message skipped', { topic, error: String(err) });
+        continue;
+      }
       if (!m) continue;
       if (!isExpired(m, now)) { out.push(m); continue; }
       await this.redis.eval(DELETE_IF_SAME, 2, this.keys.retained(), this.keys.retainedClock(), m.topic, String(m.publishedAt));

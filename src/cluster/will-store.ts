@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { decodeBatch, encodeBatch, type BusMessage } from '../bus/envelope.js';
+import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 
 /**
@@ -7,7 +8,7 @@ import type { RedisKeys } from './keys.js';
  * edge dies without saying goodbye (the dead edge's memory is gone with it).
  */
 export class WillStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
   async put(edgeId: string, will: BusMessage): Promise<void> {
     await this.redis.hset(this.keys.edgeWills(edgeId), will.clientId, encodeBatch({ batchId: will.id, messages: [will] }));
@@ -19,7 +20,14 @@ export class WillStore {
 
   async all(edgeId: string): Promise<BusMessage[]> {
     const entries = await this.redis.hgetallBuffer(this.keys.edgeWills(edgeId));
-    return Object.values(entries).flatMap((v) => decodeBatch(v).messages);
+    return Object.entries(entries).flatMap(([clientId, v]) => {
+      try {
+        return decodeBatch(v).messages;
+      } catch (err) {
+        this.log.error('undecodable will skipped', { edgeId, clientId, error: String(err) });
+        return [];
+      }
+    });
   }
 
   async clear(edgeId: string): Promise<void> {

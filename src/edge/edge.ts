@@ -44,7 +44,7 @@ export class Edge {
     this.keys = keys;
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
-    this.retained = new RetainedStore(this.redis, keys);
+    this.retained = new RetainedStore(this.redis, keys, log);
     this.registry = new EdgeRegistry(this.redis, keys, log);
     this.producer = new BatchingProducer({
       ...config.rocketmq,
@@ -63,7 +63,7 @@ export class Edge {
     const publisher = new PublishService(this.producer, this.retained, edge.id, this.config.messageTtlMs);
     const persistence = memoryPersistence();
     const sessions = new SessionRegistry(this.redis, this.keys);
-    const wills = new WillStore(this.redis, this.keys);
+    const wills = new WillStore(this.redis, this.keys, this.log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log: this.log,
       sendControl: (body) => this.producer.sendControl(body),

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { closeAll, connect, EDGE_A, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
@@ -12,13 +13,21 @@ const port = Number(process.env.RP_TEST_EXTRA_EDGE_PORT ?? 18853);
 const id = 'test-edge-3';
 const edgeScript = (...args: string[]) => run('bash', ['scripts/edge.sh', ...args], { cwd: root, timeout: 120_000 });
 
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
+const retainedKey = `${process.env.RP_KEY_PREFIX ?? 'rp:'}retained`;
+const garbageTopic = `test/garbage/${process.pid}`;
+
 after(async () => {
+  await redis.hdel(retainedKey, garbageTopic);
+  redis.disconnect();
   await closeAll();
   await edgeScript('stop', id).catch(() => undefined);
 });
 
 describe('an edge started by hand joins the running cluster', () => {
   it('receives device and REST traffic with no other change, and stops cleanly', async () => {
+    // A damaged retained entry in Redis is logged and skipped; it does not keep the edge down.
+    await redis.hset(retainedKey, garbageTopic, Buffer.from('not an envelope'));
     await edgeScript('start', id, String(port));
 
     const topic = uniqueTopic('third');
@@ -37,5 +46,6 @@ describe('an edge started by hand joins the running cluster', () => {
     const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { message: string; edgeId: string });
     assert.ok(lines.every((l) => l.edgeId === id), 'every log line is JSON and names the edge');
     assert.equal(lines.at(-1)?.message, 'edge stopped');
+    assert.ok(lines.some((l) => l.message === 'undecodable retained message skipped'), 'the damaged entry was logged');
   });
 });

@@ -19,6 +19,18 @@ describe('the batch envelope', () => {
     }
   });
 
+  it('still reads version 1 batches, which had no expiry', () => {
+    const v2 = encodeBatch({ batchId: 'b', messages: [message()] });
+    // Rebuild the same batch in the version 1 layout: no expiresAt after publishedAt.
+    const payloadAt = v2.length - 4 - 4;
+    const v1 = Buffer.concat([v2.subarray(0, payloadAt - 8), v2.subarray(payloadAt)]);
+    v1[2] = 1;
+    const m = decodeBatch(v1).messages[0]!;
+    assert.equal(m.expiresAt, 0);
+    assert.equal(m.publishedAt, 1_700_000_000_123);
+    assert.deepEqual(Buffer.from(m.payload), Buffer.from([0, 1, 2, 255]));
+  });
+
   it('rejects a buffer that is not a batch', () => {
     assert.throws(() => decodeBatch(Buffer.from('hello world')), EnvelopeError);
   });
