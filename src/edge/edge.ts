@@ -20,6 +20,9 @@ import { EdgeReaper } from './edge-reaper.js';
 import { SessionGuard } from './session-guard.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
+/** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
+const LOCAL_EMIT_CONCURRENCY = 100;
+
 const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
 
 /**
@@ -71,7 +74,7 @@ export class Edge {
     const broker = new Aedes({
       authenticate: guard.authenticate,
       id: edge.id,
-      mq: new BusEmitter(100),
+      mq: new BusEmitter(LOCAL_EMIT_CONCURRENCY),
       persistence,
       authorizePublish: durablePublishHook({
         publisher,

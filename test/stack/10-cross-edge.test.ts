@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeAll, connect, EDGE_A, EDGE_B, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, record, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 after(closeAll);
 
@@ -8,9 +8,7 @@ describe('a publish on one edge reaches subscribers on the other edge', () => {
   for (const qos of [0, 1, 2] as const) {
     it(`delivers every QoS ${qos} message exactly once, in publish order`, async () => {
       const topic = uniqueTopic(`qos${qos}`);
-      const sub = await connect(EDGE_B);
-      const got = record(sub);
-      await sub.subscribeAsync(topic, { qos });
+      const { got } = await subscribed(EDGE_B, topic, qos);
       const pub = await connect(EDGE_A);
       const count = 500;
       await Promise.all(Array.from({ length: count }, (_, i) => pub.publishAsync(topic, `m${i}`, { qos })));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeAll, connect, EDGE_A, EDGE_B, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 after(closeAll);
 
@@ -10,9 +10,7 @@ describe('retained messages are cluster-wide', () => {
     const pub = await connect(EDGE_A);
     await pub.publishAsync(topic, 'first', { qos: 1, retain: true });
     await pub.publishAsync(topic, 'second', { qos: 1, retain: true });
-    const sub = await connect(EDGE_B);
-    const got = record(sub);
-    await sub.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     await waitFor(() => got.length >= 1, 10_000, 'the retained message');
     await settle(500);
     assert.deepEqual(got.map((m) => [m.payload, m.retain]), [['second', true]]);
@@ -25,9 +23,7 @@ describe('retained messages are cluster-wide', () => {
     await pub.publishAsync(topic, '', { qos: 1, retain: true });
     await settle(1000);
     for (const edge of [EDGE_A, EDGE_B]) {
-      const sub = await connect(edge);
-      const got = record(sub);
-      await sub.subscribeAsync(topic, { qos: 1 });
+      const { got } = await subscribed(edge, topic);
       await settle(1000);
       assert.equal(got.length, 0, `no retained message left on ${edge}`);
     }
@@ -37,9 +33,7 @@ describe('retained messages are cluster-wide', () => {
 describe('wills', () => {
   it('publishes the will of a device that vanished to subscribers on another edge', async () => {
     const topic = uniqueTopic('will');
-    const watcher = await connect(EDGE_B);
-    const got = record(watcher);
-    await watcher.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     const device = await connect(EDGE_A, { will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
     // Destroying the socket is an abnormal disconnect: no DISCONNECT packet is sent.
     device.stream.destroy();
@@ -49,9 +43,7 @@ describe('wills', () => {
 
   it('does not publish the will after a clean DISCONNECT', async () => {
     const topic = uniqueTopic('no-will');
-    const watcher = await connect(EDGE_B);
-    const got = record(watcher);
-    await watcher.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     const device = await connect(EDGE_A, { will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
     await device.endAsync();
     await settle(2000);

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeAll, connect, EDGE_A, EDGE_B, postJson, record, settle, sleep, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, EDGE_A, EDGE_B, postJson, settle, sleep, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 after(closeAll);
 
 describe('message time to live', () => {
   it('answers the expiry time of a REST publish with a ttl, and delivers it while it is fresh', async () => {
     const topic = uniqueTopic('ttl-fresh');
-    const sub = await connect(EDGE_B);
-    const got = record(sub);
-    await sub.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     const before = Date.now();
     const res = await postJson('/v1/publish', { topic, payload: 'fresh', qos: 1, ttl: 60 });
     assert.equal(res.status, 202);
@@ -21,15 +19,11 @@ describe('message time to live', () => {
   it('stops giving an expired retained message to new subscribers, on every edge', async () => {
     const topic = uniqueTopic('ttl-retained');
     assert.equal((await postJson('/v1/publish', { topic, payload: 'short-lived', qos: 1, retain: true, ttl: 2 })).status, 202);
-    const early = await connect(EDGE_A);
-    const gotEarly = record(early);
-    await early.subscribeAsync(topic, { qos: 1 });
+    const { got: gotEarly } = await subscribed(EDGE_A, topic);
     await waitFor(() => gotEarly.length >= 1, 10_000, 'the retained message while fresh');
     await sleep(2500);
     for (const edge of [EDGE_A, EDGE_B]) {
-      const late = await connect(edge);
-      const gotLate = record(late);
-      await late.subscribeAsync(topic, { qos: 1 });
+      const { got: gotLate } = await subscribed(edge, topic);
       await settle(1000);
       assert.equal(gotLate.length, 0, `no expired retained message on ${edge}`);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { API, closeAll, connect, EDGE_A, EDGE_B, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { API, closeAll, connect, EDGE_A, EDGE_B, postJson, record, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 after(closeAll);
 
@@ -31,9 +31,7 @@ describe('POST /v1/publish', () => {
     const topic = uniqueTopic('rest-retained');
     const res = await postJson('/v1/publish', { topic, payload: 'config v2', qos: 1, retain: true });
     assert.equal(res.status, 202);
-    const sub = await connect(EDGE_B);
-    const got = record(sub);
-    await sub.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     await waitFor(() => got.length >= 1, 10_000, 'retained');
     assert.equal(got[0]?.payload, 'config v2');
     assert.equal(got[0]?.retain, true);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { closeAll, connect, EDGE_A, EDGE_B, EDGE_PORTS, record, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, EDGE_PORTS, record, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 after(closeAll);
 
@@ -15,9 +15,7 @@ function rawSocket(port: number) {
 describe('a misbehaving client harms only itself', () => {
   it('closes a connection that sends a malformed packet, and others keep working', async () => {
     const topic = uniqueTopic('bystander');
-    const bystander = await connect(EDGE_A);
-    const got = record(bystander);
-    await bystander.subscribeAsync(topic, { qos: 1 });
+    const { client: bystander, got } = await subscribed(EDGE_A, topic);
 
     const bad = await rawSocket(EDGE_PORTS[0]!);
     const closed = new Promise<void>((r) => bad.once('close', () => r()));
@@ -50,9 +48,7 @@ describe('a misbehaving client harms only itself', () => {
 
   it('closes the connection of a device that publishes over the payload limit, and delivers nothing', async () => {
     const topic = uniqueTopic('oversized');
-    const watcher = await connect(EDGE_B);
-    const got = record(watcher);
-    await watcher.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     const big = await connect(EDGE_A);
     const closed = new Promise<void>((r) => big.stream.once('close', () => r()));
     big.publish(topic, Buffer.alloc(300 * 1024), { qos: 1 });

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, connect, EDGE_A, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, postJson, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,9 +31,7 @@ describe('an edge started by hand joins the running cluster', () => {
     await edgeScript('start', id, String(port));
 
     const topic = uniqueTopic('third');
-    const sub = await connect(`mqtt://127.0.0.1:${port}`);
-    const got = record(sub);
-    await sub.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(`mqtt://127.0.0.1:${port}`, topic);
     const pub = await connect(EDGE_A);
     await pub.publishAsync(topic, 'from edge A', { qos: 1 });
     assert.equal((await postJson('/v1/publish', { topic, payload: 'from REST', qos: 1 })).status, 202);

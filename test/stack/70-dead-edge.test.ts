@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, connect, EDGE_A, eventually, record, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, eventually, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,9 +25,7 @@ describe('an edge that dies without a goodbye', () => {
   it('has its devices\' wills published by a live edge after the lease, and their sessions marked offline', async () => {
     await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000 });
     const topic = uniqueTopic('dead-edge-will');
-    const watcher = await connect(EDGE_A);
-    const got = record(watcher);
-    await watcher.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_A, topic);
     const clientId = `doomed-${Date.now()}`;
     await connect(`mqtt://127.0.0.1:${port}`, { clientId, will: { topic, payload: Buffer.from('edge died'), qos: 1, retain: false } });
     assert.equal(JSON.parse((await redis.hget(`${prefix}sessions`, clientId)) ?? '{}').edgeId, id);

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { closeAll, connect, EDGE_A, EDGE_B, record, settle, sleep, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, settle, sleep, uniqueTopic, waitFor, subscribed } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,9 +17,7 @@ after(async () => {
 describe('accepted means durable', () => {
   it('withholds PUBACK while the RocketMQ broker is down, then acks and delivers once it is back', async () => {
     const topic = uniqueTopic('outage');
-    const sub = await connect(EDGE_B);
-    const got = record(sub);
-    await sub.subscribeAsync(topic, { qos: 1 });
+    const { got } = await subscribed(EDGE_B, topic);
     const pub = await connect(EDGE_A, { keepalive: 300 });
     await pub.publishAsync(topic, 'before', { qos: 1 });
     await waitFor(() => got.length === 1, 10_000, 'the message sent before the outage');

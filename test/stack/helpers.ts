@@ -54,6 +54,14 @@ export function record(client: MqttClient): Received[] {
   return got;
 }
 
+/** A client connected to `url` and subscribed to `topic`, with everything it receives. */
+export async function subscribed(url: string, topic: string, qos: 0 | 1 | 2 = 1, opts: IClientOptions = {}): Promise<{ client: MqttClient; got: Received[] }> {
+  const client = await connect(url, opts);
+  const got = record(client);
+  await client.subscribeAsync(topic, { qos });
+  return { client, got };
+}
+
 /** Waits until `cond` holds, polling; fails with `what` after `ms`. */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
