@@ -20,6 +20,7 @@ const schema = z.object({
   EDGE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only (1-48)').optional(),
   MQTT_HOST: z.string().default('0.0.0.0'),
   MQTT_PORT: port.default(1883),
+  ROUTE_BROADCAST_THRESHOLD: z.coerce.number().int().min(0).default(3),
   MESSAGE_TTL_MS: z.coerce.number().int().min(0).default(24 * 3600 * 1000),
   MQTT_WS_PORT: port.optional(),
   MQTT_TLS_PORT: port.optional(),
@@ -51,6 +52,8 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   /** Default time to live of a message; 0 for none. */
   messageTtlMs: number;
+  /** Above this many interested edges a message is sent once, tagged for every edge. */
+  routeBroadcastThreshold: number;
   edge: {
     id: string; host: string; port: number; wsPort?: number;
     tls?: { port: number; certFile: string; keyFile: string };
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix: e.RP_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,
     messageTtlMs: e.MESSAGE_TTL_MS,
+    routeBroadcastThreshold: e.ROUTE_BROADCAST_THRESHOLD,
     edge: {
       // A stable id keeps an edge's consumer group across restarts; the default is unique per host and port.
       id: e.EDGE_ID ?? `edge-${hostname().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30)}-${e.MQTT_PORT}`,

@@ -4,6 +4,8 @@ import { BatchingProducer } from '../bus/batching-producer.js';
 import { PublishService } from '../bus/publish-service.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
+import { RouteTable } from '../cluster/route-table.js';
+import { RouteResolver } from '../bus/route-resolver.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
@@ -27,7 +29,10 @@ export class ApiServer {
   async start(): Promise<void> {
     await this.redis.connect();
     await this.producer.start();
-    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, new RedisKeys(this.config.keyPrefix), this.log), 'api', this.config.messageTtlMs);
+    const keys = new RedisKeys(this.config.keyPrefix);
+    const routes = new RouteResolver(new RouteTable(this.redis, keys), this.config.routeBroadcastThreshold);
+    await routes.start();
+    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, keys, this.log), 'api', this.config.messageTtlMs, routes);
     const app = createApp({
       publisher,
       checkReady: () => this.checkReady(),

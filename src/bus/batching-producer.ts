@@ -5,6 +5,7 @@ import { rocketmqClientLogger, startClient, withTimeout } from './client-support
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, laneMessageGroup } from './names.js';
 
+
 export interface BatchingProducerOptions {
   endpoints: string;
   namespace: string;
@@ -30,6 +31,8 @@ interface Pending {
 
 interface Lane {
   index: number;
+  /** Delivery tag of every batch of this lane: one edge, the broadcast tag, or nobody. */
+  tag: string;
   queue: Pending[];
   bytes: number;
   sending: boolean;
@@ -57,7 +60,7 @@ export interface BatchingProducerStats {
  */
 export class BatchingProducer {
   private readonly producer: Producer;
-  private readonly lanes: Lane[];
+  private readonly lanes = new Map<string, Lane>();
   private queued = 0;
   private readonly roomWaiters: Array<() => void> = [];
   private running = false;
@@ -72,7 +75,6 @@ export class BatchingProducer {
       topics: [DELIVERY_TOPIC, HEALTH_TOPIC, CONTROL_TOPIC],
       logger: rocketmqClientLogger(opts.log),
     });
-    this.lanes = Array.from({ length: opts.lanes }, (_, index) => ({ index, queue: [], bytes: 0, sending: false, timer: null }));
   }
 
   async start(): Promise<void> {
@@ -80,14 +82,31 @@ export class BatchingProducer {
     this.running = true;
   }
 
-  /** Resolves once the message is durable in RocketMQ. `laneKey` keeps one publisher's order. */
-  async publish(message: BusMessage, laneKey: string): Promise<void> {
+  /**
+   * Resolves once the message is durable in RocketMQ, in one batch per delivery tag.
+   * `laneKey` keeps one publisher's order.
+   */
+  async publish(message: BusMessage, laneKey: string, tags: string[]): Promise<void> {
+    const index = laneIndex(laneKey, this.opts.lanes);
+    await Promise.all(tags.map((tag) => this.enqueue(message, this.lane(index, tag))));
+  }
+
+  private lane(index: number, tag: string): Lane {
+    const key = `${index}\u0000${tag}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { index, tag, queue: [], bytes: 0, sending: false, timer: null };
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  private async enqueue(message: BusMessage, lane: Lane): Promise<void> {
     if (!this.running) throw new ProducerStoppedError('producer is stopped');
     while (this.queued >= this.opts.maxQueued) {
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
       if (!this.running) throw new ProducerStoppedError('producer is stopped');
     }
-    const lane = this.lanes[laneIndex(laneKey, this.lanes.length)]!;
     return new Promise<void>((resolve, reject) => {
       const size = encodedSize(message);
       lane.queue.push({ message, size, resolve, reject });
@@ -135,8 +154,8 @@ export class BatchingProducer {
       try {
         await this.producer.send({
           topic: DELIVERY_TOPIC,
-          tag: BROADCAST_TAG,
-          messageGroup: laneMessageGroup(this.opts.producerId, lane.index),
+          tag: lane.tag,
+          messageGroup: laneMessageGroup(this.opts.producerId, lane.index, lane.tag),
           keys: [batchId],
           body,
         });
@@ -193,7 +212,7 @@ export class BatchingProducer {
       await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), sleep(drainMs)]);
     }
     this.running = false;
-    for (const lane of this.lanes) {
+    for (const lane of this.lanes.values()) {
       if (lane.timer) clearTimeout(lane.timer);
       for (const p of lane.queue.splice(0)) p.reject(new ProducerStoppedError('producer stopped'));
     }

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { decodeBatch, type BusMessage } from './envelope.js';
 import { decodeControl, type ControlMessage } from './control.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup } from './names.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter } from './names.js';
 import { RecentIds } from './recent-ids.js';
 
 export interface DeliveryConsumerOptions {
@@ -45,7 +45,7 @@ export class DeliveryConsumer {
       requestTimeout: opts.requestTimeoutMs,
       consumerGroup: edgeConsumerGroup(opts.edgeId),
       subscriptions: new Map([
-        [DELIVERY_TOPIC, new FilterExpression(BROADCAST_TAG)],
+        [DELIVERY_TOPIC, new FilterExpression(edgeFilter(opts.edgeId))],
         [CONTROL_TOPIC, new FilterExpression(BROADCAST_TAG)],
       ]),
       maxCacheMessageCount: opts.maxCached,

@@ -6,8 +6,21 @@
 /** FIFO topic that carries every accepted publish between edges, in batches. */
 export const DELIVERY_TOPIC = 'rp-deliver';
 
-/** Tag on every delivery batch until the route table (issue 3) tags batches per interested edge. */
+/** Tag of a delivery batch that every edge reads. */
 export const BROADCAST_TAG = 'all';
+
+/** Tag of a delivery batch for one edge only (the route table found subscribers there). */
+export function edgeTag(edgeId: string): string {
+  return `e-${edgeId}`;
+}
+
+/** Tag of a batch no edge has subscribers for: stored (accepted means durable), read by nobody. */
+export const NOBODY_TAG = 'none';
+
+/** What an edge's consumer group reads of the delivery topic. */
+export function edgeFilter(edgeId: string): string {
+  return `${BROADCAST_TAG} || ${edgeTag(edgeId)}`;
+}
 
 /** Each edge has its own group, so every edge sees every batch (POP balances inside a group). */
 export function edgeConsumerGroup(edgeId: string): string {
@@ -18,8 +31,8 @@ export function edgeConsumerGroup(edgeId: string): string {
  * Message group of a batch: one lane of one producer. All batches of a lane land in one queue in
  * send order, which keeps one publisher's messages in order (a publisher always maps to one lane).
  */
-export function laneMessageGroup(producerId: string, lane: number): string {
-  return `${producerId}-${lane}`;
+export function laneMessageGroup(producerId: string, lane: number, tag: string): string {
+  return `${producerId}-${lane}-${tag}`;
 }
 
 /** NORMAL topic that readiness probes send to: proves the gRPC proxy and broker answer SEND_OK. */

@@ -8,6 +8,8 @@ export interface EdgeRecord {
   pid: number;
   startedAt: number;
   seenAt: number;
+  /** Counters of the edge at its last heartbeat (messages received from the bus, delivered, expired). */
+  stats?: Record<string, number>;
 }
 
 /** Each edge announces itself and refreshes `seenAt`; the API's status and later failover read it. */
@@ -17,7 +19,10 @@ export class EdgeRegistry {
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
-  async start(record: Omit<EdgeRecord, 'seenAt'>, everyMs: number): Promise<void> {
+  private stats: () => Record<string, number> = () => ({});
+
+  async start(record: Omit<EdgeRecord, 'seenAt' | 'stats'>, everyMs: number, stats?: () => Record<string, number>): Promise<void> {
+    if (stats) this.stats = stats;
     this.record = { ...record, seenAt: Date.now() };
     await this.beat();
     this.timer = setInterval(() => {
@@ -29,6 +34,7 @@ export class EdgeRegistry {
   private async beat(): Promise<void> {
     if (!this.record) return;
     this.record.seenAt = Date.now();
+    this.record.stats = this.stats();
     await this.redis.hset(this.keys.edges(), this.record.id, JSON.stringify(this.record));
   }
 

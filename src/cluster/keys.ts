@@ -18,4 +18,10 @@ export class RedisKeys {
   edgeWills(edgeId: string): string { return `${this.prefix}edge:${edgeId}:wills`; }
   /** String with expiry: which live edge is publishing the wills of dead edge `edgeId`. */
   edgeReaping(edgeId: string): string { return `${this.prefix}edge:${edgeId}:reaping`; }
+  /** Set: the topic filters that devices on this edge subscribe to (the route table). */
+  routes(edgeId: string): string { return `${this.prefix}routes:${edgeId}`; }
+  /** Counter: grows with every route table change; publishers reload when it moved. */
+  routesVersion(): string { return `${this.prefix}routes:version`; }
+  /** Set: ids of the edges that have a route set. */
+  routedEdges(): string { return `${this.prefix}routes:edges`; }
 }

@@ -3,6 +3,12 @@ import mqemitter from 'mqemitter';
 type Message = mqemitter.Message;
 type Listener = (message: Message, done: () => void) => void;
 
+/** Tells the route table which filters this edge has subscribers for. */
+export interface RouteAnnouncer {
+  add(filter: string): Promise<void>;
+  remove(filter: string): Promise<void>;
+}
+
 /** Marks packets that came in from RocketMQ; anything else that is not $SYS was already sent there. */
 export const FROM_BUS = 'rocketpush-bus';
 
@@ -11,11 +17,16 @@ export const FROM_BUS = 'rocketpush-bus';
  * written to RocketMQ by the durable publish hook already, and reach local subscribers only when
  * they come back from RocketMQ (so every edge, the accepting one included, sees one order).
  * Packets from the bus and aedes' own $SYS events go to the local matcher.
+ *
+ * Every subscription of every device passes through on(), so this is also where the edge learns
+ * which filters it needs: the first subscriber of a filter adds it to the route table before
+ * aedes sends SUBACK, the last one leaving removes it.
  */
 export class BusEmitter {
   private readonly local: mqemitter.MQEmitter;
+  private readonly interest = new Map<string, number>();
 
-  constructor(concurrency: number) {
+  constructor(concurrency: number, private readonly routes?: RouteAnnouncer, private readonly onRouteError?: (err: unknown) => void) {
     // matchEmptyLevels: MQTT-4.7.1-3, `a/#` matches `a/` too, as aedes' own emitter does.
     this.local = mqemitter({ concurrency, matchEmptyLevels: true });
   }
@@ -24,12 +35,32 @@ export class BusEmitter {
   get concurrent(): number { return this.local.concurrent; }
 
   on(topic: string, listener: Listener, callback?: () => void): this {
-    this.local.on(topic, listener, callback);
+    const count = this.interest.get(topic) ?? 0;
+    this.interest.set(topic, count + 1);
+    if (count > 0 || !this.routes || topic.startsWith('$SYS/')) {
+      this.local.on(topic, listener, callback);
+      return this;
+    }
+    this.routes.add(topic).catch((err: unknown) => this.onRouteError?.(err)).finally(() => {
+      this.local.on(topic, listener, callback);
+    });
     return this;
   }
 
   removeListener(topic: string, listener: Listener, callback?: () => void): void {
+    const count = (this.interest.get(topic) ?? 1) - 1;
+    if (count > 0) {
+      this.interest.set(topic, count);
+    } else {
+      this.interest.delete(topic);
+      if (this.routes && !topic.startsWith('$SYS/')) this.routes.remove(topic).catch((err: unknown) => this.onRouteError?.(err));
+    }
     this.local.removeListener(topic, listener, callback);
+  }
+
+  /** The filters this edge has local subscribers for ($SYS aside). */
+  filters(): string[] {
+    return [...this.interest.keys()].filter((f) => !f.startsWith('$SYS/'));
   }
 
   emit(message: Message, callback?: (error?: Error) => void): void {

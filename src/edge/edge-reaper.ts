@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { PublishService } from '../bus/publish-service.js';
 import type { EdgeRegistry } from '../cluster/edge-registry.js';
 import type { RedisKeys } from '../cluster/keys.js';
+import type { RouteTable } from '../cluster/route-table.js';
 import type { SessionRegistry } from '../cluster/session-registry.js';
 import type { WillStore } from '../cluster/will-store.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,7 @@ export interface EdgeReaperDeps {
   sessions: SessionRegistry;
   wills: WillStore;
   publisher: PublishService;
+  routes: RouteTable;
   log: Logger;
 }
 
@@ -66,7 +68,7 @@ export class EdgeReaper {
   }
 
   private async reap(deadId: string, removeRecord = true): Promise<void> {
-    const { wills, sessions, publisher, edges, log } = this.deps;
+    const { wills, sessions, publisher, edges, routes, log } = this.deps;
     const pending = await wills.all(deadId);
     for (const will of pending) {
       await publisher.publish({ topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, clientId: will.clientId });
@@ -74,6 +76,7 @@ export class EdgeReaper {
       log.info('published the will of a device on a dead edge', { deadEdgeId: deadId, clientId: will.clientId, topic: will.topic });
     }
     await wills.clear(deadId);
+    if (removeRecord) await routes.clear(deadId);
     const offline = await sessions.releaseAllOf(deadId);
     if (removeRecord) await edges.remove(deadId);
     this.stats.edgesReaped++;

@@ -7,6 +7,8 @@ import { PublishService } from '../bus/publish-service.js';
 import { EdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
+import { RouteTable } from '../cluster/route-table.js';
+import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionRegistry } from '../cluster/session-registry.js';
 import { WillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
@@ -35,8 +37,10 @@ export class Edge {
   private readonly registry: EdgeRegistry;
   private readonly retained: RetainedStore;
   private readonly keys: RedisKeys;
+  private readonly routeTable: RouteTable;
   private reaper: EdgeReaper | null = null;
   private local: LocalDelivery | null = null;
+  private routeKeeper: NodeJS.Timeout | null = null;
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
   private listeners: Listener[] = [];
@@ -47,6 +51,7 @@ export class Edge {
     this.keys = keys;
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
+    this.routeTable = new RouteTable(this.redis, keys);
     this.retained = new RetainedStore(this.redis, keys, log);
     this.registry = new EdgeRegistry(this.redis, keys, log);
     this.producer = new BatchingProducer({
@@ -63,7 +68,11 @@ export class Edge {
     const { edge } = this.config;
     await this.redis.connect();
     await this.producer.start();
-    const publisher = new PublishService(this.producer, this.retained, edge.id, this.config.messageTtlMs);
+    // Routes of an earlier life of this edge id are stale: its devices are gone.
+    await this.routeTable.clear(edge.id);
+    const routes = new RouteResolver(this.routeTable, this.config.routeBroadcastThreshold);
+    await routes.start();
+    const publisher = new PublishService(this.producer, this.retained, edge.id, this.config.messageTtlMs, routes);
     const persistence = memoryPersistence();
     const sessions = new SessionRegistry(this.redis, this.keys);
     const wills = new WillStore(this.redis, this.keys, this.log);
@@ -71,10 +80,14 @@ export class Edge {
       edgeId: edge.id, registry: sessions, wills, log: this.log,
       sendControl: (body) => this.producer.sendControl(body),
     });
+    const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
+      add: (filter) => this.routeTable.add(edge.id, filter),
+      remove: (filter) => this.routeTable.remove(edge.id, filter),
+    }, (err) => this.log.error('route table update failed', { error: String(err) }));
     const broker = new Aedes({
       authenticate: guard.authenticate,
       id: edge.id,
-      mq: new BusEmitter(LOCAL_EMIT_CONCURRENCY),
+      mq: emitter,
       persistence,
       authorizePublish: durablePublishHook({
         publisher,
@@ -105,14 +118,23 @@ export class Edge {
 
     this.reaper = new EdgeReaper({
       selfId: edge.id, leaseMs: edge.leaseMs, redis: this.redis, keys: this.keys, edges: this.registry,
-      sessions, wills, publisher, log: this.log,
+      sessions, wills, publisher, routes: this.routeTable, log: this.log,
     });
     await this.reaper.reapPreviousLife();
 
     this.listeners = await openListeners(broker, edge, this.log);
     this.boundPort = this.listeners[0]!.port;
-    await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs);
+    const consumer = this.consumer;
+    await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
+      () => ({ ...consumer.stats, ...local.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
+    // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
+    this.routeKeeper = setInterval(() => {
+      this.routeTable.reconcile(edge.id, emitter.filters()).then((rewritten) => {
+        if (rewritten) this.log.warn('route set in Redis differed from local subscriptions; rewritten');
+      }, (err: unknown) => this.log.warn('route check failed', { error: String(err) }));
+    }, edge.heartbeatMs);
+    this.routeKeeper.unref();
     this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port: this.boundPort, retained: retained.length });
   }
 
@@ -120,12 +142,14 @@ export class Edge {
   async stop(): Promise<void> {
     this.log.info('edge stopping');
     this.reaper?.stop();
+    if (this.routeKeeper) clearInterval(this.routeKeeper);
     await this.registry.stop().catch(() => undefined);
     const closed = Promise.all(this.listeners.splice(0).map((l) => l.close()));
     const broker = this.broker;
     if (broker) await new Promise<void>((r) => broker.close(() => r()));
     await closed;
     await this.producer.stop();
+    await this.routeTable.clear(this.config.edge.id).catch(() => undefined);
     await this.consumer?.stop();
     this.local?.stop();
     await this.redis.quit().catch(() => undefined);

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { closeAll, connect, EDGE_A, EDGE_B, eventually, sleep, subscribed, uniqueTopic, waitFor } from './helpers.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
+const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const extraEdges = [['test-edge-r3', 18857], ['test-edge-r4', 18858]] as const;
+
+after(async () => {
+  await closeAll();
+  for (const [id] of extraEdges) await run('bash', ['scripts/edge.sh', 'stop', id], { cwd: root }).catch(() => undefined);
+  redis.disconnect();
+});
+
+interface EdgeRecord { id: string; seenAt: number; stats?: { messages?: number } }
+
+async function received(): Promise<Map<string, number>> {
+  const all = await redis.hgetall(`${prefix}edges`);
+  return new Map(Object.values(all).map((v) => JSON.parse(v) as EdgeRecord).map((e) => [e.id, e.stats?.messages ?? 0]));
+}
+
+/** Counts after every edge has sent a heartbeat that started after now. */
+async function receivedAfterHeartbeat(): Promise<Map<string, number>> {
+  const now = Date.now();
+  await eventually(async () => {
+    const all = Object.values(await redis.hgetall(`${prefix}edges`)).map((v) => JSON.parse(v) as EdgeRecord);
+    return all.every((e) => e.seenAt > now + 100);
+  }, 15_000, 'fresh heartbeats');
+  return received();
+}
+
+async function unicastLoad(messages: number): Promise<Map<string, number>> {
+  const topic = uniqueTopic('unicast');
+  const { got } = await subscribed(EDGE_B, topic);
+  const before = await receivedAfterHeartbeat();
+  const pub = await connect(EDGE_A);
+  await Promise.all(Array.from({ length: messages }, (_, i) => pub.publishAsync(topic, `u${i}`, { qos: 1 })));
+  await waitFor(() => got.length >= messages, 15_000, 'the unicast messages');
+  const after = await receivedAfterHeartbeat();
+  return new Map([...after].map(([id, n]) => [id, n - (before.get(id) ?? 0)]));
+}
+
+describe('the route table sends a message only to the edges with subscribers', () => {
+  it('reaches a subscription acknowledged just before the publish, every time', async () => {
+    const pub = await connect(EDGE_A);
+    for (let round = 0; round < 20; round++) {
+      const topic = uniqueTopic(`fresh-${round}`);
+      const { got } = await subscribed(EDGE_B, topic);
+      await pub.publishAsync(topic, 'right after SUBACK', { qos: 1 });
+      await waitFor(() => got.length >= 1, 10_000, `round ${round}`);
+    }
+  });
+
+  it('rebuilds an edge\'s routes that Redis lost, from the edge\'s own subscriptions', async () => {
+    const topic = uniqueTopic('lost-routes');
+    const { got } = await subscribed(EDGE_B, topic);
+    await redis.multi().del(`${prefix}routes:edge-2`).incr(`${prefix}routes:version`).exec();
+    await eventually(async () => (await redis.sismember(`${prefix}routes:edge-2`, topic)) === 1, 15_000, 'the route to come back');
+    const pub = await connect(EDGE_A);
+    await pub.publishAsync(topic, 'after the repair', { qos: 1 });
+    await waitFor(() => got.length >= 1, 10_000, 'delivery after the repair');
+  });
+
+  it('costs the same work per unicast message with 2 and with 4 edges: only the subscriber\'s edge reads it', async () => {
+    const messages = 100;
+    const twoEdges = await unicastLoad(messages);
+    for (const [id, port] of extraEdges) await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000 });
+    await sleep(1000);
+    const fourEdges = await unicastLoad(messages);
+    assert.equal(fourEdges.size >= 4, true, `four edges report: ${[...fourEdges.keys()].join(', ')}`);
+    for (const [label, deltas] of [['2 edges', twoEdges], ['4 edges', fourEdges]] as const) {
+      const total = [...deltas.values()].reduce((a, b) => a + b, 0);
+      assert.equal(total, messages, `${label}: messages read by all edges together ${JSON.stringify([...deltas])}`);
+      assert.equal(deltas.get('edge-2'), messages, `${label}: the subscriber's edge read each message once`);
+    }
+  });
+});
