@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { closeAll, connect, EDGE_B, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dataDir = process.env.RP_DATA_DIR ?? `${root}/.data`;
+const port = Number(process.env.RP_TEST_DOOMED_EDGE_PORT ?? 18855) + 1;
+const id = 'test-edge-killed-publisher';
+
+after(async () => {
+  await closeAll();
+  await run('bash', ['scripts/edge.sh', 'stop', id], { cwd: root }).catch(() => undefined);
+});
+
+describe('accepted means durable, even when the accepting edge is killed', () => {
+  it('delivers every QoS 1 message whose PUBACK arrived before the publishing edge was killed with SIGKILL', async () => {
+    await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000 });
+    const topic = uniqueTopic('killed-publisher');
+    const { got } = await subscribed(EDGE_B, topic);
+    const pub = await connect(`mqtt://127.0.0.1:${port}`);
+    pub.on('error', () => undefined);
+
+    const acked = new Set<string>();
+    let sent = 0;
+    let stop = false;
+    const window = Array.from({ length: 32 }, async () => {
+      while (!stop) {
+        const payload = `k${sent++}`;
+        try {
+          await pub.publishAsync(topic, payload, { qos: 1 });
+          acked.add(payload);
+        } catch {
+          return; // the connection died with the edge
+        }
+      }
+    });
+    await waitFor(() => acked.size >= 1000, 60_000, '1,000 acknowledged messages');
+    const pid = Number((await readFile(`${dataDir}/run/edge-${id}.pid`, 'utf8')).trim());
+    process.kill(pid, 'SIGKILL');
+    stop = true;
+    await Promise.race([Promise.all(window), settle(5000)]);
+
+    const ackedAtKill = [...acked];
+    await waitFor(() => ackedAtKill.every((p) => got.some((m) => m.payload === p)), 30_000, 'every acknowledged message at the subscriber');
+    const received = new Set(got.map((m) => m.payload));
+    const lost = ackedAtKill.filter((p) => !received.has(p));
+    assert.equal(lost.length, 0, `acknowledged but lost: ${lost.slice(0, 10).join(', ')}`);
+    assert.equal(got.length, received.size, 'no message delivered twice');
+    assert.ok(sent > acked.size, 'the kill really happened mid-flight: some publishes were never acknowledged');
+  });
+});
