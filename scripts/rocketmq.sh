@@ -139,6 +139,7 @@ case "${1:-}" in
   admin) shift; mqadmin "$@" ;;
   # For failure tests: the broker alone goes away and comes back; name server and proxy stay.
   stop-broker) stop_pid broker 60 ;;
+  kill-broker) pid_alive broker && kill -KILL "$(cat "$RP_RUN_DIR/broker.pid")"; rm -f "$RP_RUN_DIR/broker.pid" ;;
   start-broker) start_broker ;;
-  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|start-broker|admin ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|kill-broker|start-broker|admin ARGS" >&2; exit 2 ;;
 esac

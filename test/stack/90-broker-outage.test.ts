@@ -35,4 +35,34 @@ describe('accepted means durable', () => {
     await settle();
     assert.deepEqual(got.map((m) => m.payload), ['before', 'during']);
   });
+
+  it('loses no acknowledged message when the broker is killed with SIGKILL mid-flow and restarted', async () => {
+    const topic = uniqueTopic('broker-killed');
+    const { got } = await subscribed(EDGE_B, topic);
+    const pub = await connect(EDGE_A, { keepalive: 300 });
+    const total = 600;
+    const acked: string[] = [];
+    let next = 0;
+    let killed = false;
+    const publishing = Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < total) {
+        const payload = `b${next++}`;
+        await pub.publishAsync(topic, payload, { qos: 1 });
+        acked.push(payload);
+        if (!killed && acked.length >= 200) {
+          killed = true;
+          await rocketmq('kill-broker');
+        }
+      }
+    }));
+    await waitFor(() => killed, 60_000, 'the kill');
+    await sleep(3000);
+    await rocketmq('start-broker');
+    await publishing;
+    assert.equal(acked.length, total, 'every publish was acknowledged once the broker was back');
+    await waitFor(() => new Set(got.map((m) => m.payload)).size >= total, 120_000, 'every acknowledged message delivered');
+    const received = new Set(got.map((m) => m.payload));
+    assert.deepEqual(acked.filter((p) => !received.has(p)), [], 'no acknowledged message lost');
+    assert.equal(got.length, received.size, 'no message delivered twice');
+  });
 });
