@@ -184,6 +184,14 @@ export class BatchingProducer {
     if (this.queued === 0) while (this.idleWaiters.length > 0) this.idleWaiters.shift()!();
   }
 
+  /** An empty delivery batch for one tag, carrying `id` as its batch id and message key. */
+  async sendProbe(tag: string, id: string): Promise<void> {
+    await this.producer.send({
+      topic: DELIVERY_TOPIC, tag, keys: [id], messageGroup: `${this.opts.producerId}-probe`,
+      body: encodeBatch({ batchId: id, messages: [] }),
+    });
+  }
+
   /** One small send to the health topic: resolves on SEND_OK, so RocketMQ really answers. */
   async ping(): Promise<void> {
     if (!this.running) throw new ProducerStoppedError('producer is stopped');

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const controlMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('takeover'), clientId: z.string(), epoch: z.number().int(), edgeId: z.string() }),
+  // An edge's start-up check that its consumer reads the control topic (see DeliveryConsumer.ready).
+  z.object({ kind: z.literal('probe'), id: z.string() }),
 ]);
 
 export type ControlMessage = z.infer<typeof controlMessage>;

@@ -2,8 +2,9 @@ import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { decodeBatch, type BusMessage } from './envelope.js';
-import { decodeControl, type ControlMessage } from './control.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter } from './names.js';
+import { randomUUID } from 'node:crypto';
+import { decodeControl, encodeControl, type ControlMessage } from './control.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
 
 export interface DeliveryConsumerOptions {
@@ -36,6 +37,7 @@ export class DeliveryConsumer {
   private readonly consumer: PushConsumer;
   private readonly seen = new RecentIds(50_000);
   private startedAt = 0;
+  private readonly probes = new Map<string, () => void>();
   readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0 };
 
   constructor(private readonly opts: DeliveryConsumerOptions) {
@@ -59,6 +61,34 @@ export class DeliveryConsumer {
     await startClient(this.consumer, 30_000, 'RocketMQ consumer startup');
   }
 
+  /**
+   * Resolves once this consumer has received a probe sent after it started, on both topics.
+   * A new consumer group starts at the newest message when its first receive reaches the broker,
+   * which is some time after startup() returns; until a probe came back, messages sent to this
+   * edge could fall before that point and never be read.
+   */
+  async ready(send: { delivery: (tag: string, id: string) => Promise<void>; control: (body: Buffer) => Promise<void> }, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const probe = async (sendOne: (id: string) => Promise<void>, what: string) => {
+      while (Date.now() < deadline) {
+        const id = randomUUID();
+        const back = new Promise<boolean>((resolve) => {
+          this.probes.set(id, () => resolve(true));
+          setTimeout(() => resolve(false), 2000).unref();
+        });
+        await sendOne(id);
+        const ok = await back;
+        this.probes.delete(id);
+        if (ok) return;
+      }
+      throw new Error(`the ${what} consumer did not receive its probe within ${timeoutMs} ms`);
+    };
+    await Promise.all([
+      probe((id) => send.delivery(edgeTag(this.opts.edgeId), id), 'delivery topic'),
+      probe((id) => send.control(encodeControl({ kind: 'probe', id })), 'control topic'),
+    ]);
+  }
+
   async stop(): Promise<void> {
     // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
     await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
@@ -69,6 +99,7 @@ export class DeliveryConsumer {
       this.stats.staleBatches++;
       return ConsumeResult.SUCCESS;
     }
+    for (const key of view.keys) this.probes.get(key)?.();
     if (view.topic === CONTROL_TOPIC) return this.consumeControl(view);
     let batch;
     try {
@@ -95,7 +126,9 @@ export class DeliveryConsumer {
 
   private consumeControl(view: MessageView): ConsumeResult {
     try {
-      this.opts.control(decodeControl(view.body));
+      const message = decodeControl(view.body);
+      if (message.kind === 'probe') { this.probes.get(message.id)?.(); return ConsumeResult.SUCCESS; }
+      this.opts.control(message);
     } catch (err) {
       this.stats.corruptBatches++;
       this.opts.log.error('undecodable control message skipped', { messageId: view.messageId, error: String(err) });

@@ -113,6 +113,10 @@ export class Edge {
     });
     // Follow the bus first, then load the snapshot: the clock in LocalDelivery keeps the newer one.
     await this.consumer.start();
+    await this.consumer.ready({
+      delivery: (tag, id) => this.producer.sendProbe(tag, id),
+      control: (body) => this.producer.sendControl(body),
+    });
     const retained = await this.retained.all();
     for (const m of retained) await local.applyRetained(m);
 
