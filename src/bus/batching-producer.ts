@@ -198,10 +198,12 @@ export class BatchingProducer {
     await withTimeout(this.producer.send({ topic: HEALTH_TOPIC, body: Buffer.from(this.opts.producerId) }), this.opts.requestTimeoutMs, 'RocketMQ health send');
   }
 
-  /** One control message to every edge; resolves on SEND_OK, retrying like a batch. */
-  async sendControl(body: Buffer): Promise<void> {
+  /** One control message to every edge; resolves on SEND_OK, retrying like a batch until `giveUpAfterMs`. */
+  async sendControl(body: Buffer, giveUpAfterMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const deadline = Date.now() + giveUpAfterMs;
     for (let attempt = 1; ; attempt++) {
       if (!this.running) throw new ProducerStoppedError('producer is stopped');
+      if (Date.now() > deadline) throw new Error(`control message not sent within ${giveUpAfterMs} ms`);
       try {
         await this.producer.send({ topic: CONTROL_TOPIC, tag: BROADCAST_TAG, body });
         return;

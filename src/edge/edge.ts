@@ -78,7 +78,7 @@ export class Edge {
     const wills = new WillStore(this.redis, this.keys, this.log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log: this.log,
-      sendControl: (body) => this.producer.sendControl(body),
+      sendControl: (body, giveUpAfterMs) => this.producer.sendControl(body, giveUpAfterMs),
     });
     const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
       add: (filter) => this.routeTable.add(edge.id, filter),

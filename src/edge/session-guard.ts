@@ -22,11 +22,14 @@ export interface SessionGuardDeps {
   edgeId: string;
   registry: SessionRegistry;
   wills: WillStore;
-  sendControl: (body: Buffer) => Promise<void>;
+  sendControl: (body: Buffer, giveUpAfterMs: number) => Promise<void>;
   log: Logger;
 }
 
 type AuthError = Error & { returnCode: number };
+
+/** How long a CONNECT may wait for its session to be registered before CONNACK 3. */
+const ADMIT_TIMEOUT_MS = 10_000;
 
 /**
  * One live session per client id across the cluster. At CONNECT (aedes' authenticate step, where
@@ -42,7 +45,7 @@ export class SessionGuard {
 
   authenticate = (client: Client, _username: unknown, _password: unknown, done: (err: AuthError | null, ok: boolean | null) => void): void => {
     // Bounded: a device whose session cannot be registered gets CONNACK 3 instead of a hang.
-    withTimeout(this.admit(client), 10_000, 'session registration').then(() => done(null, true), (err: unknown) => {
+    withTimeout(this.admit(client), ADMIT_TIMEOUT_MS, 'session registration').then(() => done(null, true), (err: unknown) => {
       this.deps.log.error('session could not be registered', { clientId: client.id, error: String(err) });
       const e = new Error('server unavailable') as AuthError;
       e.returnCode = 3;
@@ -63,7 +66,7 @@ export class SessionGuard {
     } else {
       await wills.remove(edgeId, client.id);
     }
-    await this.deps.sendControl(encodeControl({ kind: 'takeover', clientId: client.id, epoch, edgeId }));
+    await this.deps.sendControl(encodeControl({ kind: 'takeover', clientId: client.id, epoch, edgeId }), ADMIT_TIMEOUT_MS);
   }
 
   /** aedes 'clientDisconnect': forget the session unless a newer connection already replaced it. */
