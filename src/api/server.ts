@@ -16,7 +16,6 @@ export class ApiServer {
   private readonly producer: BatchingProducer;
   private server: Server | null = null;
   private lastReady: { at: number; result: Promise<void> } | null = null;
-  private boundPort = 0;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
@@ -24,7 +23,6 @@ export class ApiServer {
     this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log });
   }
 
-  get port(): number { return this.boundPort; }
 
   async start(): Promise<void> {
     await this.redis.connect();
@@ -47,8 +45,7 @@ export class ApiServer {
     });
     this.server = server;
     const address = server.address();
-    this.boundPort = typeof address === 'object' && address ? address.port : this.config.api.port;
-    this.log.info('api ready', { port: this.boundPort });
+    this.log.info('api ready', { port: typeof address === 'object' && address ? address.port : this.config.api.port });
   }
 
   /** Probes both backends, at most once a second however often it is asked. */

@@ -65,7 +65,7 @@ export class BatchingProducer {
   private readonly roomWaiters: Array<() => void> = [];
   private running = false;
   private readonly idleWaiters: Array<() => void> = [];
-  readonly stats: BatchingProducerStats = { queued: 0, batchesSent: 0, messagesSent: 0, sendRetries: 0 };
+  private readonly counters = { batchesSent: 0, messagesSent: 0, sendRetries: 0 };
 
   constructor(private readonly opts: BatchingProducerOptions) {
     this.producer = new Producer({
@@ -75,6 +75,14 @@ export class BatchingProducer {
       topics: [DELIVERY_TOPIC, HEALTH_TOPIC, CONTROL_TOPIC],
       logger: rocketmqClientLogger(opts.log),
     });
+  }
+
+  get stats(): BatchingProducerStats {
+    return { queued: this.queued, ...this.counters };
+  }
+
+  private retryBackoffMs(attempt: number): number {
+    return Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
   }
 
   async start(): Promise<void> {
@@ -112,7 +120,6 @@ export class BatchingProducer {
       lane.queue.push({ message, size, resolve, reject });
       lane.bytes += size;
       this.queued++;
-      this.stats.queued = this.queued;
       this.schedule(lane);
     });
   }
@@ -162,20 +169,19 @@ export class BatchingProducer {
         break;
       } catch (err) {
         attempt++;
-        this.stats.sendRetries++;
+        this.counters.sendRetries++;
         if (!this.running) { error = new ProducerStoppedError(`producer stopped before batch ${batchId} was sent: ${String(err)}`); break; }
-        const backoff = Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
+        const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ send failed, retrying', { batchId, attempt, backoffMs: backoff, messages: items.length, error: String(err) });
         await sleep(backoff);
       }
     }
     this.queued -= items.length;
-    this.stats.queued = this.queued;
     if (error) {
       for (const p of items) p.reject(error);
     } else {
-      this.stats.batchesSent++;
-      this.stats.messagesSent += items.length;
+      this.counters.batchesSent++;
+      this.counters.messagesSent += items.length;
       for (const p of items) p.resolve();
     }
     lane.sending = false;
@@ -208,8 +214,8 @@ export class BatchingProducer {
         await this.producer.send({ topic: CONTROL_TOPIC, tag: BROADCAST_TAG, body });
         return;
       } catch (err) {
-        this.stats.sendRetries++;
-        const backoff = Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
+        this.counters.sendRetries++;
+        const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ control send failed, retrying', { attempt, backoffMs: backoff, error: String(err) });
         await sleep(backoff);
       }

@@ -96,6 +96,17 @@ export function decodeBatch(buf: Buffer): Batch {
   return { batchId, messages };
 }
 
+/** One message on its own (a retained message or a will kept in Redis), in the batch format. */
+export function encodeMessage(m: BusMessage): Buffer {
+  return encodeBatch({ batchId: m.id, messages: [m] });
+}
+
+export function decodeMessage(buf: Buffer): BusMessage {
+  const m = decodeBatch(buf).messages[0];
+  if (!m) throw new EnvelopeError('empty single-message envelope');
+  return m;
+}
+
 function writeStr(buf: Buffer, o: number, s: string): number {
   const len = buf.write(s, o + 2, 'utf8');
   if (len > 0xffff) throw new EnvelopeError('string field longer than 65535 bytes');

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeBatch, encodeBatch, isExpired, type BusMessage } from '../bus/envelope.js';
+import { decodeMessage, encodeMessage, isExpired, type BusMessage } from '../bus/envelope.js';
 import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 
@@ -31,7 +31,7 @@ export class RetainedStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
   async put(message: BusMessage): Promise<boolean> {
-    const body = encodeBatch({ batchId: message.id, messages: [message] });
+    const body = encodeMessage(message);
     const cleared = message.payload.length === 0 ? '1' : '0';
     const r = await this.redis.eval(SET_IF_NEWER, 2, this.keys.retained(), this.keys.retainedClock(),
       message.topic, String(message.publishedAt), body, cleared);
@@ -44,15 +44,14 @@ export class RetainedStore {
     const now = Date.now();
     const out: BusMessage[] = [];
     for (const [topic, value] of Object.entries(entries)) {
-      let m: BusMessage | undefined;
+      let m: BusMessage;
       try {
-        m = decodeBatch(value).messages[0];
+        m = decodeMessage(value);
       } catch (err) {
         // One damaged entry must not keep an edge from starting; it stays in Redis for inspection.
         this.log.error('undecodable retained message skipped', { topic, error: String(err) });
         continue;
       }
-      if (!m) continue;
       if (!isExpired(m, now)) { out.push(m); continue; }
       await this.redis.eval(DELETE_IF_SAME, 2, this.keys.retained(), this.keys.retainedClock(), m.topic, String(m.publishedAt));
     }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeBatch, encodeBatch, type BusMessage } from '../bus/envelope.js';
+import { decodeMessage, encodeMessage, type BusMessage } from '../bus/envelope.js';
 import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 
@@ -11,7 +11,7 @@ export class WillStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
   async put(edgeId: string, will: BusMessage): Promise<void> {
-    await this.redis.hset(this.keys.edgeWills(edgeId), will.clientId, encodeBatch({ batchId: will.id, messages: [will] }));
+    await this.redis.hset(this.keys.edgeWills(edgeId), will.clientId, encodeMessage(will));
   }
 
   async remove(edgeId: string, clientId: string): Promise<void> {
@@ -22,7 +22,7 @@ export class WillStore {
     const entries = await this.redis.hgetallBuffer(this.keys.edgeWills(edgeId));
     return Object.entries(entries).flatMap(([clientId, v]) => {
       try {
-        return decodeBatch(v).messages;
+        return [decodeMessage(v)];
       } catch (err) {
         this.log.error('undecodable will skipped', { edgeId, clientId, error: String(err) });
         return [];

@@ -44,7 +44,6 @@ export class Edge {
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
   private listeners: Listener[] = [];
-  private boundPort = 0;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
     const keys = new RedisKeys(config.keyPrefix);
@@ -62,7 +61,6 @@ export class Edge {
     });
   }
 
-  get port(): number { return this.boundPort; }
 
   async start(): Promise<void> {
     const { edge } = this.config;
@@ -127,9 +125,9 @@ export class Edge {
     await this.reaper.reapPreviousLife();
 
     this.listeners = await openListeners(broker, edge, this.log);
-    this.boundPort = this.listeners[0]!.port;
+    const port = this.listeners[0]!.port;
     const consumer = this.consumer;
-    await this.registry.start({ id: edge.id, port: this.boundPort, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
+    await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
       () => ({ ...consumer.stats, ...local.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
@@ -139,7 +137,7 @@ export class Edge {
       }, (err: unknown) => this.log.warn('route check failed', { error: String(err) }));
     }, edge.heartbeatMs);
     this.routeKeeper.unref();
-    this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port: this.boundPort, retained: retained.length });
+    this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retained.length });
   }
 
   /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
