@@ -30,6 +30,7 @@ render() {
   sed -e "s|@ROCKETMQ_CLUSTER@|$ROCKETMQ_CLUSTER|g" -e "s|@ROCKETMQ_BROKER_NAME@|$ROCKETMQ_BROKER_NAME|g" \
       -e "s|@ROCKETMQ_NAMESRV_PORT@|$ROCKETMQ_NAMESRV_PORT|g" -e "s|@ROCKETMQ_BROKER_PORT@|$ROCKETMQ_BROKER_PORT|g" \
       -e "s|@ROCKETMQ_PROXY_PORT@|$ROCKETMQ_PROXY_PORT|g" -e "s|@ROCKETMQ_PROXY_REMOTING_PORT@|$ROCKETMQ_PROXY_REMOTING_PORT|g" \
+      -e "s|@ROCKETMQ_INVISIBLE_MS@|$ROCKETMQ_INVISIBLE_MS|g" -e "s|@ROCKETMQ_RENEW_AHEAD_MS@|$((ROCKETMQ_INVISIBLE_MS / 2))|g" \
       -e "s|@STORE_DIR@|$STORE_DIR|g" "$1" >"$2"
 }
 
@@ -63,14 +64,15 @@ create_topics() {
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
 }
 
-# create_group NAME: a consumer group, created before any client uses it. Retries back off
-# exponentially (rocketmq-client-nodejs 1.0.8 does not apply the server's default policy).
+# create_group NAME [MQADMIN ARGS]: a consumer group, created before any client uses it. Retries
+# back off exponentially (rocketmq-client-nodejs 1.0.8 does not apply the server's default policy).
 create_group() {
-  local out
-  out=$(mqadmin updateSubGroup -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -g "$1" \
+  local out name=$1
+  shift
+  out=$(mqadmin updateSubGroup -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -g "$name" "$@" \
     -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
-  echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create consumer group $1"; }
-  log "consumer group $1 ready"
+  echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create consumer group $name"; }
+  log "consumer group $name ready"
 }
 
 start_broker() {
@@ -93,6 +95,8 @@ start() {
   start_broker
   create_topics
   create_group rp-probe
+  # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
+  create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
   if ! pid_alive proxy; then
     render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
     log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"

@@ -37,6 +37,7 @@ const schema = z.object({
   BATCH_MAX_QUEUED: positiveInt.default(20000),
   BUS_SEND_RETRY_MAX_MS: positiveInt.default(5000),
   CONSUMER_MAX_CACHED: positiveInt.default(1024),
+  SESSION_PENDING_CAP: positiveInt.default(10000),
 
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(3000),
@@ -64,6 +65,8 @@ export interface Config {
     retryMaxMs: number;
   };
   consumer: { maxCached: number };
+  /** Most unacknowledged messages one persistent session may have queued. */
+  sessionPendingCap: number;
   api: { host: string; port: number; maxBodyBytes: number };
 }
 
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lanes: e.BATCH_LANES, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,
     },
     consumer: { maxCached: e.CONSUMER_MAX_CACHED },
+    sessionPendingCap: e.SESSION_PENDING_CAP,
     api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES },
   };
 }

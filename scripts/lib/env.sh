@@ -13,6 +13,10 @@ export ROCKETMQ_PROXY_PORT="${ROCKETMQ_PROXY_PORT:-8081}"
 export ROCKETMQ_PROXY_REMOTING_PORT="${ROCKETMQ_PROXY_REMOTING_PORT:-18080}"
 export ROCKETMQ_CLUSTER="${ROCKETMQ_CLUSTER:-RocketPushCluster}"
 export ROCKETMQ_BROKER_NAME="${ROCKETMQ_BROKER_NAME:-rp-broker-a}"
+# How long a message read by a consumer that then died stays invisible before another reads it.
+export ROCKETMQ_INVISIBLE_MS="${ROCKETMQ_INVISIBLE_MS:-15000}"
+# Lite topics (persistent sessions) one edge may read at once.
+export ROCKETMQ_SESSION_QUOTA="${ROCKETMQ_SESSION_QUOTA:-100000}"
 export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}"
 
 export REDIS_PORT="${REDIS_PORT:-6390}"

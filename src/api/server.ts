@@ -6,6 +6,8 @@ import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
 import { RouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
+import { SessionResolver } from '../bus/session-resolver.js';
+import { SessionStore } from '../cluster/session-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
@@ -30,7 +32,14 @@ export class ApiServer {
     const keys = new RedisKeys(this.config.keyPrefix);
     const routes = new RouteResolver(new RouteTable(this.redis, keys), this.config.routeBroadcastThreshold);
     await routes.start();
-    const publisher = new PublishService(this.producer, new RetainedStore(this.redis, keys, this.log), 'api', this.config.messageTtlMs, routes);
+    const sessionStore = new SessionStore(this.redis, keys);
+    const sessions = new SessionResolver(sessionStore);
+    await sessions.start();
+    const publisher = new PublishService({
+      producer: this.producer, retained: new RetainedStore(this.redis, keys, this.log), origin: 'api',
+      defaultTtlMs: this.config.messageTtlMs, routes, sessions, sessionStore,
+      sessionPendingCap: this.config.sessionPendingCap, log: this.log,
+    });
     const app = createApp({
       publisher,
       checkReady: () => this.checkReady(),

@@ -3,7 +3,7 @@ import { Producer } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, laneMessageGroup } from './names.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
 
 
 export interface BatchingProducerOptions {
@@ -33,6 +33,8 @@ interface Lane {
   index: number;
   /** Delivery tag of every batch of this lane: one edge, the broadcast tag, or nobody. */
   tag: string;
+  /** Set for a lane that writes one persistent session's queue instead of the delivery topic. */
+  liteTopic?: string;
   queue: Pending[];
   bytes: number;
   sending: boolean;
@@ -99,6 +101,20 @@ export class BatchingProducer {
     await Promise.all(tags.map((tag) => this.enqueue(message, this.lane(index, tag))));
   }
 
+  /**
+   * Writes a message to one persistent session's queue (its lite topic); resolves on SEND_OK.
+   * One lane per session, so one publisher's messages reach each session in order.
+   */
+  async publishToSession(message: BusMessage, liteTopic: string): Promise<void> {
+    const key = `s|${liteTopic}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { index: 0, tag: '', liteTopic, queue: [], bytes: 0, sending: false, timer: null };
+      this.lanes.set(key, lane);
+    }
+    await this.enqueue(message, lane);
+  }
+
   private lane(index: number, tag: string): Lane {
     const key = `${index}\u0000${tag}`;
     let lane = this.lanes.get(key);
@@ -159,13 +175,15 @@ export class BatchingProducer {
     let error: Error | null = null;
     for (;;) {
       try {
-        await this.producer.send({
-          topic: DELIVERY_TOPIC,
-          tag: lane.tag,
-          messageGroup: laneMessageGroup(this.opts.producerId, lane.index, lane.tag),
-          keys: [batchId],
-          body,
-        });
+        await this.producer.send(lane.liteTopic
+          ? { topic: SESSION_TOPIC, liteTopic: lane.liteTopic, keys: [batchId], body }
+          : {
+            topic: DELIVERY_TOPIC,
+            tag: lane.tag,
+            messageGroup: laneMessageGroup(this.opts.producerId, lane.index, lane.tag),
+            keys: [batchId],
+            body,
+          });
         break;
       } catch (err) {
         attempt++;
@@ -185,6 +203,8 @@ export class BatchingProducer {
       for (const p of items) p.resolve();
     }
     lane.sending = false;
+    // Session lanes are many and short-lived: an idle one is dropped, the next send makes it again.
+    if (lane.liteTopic && lane.queue.length === 0) this.lanes.delete(`s|${lane.liteTopic}`);
     while (this.roomWaiters.length > 0 && this.queued < this.opts.maxQueued) this.roomWaiters.shift()!();
     this.schedule(lane);
     if (this.queued === 0) while (this.idleWaiters.length > 0) this.idleWaiters.shift()!();

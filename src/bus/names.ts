@@ -40,3 +40,17 @@ export const HEALTH_TOPIC = 'rp-health';
 
 /** NORMAL topic for control messages between edges (session takeover); every edge reads all of it. */
 export const CONTROL_TOPIC = 'rp-control';
+
+/**
+ * LITE parent topic of the persistent sessions' queues: one lite topic per session generation
+ * holds the QoS 1/2 messages that session has not acknowledged yet.
+ */
+export const SESSION_TOPIC = 'rp-session';
+
+/** The one consumer group (FIFO, bound to SESSION_TOPIC) through which edges read session queues. */
+export const SESSION_GROUP = 'rp-sessions';
+
+/** Lite topic of one session generation: short (the broker allows 64 characters), never a client id. */
+export function sessionLiteTopic(generation: string): string {
+  return `s-${generation}`;
+}

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RetainedStore } from '../cluster/retained-store.js';
+import type { SessionStore } from '../cluster/session-store.js';
+import type { Logger } from '../log.js';
 import type { BatchingProducer } from './batching-producer.js';
 import type { BusMessage, QoS } from './envelope.js';
 import { BROADCAST_TAG, NOBODY_TAG } from './names.js';
 import type { RouteResolver } from './route-resolver.js';
+import type { SessionTarget } from './session-matcher.js';
+import type { SessionResolver } from './session-resolver.js';
 
 export interface PublishInput {
   topic: string;
@@ -15,41 +19,67 @@ export interface PublishInput {
   ttlMs?: number;
 }
 
+export interface PublishServiceDeps {
+  producer: BatchingProducer;
+  retained: RetainedStore;
+  /** Edge id, or `api`. */
+  origin: string;
+  defaultTtlMs: number;
+  routes: RouteResolver;
+  sessions: SessionResolver;
+  sessionStore: SessionStore;
+  /** Most messages one persistent session may have waiting; past it, new ones are not queued for it. */
+  sessionPendingCap: number;
+  log: Logger;
+}
+
+export interface PublishStats {
+  /** Messages not queued for a persistent session because its queue was full. */
+  sessionOverflow: number;
+  sessionQueued: number;
+}
+
 /**
  * The single way into the bus for devices (through the edge) and backends (through the API).
- * It resolves only when the message is durable in RocketMQ and, when retained, recorded for
- * subscribers that come later: that is the moment PUBACK, PUBREC or 202 may be sent.
+ * It resolves only when the message is durable in RocketMQ (on the delivery topic for live
+ * subscribers and in the queue of every persistent session that wants it) and, when retained,
+ * recorded for subscribers that come later: that is the moment PUBACK, PUBREC or 202 may be sent.
  */
 export class PublishService {
-  constructor(
-    private readonly producer: BatchingProducer,
-    private readonly retained: RetainedStore,
-    private readonly origin: string,
-    private readonly defaultTtlMs: number,
-    private readonly routes: RouteResolver,
-  ) {}
+  readonly stats: PublishStats = { sessionOverflow: 0, sessionQueued: 0 };
+
+  constructor(private readonly deps: PublishServiceDeps) {}
 
   async publish(input: PublishInput): Promise<BusMessage> {
+    const { producer, routes, sessions } = this.deps;
     const now = Date.now();
-    const ttl = input.ttlMs ?? this.defaultTtlMs;
+    const ttl = input.ttlMs ?? this.deps.defaultTtlMs;
     const message: BusMessage = {
       id: randomUUID(),
       topic: input.topic,
       payload: input.payload,
       qos: input.qos,
       retain: input.retain,
-      origin: this.origin,
+      origin: this.deps.origin,
       clientId: input.clientId,
       publishedAt: now,
       expiresAt: ttl > 0 ? now + ttl : 0,
     };
     // One lane per publisher keeps its order; the API has no client id, so it spreads by topic.
     const laneKey = input.clientId || input.topic;
-    const version = this.routes.version;
-    const tags = this.routes.tags(message.topic, message.retain);
-    await this.producer.publish(message, laneKey, tags.length > 0 ? tags : [NOBODY_TAG]);
-    await this.catchUpWithRoutes(message, laneKey, version, tags);
-    if (message.retain) await this.retained.put(message);
+    const routeVersion = routes.version;
+    const sessionVersion = sessions.version;
+    const tags = routes.tags(message.topic, message.retain);
+    const targets = sessions.targets(message.topic, message.qos);
+    await Promise.all([
+      producer.publish(message, laneKey, tags.length > 0 ? tags : [NOBODY_TAG]),
+      this.queueForSessions(message, targets),
+    ]);
+    await Promise.all([
+      this.catchUpWithRoutes(message, laneKey, routeVersion, tags),
+      this.catchUpWithSessions(message, sessionVersion, targets),
+    ]);
+    if (message.retain) await this.deps.retained.put(message);
     return message;
   }
 
@@ -59,10 +89,41 @@ export class PublishService {
    * meanwhile, means every subscription acknowledged before the message was accepted gets it.
    */
   private async catchUpWithRoutes(message: BusMessage, laneKey: string, version: number, sent: string[]): Promise<void> {
+    const { routes, producer } = this.deps;
     if (sent.includes(BROADCAST_TAG)) return;
-    await this.routes.refresh();
-    if (this.routes.version === version) return;
-    const missing = this.routes.tags(message.topic, message.retain).filter((t) => !sent.includes(t));
-    if (missing.length > 0) await this.producer.publish(message, laneKey, missing);
+    await routes.refresh();
+    if (routes.version === version) return;
+    const missing = routes.tags(message.topic, message.retain).filter((t) => !sent.includes(t));
+    if (missing.length > 0) await producer.publish(message, laneKey, missing);
+  }
+
+  /** The same for persistent subscriptions made while the message was being sent. */
+  private async catchUpWithSessions(message: BusMessage, version: number, sent: SessionTarget[]): Promise<void> {
+    const { sessions } = this.deps;
+    await sessions.refresh();
+    if (sessions.version === version) return;
+    const done = new Set(sent.map((t) => t.liteTopic));
+    await this.queueForSessions(message, sessions.targets(message.topic, message.qos).filter((t) => !done.has(t.liteTopic)));
+  }
+
+  private async queueForSessions(message: BusMessage, targets: SessionTarget[]): Promise<void> {
+    const { producer, sessionStore, sessionPendingCap, log } = this.deps;
+    await Promise.all(targets.map(async (t) => {
+      if (!(await sessionStore.reserve(t.clientId, 1, sessionPendingCap))) {
+        // Overflow policy: the newest message is not queued for this session (others still get it).
+        this.stats.sessionOverflow++;
+        log.warn('persistent session queue full: message not queued for it', {
+          clientId: t.clientId, topic: message.topic, messageId: message.id, cap: sessionPendingCap,
+        });
+        return;
+      }
+      try {
+        await producer.publishToSession({ ...message, qos: t.qos, retain: false }, t.liteTopic);
+        this.stats.sessionQueued++;
+      } catch (err) {
+        await sessionStore.unreserve(t.clientId, 1).catch(() => undefined);
+        throw err;
+      }
+    }));
   }
 }

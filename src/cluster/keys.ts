@@ -24,4 +24,22 @@ export class RedisKeys {
   routesVersion(): string { return `${this.prefix}routes:version`; }
   /** Set: ids of the edges that have a route set. */
   routedEdges(): string { return `${this.prefix}routes:edges`; }
+
+  /** Hash: persistent session of one client id: gen (its lite topic generation), createdAt, pid (last packet id). */
+  persistentSession(clientId: string): string { return `${this.prefix}psession:${clientId}`; }
+  /** Hash: topic filter -> granted QoS, the subscriptions of one persistent session. */
+  persistentSubscriptions(clientId: string): string { return `${this.prefix}psession:${clientId}:subs`; }
+  /**
+   * Hash: delivery key (batch id:index) -> "s:<packet id>" sent or "r:<packet id>" PUBREC seen,
+   * for messages of one persistent session written to the device and not yet acknowledged.
+   */
+  persistentInflight(clientId: string): string { return `${this.prefix}psession:${clientId}:inflight`; }
+  /** Sorted set: delivery keys of one session acknowledged by the device (newest 1,000), by time. */
+  persistentDone(clientId: string): string { return `${this.prefix}psession:${clientId}:done`; }
+  /** Counter: messages written to one session's queue and not yet acknowledged (the pending cap). */
+  persistentPending(clientId: string): string { return `${this.prefix}psession:${clientId}:pending`; }
+  /** Hash: "<client id>\u0000<filter>" -> "<qos> <generation>", every persistent subscription (publishers match it). */
+  persistentIndex(): string { return `${this.prefix}psessions:index`; }
+  /** Counter: grows with every change of the persistent subscription index. */
+  persistentIndexVersion(): string { return `${this.prefix}psessions:version`; }
 }

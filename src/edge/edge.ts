@@ -20,6 +20,13 @@ import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
 import { EdgeReaper } from './edge-reaper.js';
 import { SessionGuard } from './session-guard.js';
+import { SessionStore } from '../cluster/session-store.js';
+import { SessionResolver } from '../bus/session-resolver.js';
+import { SessionConsumer } from '../bus/session-consumer.js';
+import { SessionOutbox } from './session-outbox.js';
+import { clusterPersistence } from './cluster-persistence.js';
+import { FROM_BUS } from './bus-emitter.js';
+import { bestMatchingQos } from './topic-filter.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
@@ -43,6 +50,7 @@ export class Edge {
   private routeKeeper: NodeJS.Timeout | null = null;
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
+  private sessionConsumer: SessionConsumer | null = null;
   private listeners: Listener[] = [];
 
   constructor(private readonly config: Config, private readonly log: Logger) {
@@ -70,13 +78,30 @@ export class Edge {
     await this.routeTable.clear(edge.id);
     const routes = new RouteResolver(this.routeTable, this.config.routeBroadcastThreshold);
     await routes.start();
-    const publisher = new PublishService(this.producer, this.retained, edge.id, this.config.messageTtlMs, routes);
-    const persistence = memoryPersistence();
+    const sessionStore = new SessionStore(this.redis, this.keys);
+    const sessionResolver = new SessionResolver(sessionStore);
+    await sessionResolver.start();
+    const publisher = new PublishService({
+      producer: this.producer, retained: this.retained, origin: edge.id, defaultTtlMs: this.config.messageTtlMs,
+      routes, sessions: sessionResolver, sessionStore, sessionPendingCap: this.config.sessionPendingCap, log: this.log,
+    });
+    // The outbox reads queues through the consumer, and the consumer hands batches to the outbox.
+    let outbox: SessionOutbox | null = null;
+    const sessionConsumer = new SessionConsumer({
+      ...this.config.rocketmq, maxCached: this.config.consumer.maxCached, retryLaterMs: 1000, log: this.log,
+      handle: (liteTopic, batch) => outbox ? outbox.handle(liteTopic, batch) : Promise.resolve('later'),
+    });
+    this.sessionConsumer = sessionConsumer;
+    outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log);
+    const sessionOutbox = outbox;
+    await sessionConsumer.start();
+    const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, this.log);
     const sessions = new SessionRegistry(this.redis, this.keys);
     const wills = new WillStore(this.redis, this.keys, this.log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log: this.log,
       sendControl: (body, giveUpAfterMs) => this.producer.sendControl(body, giveUpAfterMs),
+      admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });
     const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
       add: (filter) => this.routeTable.add(edge.id, filter),
@@ -87,6 +112,14 @@ export class Edge {
       id: edge.id,
       mq: emitter,
       persistence,
+      // A QoS 1/2 message for a persistent session's QoS 1/2 subscription comes from its queue, not live.
+      authorizeForward: (client, packet) => {
+        if (sessionOutbox.isOwnPacket(packet)) return packet;
+        const p = packet as typeof packet & { brokerId?: string };
+        if (!client.clean && p.qos > 0 && !p.retain && p.brokerId === FROM_BUS
+          && bestMatchingQos((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions, p.topic) > 0) return null;
+        return packet;
+      },
       authorizePublish: durablePublishHook({
         publisher,
         incoming: () => persistence as unknown as IncomingStore,
@@ -97,7 +130,10 @@ export class Edge {
     await broker.listen();
     this.broker = broker;
     watchClients(broker, this.log);
-    broker.on('clientDisconnect', (client) => guard.disconnected(client));
+    broker.on('clientDisconnect', (client) => {
+      guard.disconnected(client);
+      sessionOutbox.detach(client);
+    });
 
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log);
     this.local = local;
@@ -128,7 +164,7 @@ export class Edge {
     const port = this.listeners[0]!.port;
     const consumer = this.consumer;
     await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
+      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     this.routeKeeper = setInterval(() => {
@@ -152,7 +188,7 @@ export class Edge {
     await closed;
     await this.producer.stop();
     await this.routeTable.clear(this.config.edge.id).catch(() => undefined);
-    await this.consumer?.stop();
+    await Promise.all([this.consumer?.stop(), this.sessionConsumer?.stop()]);
     this.local?.stop();
     await this.redis.quit().catch(() => undefined);
     this.log.info('edge stopped');

@@ -23,6 +23,8 @@ export interface SessionGuardDeps {
   registry: SessionRegistry;
   wills: WillStore;
   sendControl: (body: Buffer, giveUpAfterMs: number) => Promise<void>;
+  /** Last step of admitting a device, before CONNACK (persistent sessions start reading their queue). */
+  admitted: (client: Client) => Promise<void>;
   log: Logger;
 }
 
@@ -67,6 +69,7 @@ export class SessionGuard {
       await wills.remove(edgeId, client.id);
     }
     await this.deps.sendControl(encodeControl({ kind: 'takeover', clientId: client.id, epoch, edgeId }), ADMIT_TIMEOUT_MS);
+    await this.deps.admitted(client);
   }
 
   /** aedes 'clientDisconnect': forget the session unless a newer connection already replaced it. */

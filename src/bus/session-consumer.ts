@@ -1,0 +1,97 @@
+import { ConsumeResult, ConsumeResultSuspend, LitePushConsumerImpl, OffsetOption, type MessageView } from 'rocketmq-client-nodejs';
+import type { Logger } from '../log.js';
+import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { decodeBatch, type Batch } from './envelope.js';
+import { SESSION_GROUP, SESSION_TOPIC } from './names.js';
+
+/** What the edge made of one queued batch: acknowledged by the device, or to be read again later. */
+export type SessionOutcome = 'done' | 'later';
+
+export interface SessionConsumerOptions {
+  endpoints: string;
+  namespace: string;
+  requestTimeoutMs: number;
+  maxCached: number;
+  /** How long a batch the edge cannot deliver now stays invisible before it is read again. */
+  retryLaterMs: number;
+  log: Logger;
+  handle: (liteTopic: string, batch: Batch) => Promise<SessionOutcome>;
+}
+
+export interface SessionConsumerStats {
+  batches: number;
+  later: number;
+  corruptBatches: number;
+}
+
+/**
+ * The edge's reading side of the persistent sessions' queues. The edge reads only the lite topics
+ * of the sessions connected to it; RocketMQ keeps each lite topic in order and hands a batch to
+ * one reader at a time, and the batch leaves the queue only when the device acknowledged it.
+ * A batch a dead edge was holding becomes visible again after the broker's invisible time.
+ */
+export class SessionConsumer {
+  private readonly consumer: LitePushConsumerImpl;
+  readonly stats: SessionConsumerStats = { batches: 0, later: 0, corruptBatches: 0 };
+
+  constructor(private readonly opts: SessionConsumerOptions) {
+    this.consumer = new LitePushConsumerImpl({
+      endpoints: opts.endpoints,
+      namespace: opts.namespace,
+      requestTimeout: opts.requestTimeoutMs,
+      consumerGroup: SESSION_GROUP,
+      bindTopic: SESSION_TOPIC,
+      // The constructor replaces this with the bind topic; the typings still ask for it.
+      subscriptions: new Map(),
+      maxCacheMessageCount: opts.maxCached,
+      // Sessions are independent: one slow device must not hold up the others read in the same batch.
+      enableFifoConsumeAccelerator: true,
+      logger: rocketmqClientLogger(opts.log),
+      messageListener: { consume: (view: MessageView) => this.consume(view) },
+    } as unknown as ConstructorParameters<typeof LitePushConsumerImpl>[0]);
+  }
+
+  async start(): Promise<void> {
+    await startClient(this.consumer, 30_000, 'RocketMQ session consumer startup');
+  }
+
+  /**
+   * Starts reading a session's queue. A queue never read before must be read from its start: the
+   * broker would otherwise begin at its end. Later reads resume after the last acknowledged batch.
+   */
+  async subscribe(liteTopic: string, fromStart: boolean): Promise<void> {
+    if (fromStart) await this.consumer.subscribeLite(liteTopic, OffsetOption.MIN_OFFSET);
+    else await this.consumer.subscribeLite(liteTopic);
+  }
+
+  async unsubscribe(liteTopic: string): Promise<void> {
+    await this.consumer.unsubscribeLite(liteTopic);
+  }
+
+  async stop(): Promise<void> {
+    await withTimeout(this.consumer.shutdown(), 5000, 'session consumer shutdown').catch(() => undefined);
+  }
+
+  private async consume(view: MessageView): Promise<ConsumeResult> {
+    let batch: Batch;
+    try {
+      batch = decodeBatch(view.body);
+    } catch (err) {
+      this.stats.corruptBatches++;
+      this.opts.log.error('undecodable session batch skipped', { messageId: view.messageId, liteTopic: view.liteTopic, error: String(err) });
+      return ConsumeResult.SUCCESS;
+    }
+    let outcome: SessionOutcome = 'later';
+    try {
+      outcome = await this.opts.handle(view.liteTopic ?? '', batch);
+    } catch (err) {
+      this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
+    }
+    if (outcome === 'done') {
+      this.stats.batches++;
+      return ConsumeResult.SUCCESS;
+    }
+    this.stats.later++;
+    return ConsumeResultSuspend.of(this.opts.retryLaterMs);
+  }
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.js';
+
+/** MQTT strings never contain U+0000, so it separates client id and filter in one hash field. */
+const SEP = '\u0000';
+const DONE_KEPT = 1000;
+
+export interface PersistentSubscription {
+  clientId: string;
+  filter: string;
+  qos: 0 | 1 | 2;
+  generation: string;
+}
+
+export interface OpenedSession {
+  generation: string;
+  /** True when no session existed: its queue was never read and must be read from its start. */
+  created: boolean;
+}
+
+/** Where one message of a session stands with the device. */
+export type InflightState = { kind: 'new' } | { kind: 'sent' | 'released'; packetId: number } | { kind: 'done' };
+
+// Create the session unless it exists; answer its generation and whether it is new.
+const OPEN = `
+local gen = redis.call('HGET', KEYS[1], 'gen')
+if gen then return {gen, 0} end
+redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2])
+return {ARGV[1], 1}`;
+
+// Give the next packet id (1..65535) of the session and record the message as sent with it.
+const SEND = `
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+if cur then return cur end
+local pid = redis.call('HINCRBY', KEYS[1], 'pid', 1)
+if pid > 65535 then pid = 1; redis.call('HSET', KEYS[1], 'pid', 1) end
+local state = 's:' .. pid
+redis.call('HSET', KEYS[2], ARGV[1], state)
+return state`;
+
+// Take n places in the session's queue unless that passes the cap; the new count, or -1.
+const RESERVE = `
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if n > tonumber(ARGV[2]) then redis.call('DECRBY', KEYS[1], ARGV[1]); return -1 end
+return n`;
+
+/**
+ * Persistent sessions (clean session = 0) in Redis: each session's subscriptions, the index that
+ * publishers match topics against, and per message the packet id and handshake state that let
+ * any edge resume a delivery with DUP or PUBREL. The messages themselves are in RocketMQ.
+ */
+export class SessionStore {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+
+  async open(clientId: string): Promise<OpenedSession> {
+    const [generation, created] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
+      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number];
+    return { generation, created: created === 1 };
+  }
+
+  async exists(clientId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.persistentSession(clientId))) === 1;
+  }
+
+  /** Ends a session (a clean-session connect): its subscriptions leave the index, its queue is abandoned. */
+  async discard(clientId: string): Promise<void> {
+    const subs = await this.redis.hkeys(this.keys.persistentSubscriptions(clientId));
+    const tx = this.redis.multi().del(
+      this.keys.persistentSession(clientId), this.keys.persistentSubscriptions(clientId),
+      this.keys.persistentInflight(clientId), this.keys.persistentDone(clientId), this.keys.persistentPending(clientId),
+    );
+    if (subs.length > 0) tx.hdel(this.keys.persistentIndex(), ...subs.map((f) => clientId + SEP + f));
+    await tx.incr(this.keys.persistentIndexVersion()).exec();
+  }
+
+  async subscriptions(clientId: string): Promise<{ topic: string; qos: 0 | 1 | 2 }[]> {
+    const all = await this.redis.hgetall(this.keys.persistentSubscriptions(clientId));
+    return Object.entries(all).map(([topic, qos]) => ({ topic, qos: Number(qos) as 0 | 1 | 2 }));
+  }
+
+  async subscribe(clientId: string, generation: string, subs: { topic: string; qos: number }[]): Promise<void> {
+    if (subs.length === 0) return;
+    const tx = this.redis.multi();
+    for (const s of subs) {
+      tx.hset(this.keys.persistentSubscriptions(clientId), s.topic, String(s.qos));
+      tx.hset(this.keys.persistentIndex(), clientId + SEP + s.topic, `${s.qos} ${generation}`);
+    }
+    await tx.incr(this.keys.persistentIndexVersion()).exec();
+  }
+
+  async unsubscribe(clientId: string, filters: string[]): Promise<void> {
+    if (filters.length === 0) return;
+    await this.redis.multi()
+      .hdel(this.keys.persistentSubscriptions(clientId), ...filters)
+      .hdel(this.keys.persistentIndex(), ...filters.map((f) => clientId + SEP + f))
+      .incr(this.keys.persistentIndexVersion())
+      .exec();
+  }
+
+  async indexVersion(): Promise<number> {
+    return Number((await this.redis.get(this.keys.persistentIndexVersion())) ?? 0);
+  }
+
+  /** Every persistent subscription, read with the version it belongs to. */
+  async index(): Promise<{ version: number; subscriptions: PersistentSubscription[] }> {
+    const [[, version], [, all]] = (await this.redis.multi()
+      .get(this.keys.persistentIndexVersion()).hgetall(this.keys.persistentIndex()).exec()) as [[null, string | null], [null, Record<string, string>]];
+    const subscriptions: PersistentSubscription[] = [];
+    for (const [field, value] of Object.entries(all)) {
+      const cut = field.indexOf(SEP);
+      const [qos, generation] = value.split(' ');
+      if (cut < 0 || !generation) continue;
+      subscriptions.push({ clientId: field.slice(0, cut), filter: field.slice(cut + 1), qos: Number(qos) as 0 | 1 | 2, generation });
+    }
+    return { version: Number(version ?? 0), subscriptions };
+  }
+
+  /** Takes `n` places in the session's queue; false (nothing taken) when that would pass `cap`. */
+  async reserve(clientId: string, n: number, cap: number): Promise<boolean> {
+    return (await this.redis.eval(RESERVE, 1, this.keys.persistentPending(clientId), String(n), String(cap)) as number) >= 0;
+  }
+
+  /** Gives back places taken by `reserve` for messages that were not written after all. */
+  async unreserve(clientId: string, n: number): Promise<void> {
+    await this.redis.decrby(this.keys.persistentPending(clientId), n);
+  }
+
+  async pending(clientId: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.persistentPending(clientId))) ?? 0);
+  }
+
+  async state(clientId: string, key: string): Promise<InflightState> {
+    const [[, cur], [, done]] = (await this.redis.multi()
+      .hget(this.keys.persistentInflight(clientId), key).zscore(this.keys.persistentDone(clientId), key).exec()) as [[null, string | null], [null, string | null]];
+    if (done !== null) return { kind: 'done' };
+    return parseState(cur);
+  }
+
+  /** The packet id to write the message with: the one used before when it was sent already. */
+  async markSent(clientId: string, key: string): Promise<{ kind: 'sent' | 'released'; packetId: number }> {
+    const state = parseState(await this.redis.eval(SEND, 2, this.keys.persistentSession(clientId), this.keys.persistentInflight(clientId), key) as string);
+    if (state.kind === 'new' || state.kind === 'done') throw new Error(`unexpected state of ${key}`);
+    return state;
+  }
+
+  /** The device answered PUBREC: from now on the message is only ever released, never sent again. */
+  async markReleased(clientId: string, key: string, packetId: number): Promise<void> {
+    await this.redis.hset(this.keys.persistentInflight(clientId), key, `r:${packetId}`);
+  }
+
+  /** The device acknowledged the message: it is done for this session wherever it is read again. */
+  async markDone(clientId: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const now = Date.now();
+    await this.redis.multi()
+      .hdel(this.keys.persistentInflight(clientId), ...keys)
+      .zadd(this.keys.persistentDone(clientId), ...keys.flatMap((k) => [now, k]))
+      .zremrangebyrank(this.keys.persistentDone(clientId), 0, -DONE_KEPT - 1)
+      .decrby(this.keys.persistentPending(clientId), keys.length)
+      .exec();
+  }
+}
+
+function parseState(raw: string | null): InflightState {
+  if (!raw) return { kind: 'new' };
+  const packetId = Number(raw.slice(2));
+  return { kind: raw.startsWith('r:') ? 'released' : 'sent', packetId };
+}

@@ -1,0 +1,176 @@
+import type { Client } from 'aedes';
+import mqttPacket from 'mqtt-packet';
+import { isExpired, type Batch, type BusMessage } from '../bus/envelope.js';
+import { sessionLiteTopic } from '../bus/names.js';
+import type { SessionOutcome } from '../bus/session-consumer.js';
+import type { SessionStore } from '../cluster/session-store.js';
+import type { Logger } from '../log.js';
+
+/** The parts of an aedes client this module uses beyond the typings. */
+interface DeviceConnection extends Client {
+  deliverQoS(packet: object, done: () => void): void;
+}
+
+interface LocalSession {
+  client: Client;
+  generation: string;
+  liteTopic: string;
+}
+
+interface Waiter {
+  client: Client;
+  /** Delivery key of the message (batch id:index) in the session's Redis state. */
+  key: string;
+  resolve: (acknowledged: boolean) => void;
+}
+
+export interface SessionQueueReader {
+  subscribe(liteTopic: string, fromStart: boolean): Promise<void>;
+  unsubscribe(liteTopic: string): Promise<void>;
+}
+
+export interface SessionOutboxStats {
+  /** Messages written to devices from their session queues for the first time. */
+  sessionDelivered: number;
+  /** Messages written again, with DUP, after a connection or edge was lost. */
+  sessionRedelivered: number;
+  /** PUBRELs written again for QoS 2 messages the device had already received. */
+  sessionReleased: number;
+  sessionExpired: number;
+}
+
+/**
+ * Delivers the queued messages of the persistent sessions connected to this edge, one message at
+ * a time per session (which keeps publish order), and reports a batch done only when the device
+ * acknowledged all of it: PUBACK at QoS 1, PUBCOMP at QoS 2. Packet ids and PUBREC state are kept
+ * in Redis before the packet leaves, so a delivery resumed on any edge repeats the same packet id
+ * with DUP, or only the PUBREL: the device then sees each QoS 2 message exactly once.
+ */
+export class SessionOutbox {
+  private readonly sessions = new Map<string, LocalSession>();
+  private readonly byLiteTopic = new Map<string, LocalSession>();
+  private readonly waiting = new Map<string, Waiter>();
+  private readonly own = new WeakSet<object>();
+  readonly stats: SessionOutboxStats = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0 };
+
+  constructor(private readonly store: SessionStore, private readonly reader: SessionQueueReader, private readonly log: Logger) {}
+
+  /** A device with clean session = 0 was admitted here: its queue is read from now on. */
+  async attach(client: Client): Promise<void> {
+    const { generation, created } = await this.store.open(client.id);
+    const session = { client, generation, liteTopic: sessionLiteTopic(generation) };
+    this.sessions.set(client.id, session);
+    this.byLiteTopic.set(session.liteTopic, session);
+    await this.reader.subscribe(session.liteTopic, created);
+  }
+
+  /** A clean-session connect ends any earlier persistent session of that client id. */
+  async discard(clientId: string): Promise<void> {
+    if (await this.store.exists(clientId)) await this.store.discard(clientId);
+  }
+
+  /** The session generation of a persistent client connected here. */
+  generation(clientId: string): string | undefined {
+    return this.sessions.get(clientId)?.generation;
+  }
+
+  /** The connection ended: its queue is no longer read here, and what waited for its ack goes back. */
+  detach(client: Client): void {
+    for (const [k, w] of this.waiting) {
+      if (w.client === client) { this.waiting.delete(k); w.resolve(false); }
+    }
+    const session = this.sessions.get(client.id);
+    if (!session || session.client !== client) return;
+    this.sessions.delete(client.id);
+    this.byLiteTopic.delete(session.liteTopic);
+    this.reader.unsubscribe(session.liteTopic).catch((err: unknown) =>
+      this.log.warn('session queue unsubscribe failed', { clientId: client.id, error: String(err) }));
+  }
+
+  /** True for packets this outbox handed to aedes (aedes' forward check must let them through). */
+  isOwnPacket(packet: object): boolean {
+    return this.own.has(packet);
+  }
+
+  /** True when `messageId` of this connection is a queued message waiting for the device. */
+  owns(client: Client, messageId: number | undefined): boolean {
+    return this.waiting.get(waitKey(client.id, messageId))?.client === client;
+  }
+
+  /** PUBREC: the device has the message; from now on only PUBREL is ever sent for it. */
+  async received(client: Client, messageId: number): Promise<void> {
+    const w = this.waiting.get(waitKey(client.id, messageId));
+    if (w) await this.store.markReleased(client.id, w.key, messageId);
+  }
+
+  /** PUBACK or PUBCOMP: the device acknowledged the message. */
+  acknowledged(client: Client, messageId: number): void {
+    const k = waitKey(client.id, messageId);
+    const w = this.waiting.get(k);
+    if (!w || w.client !== client) return;
+    this.waiting.delete(k);
+    w.resolve(true);
+  }
+
+  /** One queued batch of a session; 'later' puts it back for whoever reads the queue next. */
+  handle = async (liteTopic: string, batch: Batch): Promise<SessionOutcome> => {
+    const session = this.byLiteTopic.get(liteTopic);
+    if (!session) return 'later';
+    const clientId = session.client.id;
+    for (let i = 0; i < batch.messages.length; i++) {
+      if (session.client.closed) return 'later';
+      const message = batch.messages[i]!;
+      const key = `${batch.batchId}:${i}`;
+      const state = await this.store.state(clientId, key);
+      if (state.kind === 'done') continue;
+      if (isExpired(message, Date.now())) {
+        this.stats.sessionExpired++;
+        await this.store.markDone(clientId, [key]);
+        continue;
+      }
+      const sent = state.kind === 'released' ? state : await this.store.markSent(clientId, key);
+      const acknowledged = sent.kind === 'released'
+        ? await this.writePubrel(session.client, sent.packetId, key)
+        : await this.writePublish(session.client, message, sent.packetId, state.kind === 'sent', key);
+      if (!acknowledged) return 'later';
+      await this.store.markDone(clientId, [key]);
+    }
+    return 'done';
+  };
+
+  private writePublish(client: Client, m: BusMessage, packetId: number, dup: boolean, key: string): Promise<boolean> {
+    return this.await(client, packetId, key, () => {
+      const packet = { cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: false, dup, messageId: packetId };
+      this.own.add(packet);
+      if (dup) this.stats.sessionRedelivered++;
+      else this.stats.sessionDelivered++;
+      (client as DeviceConnection).deliverQoS(packet, () => undefined);
+    });
+  }
+
+  private writePubrel(client: Client, packetId: number, key: string): Promise<boolean> {
+    return this.await(client, packetId, key, () => {
+      this.stats.sessionReleased++;
+      mqttPacket.writeToStream({ cmd: 'pubrel', messageId: packetId }, client.conn);
+    });
+  }
+
+  private await(client: Client, packetId: number, key: string, write: () => void): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      if (client.closed) { resolve(false); return; }
+      // A connection can end without aedes' clientDisconnect (closed while taken over): the socket tells.
+      const k = waitKey(client.id, packetId);
+      const onClose = () => {
+        if (this.waiting.get(k)?.client === client) this.waiting.delete(k);
+        resolve(false);
+      };
+      client.conn.once('close', onClose);
+      this.waiting.set(k, { client, key, resolve: (ok) => { client.conn.removeListener('close', onClose); resolve(ok); } });
+      write();
+    });
+  }
+}
+
+function waitKey(clientId: string, messageId: number | undefined): string {
+  return `${clientId}\u0000${messageId}`;
+}
