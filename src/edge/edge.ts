@@ -130,6 +130,7 @@ export class Edge {
     await broker.listen();
     this.broker = broker;
     watchClients(broker, this.log);
+    broker.on('connackSent', (_connack, client) => sessionOutbox.connackSent(client));
     broker.on('clientDisconnect', (client) => {
       guard.disconnected(client);
       sessionOutbox.detach(client);

@@ -15,7 +15,13 @@ interface LocalSession {
   client: Client;
   generation: string;
   liteTopic: string;
+  /** Resolves true once CONNACK went out (nothing may be written before it), false if the connection ended first. */
+  connacked: Promise<boolean>;
+  settle: (connacked: boolean) => void;
 }
+
+/** Longest wait for CONNACK before a batch is handed back to the queue. */
+const CONNACK_WAIT_MS = 10_000;
 
 interface Waiter {
   client: Client;
@@ -58,10 +64,23 @@ export class SessionOutbox {
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
   async attach(client: Client): Promise<void> {
     const { generation, created } = await this.store.open(client.id);
-    const session = { client, generation, liteTopic: sessionLiteTopic(generation) };
+    let settle: (connacked: boolean) => void = () => undefined;
+    const connacked = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CONNACK_WAIT_MS);
+      settle = (ok) => { clearTimeout(timer); resolve(ok); };
+    });
+    const session: LocalSession = { client, generation, liteTopic: sessionLiteTopic(generation), connacked, settle };
     this.sessions.set(client.id, session);
     this.byLiteTopic.set(session.liteTopic, session);
+    // Also when the connection ends before aedes registered it (no clientDisconnect then).
+    client.conn.once('close', () => this.detach(client));
     await this.reader.subscribe(session.liteTopic, created);
+  }
+
+  /** aedes 'connackSent': the session's queued messages may be written from now on. */
+  connackSent(client: Client): void {
+    const session = this.sessions.get(client.id);
+    if (session?.client === client) session.settle(true);
   }
 
   /** A clean-session connect ends any earlier persistent session of that client id. */
@@ -81,6 +100,7 @@ export class SessionOutbox {
     }
     const session = this.sessions.get(client.id);
     if (!session || session.client !== client) return;
+    session.settle(false);
     this.sessions.delete(client.id);
     this.byLiteTopic.delete(session.liteTopic);
     this.reader.unsubscribe(session.liteTopic).catch((err: unknown) =>
@@ -115,7 +135,7 @@ export class SessionOutbox {
   /** One queued batch of a session; 'later' puts it back for whoever reads the queue next. */
   handle = async (liteTopic: string, batch: Batch): Promise<SessionOutcome> => {
     const session = this.byLiteTopic.get(liteTopic);
-    if (!session) return 'later';
+    if (!session || !(await session.connacked)) return 'later';
     const clientId = session.client.id;
     for (let i = 0; i < batch.messages.length; i++) {
       if (session.client.closed) return 'later';

@@ -8,6 +8,12 @@ export const EDGE_B = `mqtt://127.0.0.1:${EDGE_PORTS[1]}`;
 export const API = `http://127.0.0.1:${process.env.API_PORT ?? '3000'}`;
 
 const open: MqttClient[] = [];
+const sessionPresent = new WeakMap<MqttClient, boolean>();
+
+/** The session present flag of the CONNACK a client got from `connect`. */
+export function hadSession(client: MqttClient): boolean | undefined {
+  return sessionPresent.get(client);
+}
 
 export function uniqueTopic(name: string): string {
   return `test/${name}/${randomUUID().slice(0, 8)}`;
@@ -24,7 +30,7 @@ export function connect(url: string, opts: IClientOptions = {}): Promise<MqttCli
   open.push(client);
   return new Promise((resolve, reject) => {
     const fail = (err?: Error) => { cleanup(); reject(err ?? new Error(`connection to ${url} closed before CONNACK`)); };
-    const ok = () => { cleanup(); resolve(client); };
+    const ok = (connack: { sessionPresent: boolean }) => { cleanup(); sessionPresent.set(client, connack.sessionPresent); resolve(client); };
     const cleanup = () => { client.off('connect', ok); client.off('error', fail); client.off('close', fail); };
     client.once('connect', ok);
     client.once('error', fail);
