@@ -19,9 +19,9 @@ export interface SessionConsumerOptions {
 }
 
 export interface SessionConsumerStats {
-  batches: number;
-  later: number;
-  corruptBatches: number;
+  sessionBatches: number;
+  sessionBatchesLater: number;
+  sessionCorruptBatches: number;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface SessionConsumerStats {
  */
 export class SessionConsumer {
   private readonly consumer: LitePushConsumerImpl;
-  readonly stats: SessionConsumerStats = { batches: 0, later: 0, corruptBatches: 0 };
+  readonly stats: SessionConsumerStats = { sessionBatches: 0, sessionBatchesLater: 0, sessionCorruptBatches: 0 };
 
   constructor(private readonly opts: SessionConsumerOptions) {
     this.consumer = new LitePushConsumerImpl({
@@ -77,7 +77,7 @@ export class SessionConsumer {
     try {
       batch = decodeBatch(view.body);
     } catch (err) {
-      this.stats.corruptBatches++;
+      this.stats.sessionCorruptBatches++;
       this.opts.log.error('undecodable session batch skipped', { messageId: view.messageId, liteTopic: view.liteTopic, error: String(err) });
       return ConsumeResult.SUCCESS;
     }
@@ -88,10 +88,10 @@ export class SessionConsumer {
       this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
     }
     if (outcome === 'done') {
-      this.stats.batches++;
+      this.stats.sessionBatches++;
       return ConsumeResult.SUCCESS;
     }
-    this.stats.later++;
+    this.stats.sessionBatchesLater++;
     return ConsumeResultSuspend.of(this.opts.retryLaterMs);
   }
 }
