@@ -19,7 +19,7 @@ interface Result { name: string; qos: number; delivered: number; expected: numbe
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1): Promise<Result> {
+async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1, persistent = false): Promise<Result> {
   const tag = randomUUID().slice(0, 8);
   const subs: MqttClient[] = [];
   const pubs: MqttClient[] = [];
@@ -27,7 +27,7 @@ async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1): Pr
   let delivered = 0;
   let lastAt = 0;
   for (let i = 0; i < N; i++) {
-    const s = await mqtt.connectAsync(subUrl, { clientId: `bench-s-${tag}-${i}`, reconnectPeriod: 0 });
+    const s = await mqtt.connectAsync(subUrl, { clientId: `bench-s-${tag}-${i}`, reconnectPeriod: 0, clean: !persistent });
     s.on('message', (_t, payload) => {
       const at = now();
       latencies.push(at - payload.readDoubleBE(0));
@@ -62,6 +62,12 @@ async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1): Pr
     last = delivered;
   }
   await Promise.all([...subs, ...pubs].map((c) => c.endAsync(true)));
+  // A clean-session connect ends the benchmark's persistent sessions (and their queues).
+  if (persistent) {
+    for (let i = 0; i < N; i++) {
+      await (await mqtt.connectAsync(subUrl, { clientId: `bench-s-${tag}-${i}`, reconnectPeriod: 0, clean: true })).endAsync();
+    }
+  }
   latencies.sort((a, b) => a - b);
   const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * f))] ?? NaN;
   return { name, qos, delivered, expected, seconds: (lastAt - started) / 1000, p50: q(0.5), p99: q(0.99) };
@@ -87,6 +93,7 @@ try {
     results.push(await run('rocketpush (edge 1 -> RocketMQ -> edge 2)', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, qos));
     results.push(await run('plain aedes, in memory (reference)', `mqtt://127.0.0.1:${plainPort}`, `mqtt://127.0.0.1:${plainPort}`, qos));
   }
+  results.push(await run('rocketpush, persistent sessions (queue per session)', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, 1, true));
 } finally {
   plain.kill('SIGTERM');
   if (startedStack) execFileSync('bash', ['scripts/down.sh'], { cwd: root, stdio: 'inherit' });
@@ -98,8 +105,12 @@ console.log('|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(`| ${r.name} | ${r.qos} | ${r.delivered}/${r.expected} | ${Math.round(r.delivered / r.seconds)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
 }
+const rate = (r: Result) => r.delivered / r.seconds;
 for (const qos of [0, 1]) {
   const [rp, ref] = results.filter((r) => r.qos === qos);
-  if (rp && ref) console.log(`QoS ${qos}: rocketpush delivers ${(rp.delivered / rp.seconds / (ref.delivered / ref.seconds)).toFixed(2)}x the msg/s of plain aedes`);
+  if (rp && ref) console.log(`QoS ${qos}: rocketpush delivers ${(rate(rp) / rate(ref)).toFixed(2)}x the msg/s of plain aedes`);
 }
+const clean1 = results.find((r) => r.qos === 1 && r.name.startsWith('rocketpush (edge'));
+const persistent1 = results.find((r) => r.name.includes('persistent'));
+if (clean1 && persistent1) console.log(`QoS 1 to persistent sessions: ${(rate(persistent1) / rate(clean1)).toFixed(2)}x the msg/s of clean sessions`);
 process.exit(0);

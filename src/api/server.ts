@@ -6,6 +6,7 @@ import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
 import { RouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
+import { withTimeout } from '../bus/client-support.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
 import type { Config } from '../config.js';
@@ -20,7 +21,9 @@ export class ApiServer {
   private lastReady: { at: number; result: Promise<void> } | null = null;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
+    // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log });
   }
@@ -62,7 +65,7 @@ export class ApiServer {
     const now = Date.now();
     if (this.lastReady && now - this.lastReady.at < 1000) return this.lastReady.result;
     const result = (async () => {
-      const pong = await this.redis.ping().catch((err: unknown) => { throw new Error(`redis: ${String(err)}`); });
+      const pong = await withTimeout(this.redis.ping(), 2000, 'Redis PING').catch((err: unknown) => { throw new Error(`redis: ${String(err)}`); });
       if (pong !== 'PONG') throw new Error(`redis answered ${pong}`);
       await this.producer.ping().catch((err: unknown) => { throw new Error(`rocketmq: ${String(err)}`); });
     })();

@@ -74,6 +74,19 @@ export class SessionStore {
     await tx.incr(this.keys.persistentIndexVersion()).exec();
   }
 
+  /**
+   * Writes back a connected session that Redis lost (a restart without its last writes): same
+   * generation, so its queue in RocketMQ stays the one it reads; left alone when Redis has it.
+   */
+  async restore(clientId: string, generation: string, subs: { topic: string; qos: number }[]): Promise<boolean> {
+    const created = await this.redis.hsetnx(this.keys.persistentSession(clientId), 'gen', generation);
+    const stored = await this.redis.hlen(this.keys.persistentSubscriptions(clientId));
+    if (created === 0 && stored >= subs.length) return false;
+    if ((await this.redis.hget(this.keys.persistentSession(clientId), 'gen')) !== generation) return false;
+    await this.subscribe(clientId, generation, subs);
+    return true;
+  }
+
   async subscriptions(clientId: string): Promise<{ topic: string; qos: 0 | 1 | 2 }[]> {
     const all = await this.redis.hgetall(this.keys.persistentSubscriptions(clientId));
     return Object.entries(all).map(([topic, qos]) => ({ topic, qos: Number(qos) as 0 | 1 | 2 }));

@@ -27,6 +27,7 @@ import { SessionOutbox } from './session-outbox.js';
 import { clusterPersistence } from './cluster-persistence.js';
 import { FROM_BUS } from './bus-emitter.js';
 import { bestMatchingQos } from './topic-filter.js';
+import { withTimeout } from '../bus/client-support.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
@@ -56,7 +57,9 @@ export class Edge {
   constructor(private readonly config: Config, private readonly log: Logger) {
     const keys = new RedisKeys(config.keyPrefix);
     this.keys = keys;
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
+    // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     this.routeTable = new RouteTable(this.redis, keys);
     this.retained = new RetainedStore(this.redis, keys, log);
@@ -174,7 +177,25 @@ export class Edge {
       }, (err: unknown) => this.log.warn('route check failed', { error: String(err) }));
     }, edge.heartbeatMs);
     this.routeKeeper.unref();
+    // After Redis came back (it may have lost its last writes), the sessions connected here are
+    // written back; their route sets are rewritten by the route keeper above.
+    // Registered once connected: every later 'ready' is a reconnect.
+    this.redis.on('ready', () => void this.restoreSessions(sessionStore, sessionOutbox));
     this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retained.length });
+  }
+
+  private async restoreSessions(store: SessionStore, outbox: SessionOutbox): Promise<void> {
+    let restored = 0;
+    for (const { client, generation } of outbox.connected()) {
+      const subs = Object.entries((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions)
+        .map(([topic, s]) => ({ topic, qos: s.qos }));
+      try {
+        if (await store.restore(client.id, generation, subs)) restored++;
+      } catch (err) {
+        this.log.warn('persistent session restore failed', { clientId: client.id, error: String(err) });
+      }
+    }
+    this.log.info('Redis reconnected: persistent sessions checked', { restored });
   }
 
   /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
@@ -182,16 +203,16 @@ export class Edge {
     this.log.info('edge stopping');
     this.reaper?.stop();
     if (this.routeKeeper) clearInterval(this.routeKeeper);
-    await this.registry.stop().catch(() => undefined);
+    await withTimeout(this.registry.stop(), 2000, 'registry stop').catch(() => undefined);
     const closed = Promise.all(this.listeners.splice(0).map((l) => l.close()));
     const broker = this.broker;
     if (broker) await new Promise<void>((r) => broker.close(() => r()));
     await closed;
     await this.producer.stop();
-    await this.routeTable.clear(this.config.edge.id).catch(() => undefined);
+    await withTimeout(this.routeTable.clear(this.config.edge.id), 2000, 'route clear').catch(() => undefined);
     await Promise.all([this.consumer?.stop(), this.sessionConsumer?.stop()]);
     this.local?.stop();
-    await this.redis.quit().catch(() => undefined);
+    await withTimeout(this.redis.quit(), 2000, 'Redis quit').catch(() => this.redis.disconnect());
     this.log.info('edge stopped');
   }
 }

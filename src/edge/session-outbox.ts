@@ -77,6 +77,11 @@ export class SessionOutbox {
     await this.reader.subscribe(session.liteTopic, created);
   }
 
+  /** The persistent sessions connected here, with their generation. */
+  connected(): { client: Client; generation: string }[] {
+    return [...this.sessions.values()].map((s) => ({ client: s.client, generation: s.generation }));
+  }
+
   /** aedes 'connackSent': the session's queued messages may be written from now on. */
   connackSent(client: Client): void {
     const session = this.sessions.get(client.id);

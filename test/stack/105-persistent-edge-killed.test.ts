@@ -11,7 +11,7 @@ import { closeAll, connect, EDGE_A, EDGE_PORTS, uniqueTopic, waitFor } from './h
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = process.env.RP_DATA_DIR ?? `${root}/.data`;
-const doomedPort = Number(process.env.RP_TEST_DOOMED_SESSION_EDGE_PORT ?? 18857);
+const doomedPort = Number(process.env.RP_TEST_DOOMED_SESSION_EDGE_PORT ?? 18861);
 const DEVICES = 4;
 const PER_DEVICE = 300;
 
