@@ -29,15 +29,21 @@ if gen then return {gen, 0} end
 redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2])
 return {ARGV[1], 1}`;
 
-// Give the next packet id (1..65535) of the session and record the message as sent with it.
+// For each delivery key: its packet id if it was sent before, else the session's next one
+// (1..65535), recorded as sent. Answers one state per key.
 const SEND = `
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-if cur then return cur end
-local pid = redis.call('HINCRBY', KEYS[1], 'pid', 1)
-if pid > 65535 then pid = 1; redis.call('HSET', KEYS[1], 'pid', 1) end
-local state = 's:' .. pid
-redis.call('HSET', KEYS[2], ARGV[1], state)
-return state`;
+local out = {}
+for i, key in ipairs(ARGV) do
+  local cur = redis.call('HGET', KEYS[2], key)
+  if not cur then
+    local pid = redis.call('HINCRBY', KEYS[1], 'pid', 1)
+    if pid > 65535 then pid = 1; redis.call('HSET', KEYS[1], 'pid', 1) end
+    cur = 's:' .. pid
+    redis.call('HSET', KEYS[2], key, cur)
+  end
+  out[i] = cur
+end
+return out`;
 
 // Take n places in the session's queue unless that passes the cap; the new count, or -1.
 const RESERVE = `
@@ -143,18 +149,30 @@ export class SessionStore {
     return Number((await this.redis.get(this.keys.persistentPending(clientId))) ?? 0);
   }
 
-  async state(clientId: string, key: string): Promise<InflightState> {
-    const [[, cur], [, done]] = (await this.redis.multi()
-      .hget(this.keys.persistentInflight(clientId), key).zscore(this.keys.persistentDone(clientId), key).exec()) as [[null, string | null], [null, string | null]];
-    if (done !== null) return { kind: 'done' };
-    return parseState(cur);
+  /** Where each message of a batch stands, in one round trip. */
+  async states(clientId: string, keys: string[]): Promise<InflightState[]> {
+    const tx = this.redis.pipeline().hmget(this.keys.persistentInflight(clientId), ...keys);
+    for (const k of keys) tx.zscore(this.keys.persistentDone(clientId), k);
+    const results = (await tx.exec()) ?? [];
+    const [err, inflight] = results[0] ?? [null, []];
+    if (err) throw err;
+    return keys.map((_, i) => {
+      const [doneErr, done] = results[i + 1] ?? [null, null];
+      if (doneErr) throw doneErr;
+      return done !== null ? { kind: 'done' } : parseState((inflight as (string | null)[])[i] ?? null);
+    });
   }
 
-  /** The packet id to write the message with: the one used before when it was sent already. */
-  async markSent(clientId: string, key: string): Promise<{ kind: 'sent' | 'released'; packetId: number }> {
-    const state = parseState(await this.redis.eval(SEND, 2, this.keys.persistentSession(clientId), this.keys.persistentInflight(clientId), key) as string);
-    if (state.kind === 'new' || state.kind === 'done') throw new Error(`unexpected state of ${key}`);
-    return state;
+  /** The packet id each message is written with: the one used before when it was sent already. */
+  async markSent(clientId: string, keys: string[]): Promise<Map<string, { kind: 'sent' | 'released'; packetId: number }>> {
+    const raw = await this.redis.eval(SEND, 2, this.keys.persistentSession(clientId), this.keys.persistentInflight(clientId), ...keys) as string[];
+    const out = new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
+    keys.forEach((k, i) => {
+      const state = parseState(raw[i] ?? null);
+      if (state.kind === 'new' || state.kind === 'done') throw new Error(`unexpected state of ${k}`);
+      out.set(k, state);
+    });
+    return out;
   }
 
   /** The device answered PUBREC: from now on the message is only ever released, never sent again. */

@@ -3,7 +3,7 @@ import mqttPacket from 'mqtt-packet';
 import { isExpired, type Batch, type BusMessage } from '../bus/envelope.js';
 import { sessionLiteTopic } from '../bus/names.js';
 import type { SessionOutcome } from '../bus/session-consumer.js';
-import type { SessionStore } from '../cluster/session-store.js';
+import type { InflightState, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 
 /** The parts of an aedes client this module uses beyond the typings. */
@@ -19,6 +19,9 @@ interface LocalSession {
   connacked: Promise<boolean>;
   settle: (connacked: boolean) => void;
 }
+
+/** Messages of one session written and not yet acknowledged, at most (like a receive window). */
+const SESSION_INFLIGHT = 32;
 
 /** Longest wait for CONNACK before a batch is handed back to the queue. */
 const CONNACK_WAIT_MS = 10_000;
@@ -46,9 +49,9 @@ export interface SessionOutboxStats {
 }
 
 /**
- * Delivers the queued messages of the persistent sessions connected to this edge, one message at
- * a time per session (which keeps publish order), and reports a batch done only when the device
- * acknowledged all of it: PUBACK at QoS 1, PUBCOMP at QoS 2. Packet ids and PUBREC state are kept
+ * Delivers the queued messages of the persistent sessions connected to this edge, in queue order
+ * (a session's batches one at a time, a batch's messages written in order), and reports a batch
+ * done only when the device acknowledged all of it: PUBACK at QoS 1, PUBCOMP at QoS 2. Packet ids and PUBREC state are kept
  * in Redis before the packet leaves, so a delivery resumed on any edge repeats the same packet id
  * with DUP, or only the PUBREL: the device then sees each QoS 2 message exactly once.
  */
@@ -137,30 +140,52 @@ export class SessionOutbox {
     w.resolve(true);
   }
 
-  /** One queued batch of a session; 'later' puts it back for whoever reads the queue next. */
+  /**
+   * One queued batch of a session; 'later' puts it back for whoever reads the queue next. Its
+   * messages are written in order with up to SESSION_INFLIGHT unacknowledged at a time, and the
+   * Redis bookkeeping is one call per batch for each step, not per message.
+   */
   handle = async (liteTopic: string, batch: Batch): Promise<SessionOutcome> => {
     const session = this.byLiteTopic.get(liteTopic);
     if (!session || !(await session.connacked)) return 'later';
-    const clientId = session.client.id;
-    for (let i = 0; i < batch.messages.length; i++) {
-      if (session.client.closed) return 'later';
-      const message = batch.messages[i]!;
-      const key = `${batch.batchId}:${i}`;
-      const state = await this.store.state(clientId, key);
-      if (state.kind === 'done') continue;
-      if (isExpired(message, Date.now())) {
-        this.stats.sessionExpired++;
-        await this.store.markDone(clientId, [key]);
-        continue;
-      }
-      const sent = state.kind === 'released' ? state : await this.store.markSent(clientId, key);
-      const acknowledged = sent.kind === 'released'
-        ? await this.writePubrel(session.client, sent.packetId, key)
-        : await this.writePublish(session.client, message, sent.packetId, state.kind === 'sent', key);
-      if (!acknowledged) return 'later';
-      await this.store.markDone(clientId, [key]);
+    const { client } = session;
+    const keys = batch.messages.map((_, i) => `${batch.batchId}:${i}`);
+    const states = await this.store.states(client.id, keys);
+    const now = Date.now();
+    const expired: string[] = [];
+    const todo: { message: BusMessage; key: string; state: InflightState }[] = [];
+    batch.messages.forEach((message, i) => {
+      const state = states[i]!;
+      if (state.kind === 'done') return;
+      if (isExpired(message, now)) expired.push(keys[i]!);
+      else todo.push({ message, key: keys[i]!, state });
+    });
+    if (expired.length > 0) {
+      this.stats.sessionExpired += expired.length;
+      await this.store.markDone(client.id, expired);
     }
-    return 'done';
+    if (todo.length === 0) return 'done';
+    if (client.closed) return 'later';
+    const fresh = todo.filter((t) => t.state.kind === 'new').map((t) => t.key);
+    const assigned = fresh.length > 0 ? await this.store.markSent(client.id, fresh) : new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
+
+    const acknowledged: string[] = [];
+    const outstanding = new Set<Promise<void>>();
+    let lost = false;
+    for (const t of todo) {
+      if (lost || client.closed) { lost = true; break; }
+      const sent = t.state.kind === 'new' ? assigned.get(t.key)! : t.state as { kind: 'sent' | 'released'; packetId: number };
+      const delivery = (sent.kind === 'released'
+        ? this.writePubrel(client, sent.packetId, t.key)
+        : this.writePublish(client, t.message, sent.packetId, t.state.kind === 'sent', t.key))
+        .then((ok) => { if (ok) acknowledged.push(t.key); else lost = true; });
+      const tracked: Promise<void> = delivery.finally(() => outstanding.delete(tracked));
+      outstanding.add(tracked);
+      if (outstanding.size >= SESSION_INFLIGHT) await Promise.race(outstanding);
+    }
+    await Promise.all(outstanding);
+    if (acknowledged.length > 0) await this.store.markDone(client.id, acknowledged);
+    return acknowledged.length === todo.length ? 'done' : 'later';
   };
 
   private writePublish(client: Client, m: BusMessage, packetId: number, dup: boolean, key: string): Promise<boolean> {
