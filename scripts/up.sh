@@ -19,6 +19,11 @@ for i in "${!ports[@]}"; do
   bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}"
 done
 
+# Without API_KEYS of your own, one admin key is made once and kept in .data/api-key.
+if [ -z "${API_KEYS:-}" ]; then
+  [ -s "$RP_API_KEY_FILE" ] || { umask 077; node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" >"$RP_API_KEY_FILE"; }
+  export API_KEYS="admin:$(cat "$RP_API_KEY_FILE"):*"
+fi
 if ! pid_alive api; then
   port_open "$API_PORT" && die "port $API_PORT is taken (set API_PORT)"
   log "starting API on :$API_PORT"

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from './api/api-keys.js';
 
 /**
  * Every environment variable rocketpush reads, parsed once at process start. The README's
@@ -42,6 +43,7 @@ const schema = z.object({
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(3000),
   API_MAX_BODY_BYTES: positiveInt.default(512 * 1024),
+  API_KEYS: z.string().default(''),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -67,10 +69,18 @@ export interface Config {
   consumer: { maxCached: number };
   /** Most unacknowledged messages one persistent session may have queued. */
   sessionPendingCap: number;
-  api: { host: string; port: number; maxBodyBytes: number };
+  api: { host: string; port: number; maxBodyBytes: number; keys: ApiKey[] };
 }
 
 export class ConfigError extends Error {}
+
+function parseKeys(raw: string): ApiKey[] {
+  try {
+    return parseApiKeys(raw);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -107,6 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     consumer: { maxCached: e.CONSUMER_MAX_CACHED },
     sessionPendingCap: e.SESSION_PENDING_CAP,
-    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES },
+    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS) },
   };
 }

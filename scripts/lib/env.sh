@@ -29,6 +29,8 @@ export RP_EDGE_TLS_PORTS="${RP_EDGE_TLS_PORTS:-8883,8884}"
 export RP_TLS_CERT_FILE="${RP_TLS_CERT_FILE:-$RP_DATA_DIR/tls/edge.crt}"
 export RP_TLS_KEY_FILE="${RP_TLS_KEY_FILE:-$RP_DATA_DIR/tls/edge.key}"
 export API_PORT="${API_PORT:-3000}"
+# The admin API key scripts/up.sh makes when API_KEYS is not set.
+export RP_API_KEY_FILE="${RP_API_KEY_FILE:-$RP_DATA_DIR/api-key}"
 
 mkdir -p "$RP_RUN_DIR" "$RP_LOG_DIR"
 

@@ -1,11 +1,17 @@
 import express, { type Express } from 'express';
 import type { PublishService } from '../bus/publish-service.js';
 import type { Logger } from '../log.js';
+import type { DeviceRegistry } from '../cluster/device-registry.js';
+import { requireScope, type ApiKey } from './api-keys.js';
+import { deviceRoutes } from './devices.js';
 import { ApiError, errorHandler, fromZod } from './errors.js';
 import { decodePayload, PayloadDecodeError, publishBody } from './schemas.js';
 
 export interface ApiDeps {
   publisher: PublishService;
+  devices: DeviceRegistry;
+  keys: ApiKey[];
+  revoke: (deviceId: string) => Promise<void>;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
   maxBodyBytes: number;
@@ -29,7 +35,9 @@ export function createApp(deps: ApiDeps): Express {
     }
   });
 
-  app.post('/v1/publish', async (req, res, next) => {
+  app.use(deviceRoutes({ devices: deps.devices, keys: deps.keys, revoke: deps.revoke, log: deps.log }));
+
+  app.post('/v1/publish', requireScope(deps.keys, 'publish'), async (req, res, next) => {
     try {
       if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
         throw new ApiError(400, 'invalid_request', 'request body must be a JSON object');
@@ -48,7 +56,7 @@ export function createApp(deps: ApiDeps): Express {
       }
       const { topic, qos, retain, ttl } = parsed.data;
       const message = await deps.publisher.publish({ topic, payload, qos, retain, clientId: '', ...(ttl ? { ttlMs: ttl * 1000 } : {}) });
-      deps.log.info('published', { messageId: message.id, topic, qos, retain, bytes: payload.length });
+      deps.log.info('published', { messageId: message.id, topic, qos, retain, bytes: payload.length, apiKey: res.locals.apiKey as string });
       res.status(202).json({
         id: message.id, topic, qos, retain, publishedAt: new Date(message.publishedAt).toISOString(),
         expiresAt: message.expiresAt ? new Date(message.expiresAt).toISOString() : null,

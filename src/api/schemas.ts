@@ -25,3 +25,32 @@ export function decodePayload(body: PublishBody): Buffer {
   if (!BASE64.test(body.payload)) throw new PayloadDecodeError('payload is not valid base64');
   return Buffer.from(body.payload, 'base64');
 }
+
+/**
+ * A device id is its MQTT client id and appears in its topic (`devices/<id>`): no `/`, no
+ * wildcards, no spaces. User aliases and tags follow the same rule.
+ */
+export const deviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'letters, digits and _ . : @ - (1-128, starting with a letter or digit)');
+const alias = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/, 'letters, digits and _ . : @ - (1-128, starting with a letter or digit)');
+const tags = z.array(alias).max(32).transform((t) => [...new Set(t)].sort());
+
+/** POST /v1/devices */
+export const registerDeviceBody = z.object({
+  id: deviceId,
+  user: alias.nullable().default(null),
+  tags: tags.default([]),
+}).strict();
+
+/** PATCH /v1/devices/{id}: only the given fields change; `user: null` removes the alias. */
+export const updateDeviceBody = z.object({
+  user: alias.nullable().optional(),
+  tags: tags.optional(),
+}).strict();
+
+/** GET /v1/devices query: at most one of user and tag; paging by `after` (the last id seen). */
+export const listDevicesQuery = z.object({
+  user: alias.optional(),
+  tag: alias.optional(),
+  after: deviceId.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+}).strict().refine((q) => !(q.user !== undefined && q.tag !== undefined), { message: 'give user or tag, not both', path: ['tag'] });

@@ -9,6 +9,8 @@ import { RouteResolver } from '../bus/route-resolver.js';
 import { withTimeout } from '../bus/client-support.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
+import { DeviceRegistry } from '../cluster/device-registry.js';
+import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
@@ -43,8 +45,12 @@ export class ApiServer {
       defaultTtlMs: this.config.messageTtlMs, routes, sessions, sessionStore,
       sessionPendingCap: this.config.sessionPendingCap, log: this.log,
     });
+    if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
     const app = createApp({
       publisher,
+      devices: new DeviceRegistry(this.redis, keys),
+      keys: this.config.api.keys,
+      revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
       checkReady: () => this.checkReady(),
       maxBodyBytes: this.config.api.maxBodyBytes,
       maxPayloadBytes: this.config.edge.maxPayloadBytes,

@@ -4,9 +4,12 @@ import { z } from 'zod';
  * Control messages between edges, the second type that crosses the RocketMQ boundary.
  * A takeover says: client `clientId` connected at `edgeId` with session epoch `epoch`; any other
  * connection of that client with a smaller epoch must close (one live session per client id).
+ * A revoke closes any connection of the client: its credentials are no longer valid.
  */
 export const controlMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('takeover'), clientId: z.string(), epoch: z.number().int(), edgeId: z.string() }),
+  // A device deleted or given a new secret: every edge closes its live connection.
+  z.object({ kind: z.literal('revoke'), clientId: z.string() }),
   // An edge's start-up check that its consumer reads the control topic (see DeliveryConsumer.ready).
   z.object({ kind: z.literal('probe'), id: z.string() }),
 ]);

@@ -42,4 +42,12 @@ export class RedisKeys {
   persistentIndex(): string { return `${this.prefix}psessions:index`; }
   /** Counter: grows with every change of the persistent subscription index. */
   persistentIndexVersion(): string { return `${this.prefix}psessions:version`; }
+  /** Hash: one registered device: secret (SHA-256 of it), user, tags (JSON), createdAt, updatedAt. */
+  device(deviceId: string): string { return `${this.prefix}device:${deviceId}`; }
+  /** Sorted set (all scores 0, ordered by id): every registered device id, for paging. */
+  devices(): string { return `${this.prefix}devices`; }
+  /** Sorted set (scores 0): the device ids of one user alias. */
+  userDevices(user: string): string { return `${this.prefix}devices:user:${user}`; }
+  /** Sorted set (scores 0): the device ids carrying one tag. */
+  tagDevices(tag: string): string { return `${this.prefix}devices:tag:${tag}`; }
 }

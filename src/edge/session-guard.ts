@@ -83,6 +83,14 @@ export class SessionGuard {
   }
 
   control(message: ControlMessage): void {
+    if (message.kind === 'revoke') {
+      const entry = this.live.get(message.clientId);
+      if (!entry) return;
+      this.deps.log.info('device credentials revoked, closing its connection', { clientId: message.clientId });
+      this.live.delete(message.clientId);
+      entry.client.close();
+      return;
+    }
     if (message.kind !== 'takeover') return;
     const entry = this.live.get(message.clientId);
     if (!entry || entry.epoch >= message.epoch) return;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
@@ -100,14 +102,27 @@ export interface JsonReply {
   json: { id?: string; error?: { code: string; message: string; field?: string }; [key: string]: unknown };
 }
 
-export async function postJson(path: string, body: unknown, raw?: string): Promise<JsonReply> {
-  const res = await fetch(`${API}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: raw ?? JSON.stringify(body),
+/** The admin API key of the running stack: RP_API_KEY, or the one scripts/up.sh made. */
+export function adminKey(): string {
+  if (process.env.RP_API_KEY) return process.env.RP_API_KEY;
+  const dataDir = process.env.RP_DATA_DIR ?? fileURLToPath(new URL('../../.data', import.meta.url));
+  return readFileSync(`${dataDir}/api-key`, 'utf8').trim();
+}
+
+/** One REST call; `key` null sends no API key, undefined sends the admin key. */
+export async function api(method: string, path: string, body?: unknown, opts: { key?: string | null; raw?: string; base?: string } = {}): Promise<JsonReply> {
+  const key = opts.key === undefined ? adminKey() : opts.key;
+  const res = await fetch(`${opts.base ?? API}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(key !== null ? { authorization: `Bearer ${key}` } : {}) },
+    ...(opts.raw !== undefined || body !== undefined ? { body: opts.raw ?? JSON.stringify(body) } : {}),
   });
   const text = await res.text();
   let json: JsonReply['json'] = {};
   try { json = JSON.parse(text) as JsonReply['json']; } catch { json = { text }; }
   return { status: res.status, json };
+}
+
+export function postJson(path: string, body: unknown, raw?: string): Promise<JsonReply> {
+  return api('POST', path, body, raw !== undefined ? { raw } : {});
 }

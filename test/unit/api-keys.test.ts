@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiKeyConfigError, findKey, parseApiKeys } from '../../src/api/api-keys.js';
+
+test('API_KEYS entries are name:key:scopes, * granting every scope', () => {
+  const keys = parseApiKeys('backend:0123456789abcdef:publish+devices.read, ops:fedcba9876543210:*');
+  assert.deepEqual(keys.map((k) => [k.name, [...k.scopes].sort()]), [
+    ['backend', ['devices.read', 'publish']],
+    ['ops', ['devices.read', 'devices.write', 'publish']],
+  ]);
+  assert.equal(findKey(keys, 'fedcba9876543210')?.name, 'ops');
+  assert.equal(findKey(keys, 'fedcba9876543211'), null);
+});
+
+test('an empty API_KEYS configures no key', () => {
+  assert.deepEqual(parseApiKeys(''), []);
+});
+
+test('malformed API_KEYS entries are refused with the entry named', () => {
+  assert.throws(() => parseApiKeys('backend:short:publish'), (e: Error) => e instanceof ApiKeyConfigError && /shorter than 16/.test(e.message));
+  assert.throws(() => parseApiKeys('backend:0123456789abcdef'), /not name:key:scopes/);
+  assert.throws(() => parseApiKeys('backend:0123456789abcdef:fly'), /scope "fly"/);
+  assert.throws(() => parseApiKeys('a:0123456789abcdef:*,a:0123456789abcdeg:*'), /appears twice/);
+});
