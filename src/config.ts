@@ -28,6 +28,9 @@ const schema = z.object({
   MQTT_TLS_CERT_FILE: z.string().optional(),
   MQTT_TLS_KEY_FILE: z.string().optional(),
   MQTT_MAX_PAYLOAD_BYTES: positiveInt.default(256 * 1024),
+  MQTT_AUTH: z.enum(['devices', 'open']).default('devices'),
+  MQTT_PUBLISH_TOPICS: z.string().default('devices/{id}/up/#'),
+  MQTT_AUTH_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
   EDGE_LEASE_MS: positiveInt.default(10000),
 
@@ -61,6 +64,11 @@ export interface Config {
     id: string; host: string; port: number; wsPort?: number;
     tls?: { port: number; certFile: string; keyFile: string };
     maxPayloadBytes: number; heartbeatMs: number; leaseMs: number;
+    /** `devices`: CONNECT needs a registered device's secret, topics are limited; `open`: anyone, anything. */
+    auth: 'devices' | 'open';
+    /** Topic filters a device may publish to; `{id}` and `{user}` are filled in per device. */
+    publishTopics: string[];
+    authCacheMs: number;
   };
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
@@ -110,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       heartbeatMs: e.EDGE_HEARTBEAT_MS,
       leaseMs: e.EDGE_LEASE_MS,
+      auth: e.MQTT_AUTH,
+      publishTopics: e.MQTT_PUBLISH_TOPICS.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
+      authCacheMs: e.MQTT_AUTH_CACHE_MS,
     },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,

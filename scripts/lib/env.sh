@@ -22,6 +22,9 @@ export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}
 export REDIS_PORT="${REDIS_PORT:-6390}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 
+# The development cluster these scripts start lets any client connect and use any topic; set
+# MQTT_AUTH=devices for registered devices only (an edge started without these scripts defaults to that).
+export MQTT_AUTH="${MQTT_AUTH:-open}"
 export RP_EDGE_PORTS="${RP_EDGE_PORTS:-1883,1884}"
 export RP_EDGE_WS_PORTS="${RP_EDGE_WS_PORTS:-8083,8084}"
 export RP_EDGE_TLS_PORTS="${RP_EDGE_TLS_PORTS:-8883,8884}"

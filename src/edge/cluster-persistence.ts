@@ -13,14 +13,19 @@ type Subscription = { topic: string; qos: number };
  * device's next CONNECT, and the handshake of queued messages goes to the session outbox. aedes'
  * own offline queue stays empty: the queues are in RocketMQ.
  */
-export function clusterPersistence<T extends object>(inner: T, store: SessionStore, outbox: SessionOutbox, log: Logger): T {
+export function clusterPersistence<T extends object>(
+  inner: T, store: SessionStore, outbox: SessionOutbox, log: Logger,
+  /** aedes passes every filter of a SUBSCRIBE here, refused ones too: only allowed ones are kept. */
+  allowed: (client: Client, filter: string) => boolean = () => true,
+): T {
   const memory = inner as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const overrides: Record<string, (...args: never[]) => unknown> = {
     subscriptionsByClient: async (client: { id: string }) => {
       const subs = await store.subscriptions(client.id);
       return subs.length > 0 ? subs : memory.subscriptionsByClient!.call(inner, client);
     },
-    addSubscriptions: async (client: Client, subs: Subscription[]) => {
+    addSubscriptions: async (client: Client, all: Subscription[]) => {
+      const subs = all.filter((s) => allowed(client, s.topic));
       const generation = outbox.generation(client.id);
       if (client.clean || !generation) return memory.addSubscriptions!.call(inner, client, subs);
       await store.subscribe(client.id, generation, subs);

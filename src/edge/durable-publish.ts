@@ -10,6 +10,8 @@ export interface DurablePublishDeps {
   publisher: PublishService;
   incoming: () => IncomingStore;
   maxPayloadBytes: number;
+  /** False for a topic the device may not publish to: the publish is acknowledged and dropped. */
+  mayPublish: (client: Client, topic: string) => boolean;
   log: Logger;
 }
 
@@ -26,6 +28,12 @@ export function durablePublishHook(deps: DurablePublishDeps) {
     if (!client) return callback(null);
     if (packet.topic.startsWith('$')) {
       return callback(new PublishRejectedError(`topics starting with $ are reserved: ${packet.topic}`));
+    }
+    if (!deps.mayPublish(client, packet.topic)) {
+      // MQTT 3.1.1 has no refusal for one PUBLISH: acknowledged and dropped (the bus emitter
+      // drops every device publish that did not come back from RocketMQ), counted and logged.
+      packet.retain = false;
+      return callback(null);
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (payload.length > deps.maxPayloadBytes) {

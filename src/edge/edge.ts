@@ -24,6 +24,8 @@ import { SessionStore } from '../cluster/session-store.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionConsumer } from '../bus/session-consumer.js';
 import { SessionOutbox } from './session-outbox.js';
+import { DeviceAuth } from './device-auth.js';
+import { DeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
 import { FROM_BUS } from './bus-emitter.js';
 import { bestMatchingQos } from './topic-filter.js';
@@ -98,12 +100,18 @@ export class Edge {
     outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log);
     const sessionOutbox = outbox;
     await sessionConsumer.start();
-    const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, this.log);
+    const deviceAuth = edge.auth === 'devices'
+      ? new DeviceAuth({ registry: new DeviceRegistry(this.redis, this.keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log: this.log })
+      : null;
+    if (!deviceAuth) this.log.warn('MQTT_AUTH=open: any client may connect and use any topic');
+    const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, this.log,
+      (client, filter) => !deviceAuth || deviceAuth.allows(client, filter));
     const sessions = new SessionRegistry(this.redis, this.keys);
     const wills = new WillStore(this.redis, this.keys, this.log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log: this.log,
       sendControl: (body, giveUpAfterMs) => this.producer.sendControl(body, giveUpAfterMs),
+      willAllowed: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
       admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });
     const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
@@ -111,7 +119,13 @@ export class Edge {
       remove: (filter) => this.routeTable.remove(edge.id, filter),
     }, (err) => this.log.error('route table update failed', { error: String(err) }));
     const broker = new Aedes({
-      authenticate: guard.authenticate,
+      authenticate: (client, username, password, done) => {
+        if (!deviceAuth) return guard.authenticate(client, username, password, done);
+        deviceAuth.check(client, password).then(() => guard.authenticate(client, username, password, done),
+          (err: Error & { returnCode: number }) => done(err, false));
+      },
+      // A refused filter gets 0x80 in SUBACK.
+      authorizeSubscribe: (client, sub, done) => done(null, !deviceAuth || deviceAuth.maySubscribe(client, sub.topic) ? sub : null),
       id: edge.id,
       mq: emitter,
       persistence,
@@ -127,6 +141,7 @@ export class Edge {
         publisher,
         incoming: () => persistence as unknown as IncomingStore,
         maxPayloadBytes: edge.maxPayloadBytes,
+        mayPublish: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
         log: this.log,
       }),
     });
@@ -147,7 +162,10 @@ export class Edge {
       maxCached: this.config.consumer.maxCached,
       log: this.log,
       deliver: (messages) => local.deliver(messages),
-      control: (message) => guard.control(message),
+      control: (message) => {
+        if (message.kind === 'revoke') deviceAuth?.forget(message.clientId);
+        guard.control(message);
+      },
     });
     // Follow the bus first, then load the snapshot: the clock in LocalDelivery keeps the newer one.
     await this.consumer.start();
@@ -168,7 +186,7 @@ export class Edge {
     const port = this.listeners[0]!.port;
     const consumer = this.consumer;
     await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
+      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     this.routeKeeper = setInterval(() => {

@@ -23,6 +23,8 @@ export interface SessionGuardDeps {
   registry: SessionRegistry;
   wills: WillStore;
   sendControl: (body: Buffer, giveUpAfterMs: number) => Promise<void>;
+  /** False when the device may not publish to its will's topic: such a will is not kept. */
+  willAllowed: (client: Client, topic: string) => boolean;
   /** Last step of admitting a device, before CONNACK (persistent sessions start reading their queue). */
   admitted: (client: Client) => Promise<void>;
   log: Logger;
@@ -60,7 +62,7 @@ export class SessionGuard {
     const epoch = await registry.claim(client.id, edgeId);
     this.live.set(client.id, { client, epoch });
     const will = (client as unknown as { _will?: WillPacket })._will;
-    if (will) {
+    if (will && this.deps.willAllowed(client, will.topic)) {
       await wills.put(edgeId, {
         id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,
         retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(), expiresAt: 0,

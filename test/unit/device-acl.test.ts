@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { insideRoots, publishFilters, subscribeRoots } from '../../src/edge/device-acl.js';
+
+const device = { id: 'phone-1', user: 'alice', tags: ['beta', 'eu'] };
+
+test('a device may subscribe to its own, its user\'s, its tags\' and the broadcast topic trees', () => {
+  const roots = subscribeRoots(device);
+  for (const ok of ['devices/phone-1', 'devices/phone-1/#', 'users/alice/+', 'tags/beta', 'tags/eu/news', 'broadcast', 'broadcast/#']) {
+    assert.equal(insideRoots(ok, roots), true, ok);
+  }
+  for (const denied of ['devices/phone-2', 'devices/phone-10', 'devices/#', 'devices/+', '#', 'users/bob', 'tags/us', 'broadcasts', 'devices/phone-1x']) {
+    assert.equal(insideRoots(denied, roots), false, denied);
+  }
+});
+
+test('a device without a user alias gets no users/ tree', () => {
+  assert.deepEqual(subscribeRoots({ id: 'x', user: null, tags: [] }), ['devices/x', 'broadcast']);
+});
+
+test('publish filters fill in the device id and user, and drop {user} filters for a device without one', () => {
+  assert.deepEqual(publishFilters(['devices/{id}/up/#', 'users/{user}/from/{id}'], device), ['devices/phone-1/up/#', 'users/alice/from/phone-1']);
+  assert.deepEqual(publishFilters(['devices/{id}/up/#', 'users/{user}/x'], { id: 'x', user: null }), ['devices/x/up/#']);
+});
