@@ -4,12 +4,17 @@ import type { Logger } from '../log.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
 import { requireScope, type ApiKey } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
+import { pushRoutes } from './pushes.js';
+import type { PushService } from '../push/push-service.js';
+import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import { ApiError, errorHandler, fromZod } from './errors.js';
 import { decodePayload, PayloadDecodeError, publishBody } from './schemas.js';
 
 export interface ApiDeps {
   publisher: PublishService;
   devices: DeviceRegistry;
+  pushes: PushService;
+  idempotency: IdempotencyStore;
   keys: ApiKey[];
   revoke: (deviceId: string) => Promise<void>;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
@@ -36,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(deviceRoutes({ devices: deps.devices, keys: deps.keys, revoke: deps.revoke, log: deps.log }));
+  app.use(pushRoutes({ pushes: deps.pushes, idempotency: deps.idempotency, keys: deps.keys, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   app.post('/v1/publish', requireScope(deps.keys, 'publish'), async (req, res, next) => {
     try {

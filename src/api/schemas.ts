@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
+/** A topic a message is published to: no wildcards, not reserved. */
+const publishTopic = z.string().min(1).max(1024)
+  .refine((t) => !t.includes('+') && !t.includes('#'), 'wildcards + and # are not allowed in a publish topic')
+  .refine((t) => !t.startsWith('$'), 'topics starting with $ are reserved')
+  .refine((t) => !t.includes('\u0000'), 'topic must not contain NUL');
+
 /** The body of POST /v1/publish, validated at the boundary. */
 export const publishBody = z.object({
-  topic: z.string().min(1).max(1024)
-    .refine((t) => !t.includes('+') && !t.includes('#'), 'wildcards + and # are not allowed in a publish topic')
-    .refine((t) => !t.startsWith('$'), 'topics starting with $ are reserved')
-    .refine((t) => !t.includes('\u0000'), 'topic must not contain NUL'),
+  topic: publishTopic,
   payload: z.string(),
   encoding: z.enum(['utf8', 'base64']).default('utf8'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
@@ -54,3 +57,36 @@ export const listDevicesQuery = z.object({
   after: deviceId.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 }).strict().refine((q) => !(q.user !== undefined && q.tag !== undefined), { message: 'give user or tag, not both', path: ['tag'] });
+
+/** POST /v1/pushes (and each item of POST /v1/pushes:batch). */
+export const pushBody = z.object({
+  /** Exactly one of: devices (up to 1,000 ids), user, tags (an expression), topic, broadcast. */
+  target: z.object({
+    devices: z.array(deviceId).min(1).max(1000).optional(),
+    user: alias.optional(),
+    tags: z.string().min(1).max(2048).optional(),
+    topic: publishTopic.optional(),
+    broadcast: z.literal(true).optional(),
+  }).strict().refine((t) => Object.keys(t).length === 1, 'give exactly one of devices, user, tags, topic, broadcast'),
+  /** JSON (any value), text, or base64 bytes, as `format` says. */
+  payload: z.unknown(),
+  format: z.enum(['json', 'text', 'base64']).default('json'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  ttl: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+}).strict();
+
+export type PushBody = z.infer<typeof pushBody>;
+
+export const pushBatchBody = z.object({
+  pushes: z.array(z.unknown()).min(1).max(500),
+}).strict();
+
+/** The bytes a push carries, or a message saying why the payload does not fit its format. */
+export function pushPayload(body: PushBody): Buffer | string {
+  if (body.payload === undefined) return 'payload is required';
+  if (body.format === 'json') return Buffer.from(JSON.stringify(body.payload));
+  if (typeof body.payload !== 'string') return `a ${body.format} payload must be a string`;
+  if (body.format === 'text') return Buffer.from(body.payload, 'utf8');
+  if (!BASE64.test(body.payload)) return 'payload is not valid base64';
+  return Buffer.from(body.payload, 'base64');
+}

@@ -10,6 +10,8 @@ import { withTimeout } from '../bus/client-support.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
+import { IdempotencyStore } from '../cluster/idempotency-store.js';
+import { PushService } from '../push/push-service.js';
 import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -45,10 +47,13 @@ export class ApiServer {
       defaultTtlMs: this.config.messageTtlMs, routes, sessions, sessionStore,
       sessionPendingCap: this.config.sessionPendingCap, log: this.log,
     });
+    const devices = new DeviceRegistry(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
     const app = createApp({
       publisher,
-      devices: new DeviceRegistry(this.redis, keys),
+      devices,
+      pushes: new PushService(publisher, devices),
+      idempotency: new IdempotencyStore(this.redis, keys),
       keys: this.config.api.keys,
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
       checkReady: () => this.checkReady(),

@@ -118,6 +118,21 @@ redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'updatedAt', ARGV[2]) return 1`, 
     return { items, next: ids.length > limit ? page[page.length - 1]! : null };
   }
 
+  /** The ids among `ids` that are registered. */
+  async existing(ids: string[]): Promise<string[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(this.keys.device(id));
+    const rows = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => rows[i]?.[1] === 1);
+  }
+
+  /** Every device id of a user, of a tag, or of the whole registry (`{}`). */
+  async ids(filter: { user?: string; tag?: string }): Promise<string[]> {
+    const index = filter.user !== undefined ? this.keys.userDevices(filter.user)
+      : filter.tag !== undefined ? this.keys.tagDevices(filter.tag) : this.keys.devices();
+    return this.redis.zrange(index, 0, -1);
+  }
+
   private scriptKeys(id: string): [string, string, string, string] {
     return [this.keys.device(id), this.keys.devices(), this.keys.userDevices(''), this.keys.tagDevices('')];
   }

@@ -50,4 +50,6 @@ export class RedisKeys {
   userDevices(user: string): string { return `${this.prefix}devices:user:${user}`; }
   /** Sorted set (scores 0): the device ids carrying one tag. */
   tagDevices(tag: string): string { return `${this.prefix}devices:tag:${tag}`; }
+  /** String, 24 h expiry: the answer to a request made with an Idempotency-Key, per API key. */
+  idempotency(apiKey: string, key: string): string { return `${this.prefix}idem:${apiKey}:${key}`; }
 }

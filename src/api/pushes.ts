@@ -1,0 +1,129 @@
+import { Router, type Request, type Response } from 'express';
+import type { IdempotencyStore } from '../cluster/idempotency-store.js';
+import type { Logger } from '../log.js';
+import { NoTargetError, type PushService, type PushTarget } from '../push/push-service.js';
+import { parseTagExpression, TagExpressionError } from '../push/tag-expression.js';
+import { requireScope, type ApiKey } from './api-keys.js';
+import { ApiError, fromZod, type ApiErrorBody } from './errors.js';
+import { pushBatchBody, pushBody, pushPayload, type PushBody } from './schemas.js';
+
+export interface PushRoutesDeps {
+  pushes: PushService;
+  idempotency: IdempotencyStore;
+  keys: ApiKey[];
+  maxPayloadBytes: number;
+  log: Logger;
+}
+
+interface Answer { status: number; body: unknown }
+
+function error(status: number, code: string, message: string, field?: string): Answer {
+  const body: ApiErrorBody = { error: { code, message, ...(field ? { field } : {}) } };
+  return { status, body };
+}
+
+function target(t: PushBody['target']): PushTarget | Answer {
+  if (t.devices) return { kind: 'devices', ids: t.devices };
+  if (t.user !== undefined) return { kind: 'user', user: t.user };
+  if (t.topic !== undefined) return { kind: 'topic', topic: t.topic };
+  if (t.broadcast) return { kind: 'broadcast' };
+  try {
+    return { kind: 'tags', expression: parseTagExpression(t.tags ?? '') };
+  } catch (err) {
+    if (err instanceof TagExpressionError) return error(400, 'invalid_request', `target.tags: ${err.message}`, 'target.tags');
+    throw err;
+  }
+}
+
+/** POST /v1/pushes and POST /v1/pushes:batch. */
+export function pushRoutes(deps: PushRoutesDeps): Router {
+  const { pushes, idempotency, keys, log } = deps;
+  const router = Router();
+  const scope = requireScope(keys, 'push');
+
+  /** One push, answered in the API's shapes; only failures of the servers themselves throw. */
+  const one = async (raw: unknown, apiKey: string): Promise<Answer> => {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return error(400, 'invalid_request', 'a push must be a JSON object');
+    const parsed = pushBody.safeParse(raw);
+    if (!parsed.success) {
+      const e = fromZod(parsed.error);
+      return error(400, e.code, e.message, e.field);
+    }
+    const payload = pushPayload(parsed.data);
+    if (typeof payload === 'string') return error(400, 'invalid_request', payload, 'payload');
+    if (payload.length > deps.maxPayloadBytes) {
+      return error(413, 'payload_too_large', `payload of ${payload.length} bytes exceeds the limit of ${deps.maxPayloadBytes}`, 'payload');
+    }
+    const resolved = target(parsed.data.target);
+    if ('status' in resolved) return resolved;
+    const { qos, ttl } = parsed.data;
+    try {
+      const result = await pushes.push({ target: resolved, payload, qos, ...(ttl ? { ttlMs: ttl * 1000 } : {}) });
+      log.info('push accepted', { pushId: result.id, target: resolved.kind, targeted: result.targeted, qos, bytes: payload.length, apiKey });
+      return {
+        status: 202,
+        body: {
+          id: result.id, target: resolved.kind, targeted: result.targeted, unknownDevices: result.unknownDevices,
+          acceptedAt: new Date(result.acceptedAt).toISOString(),
+          expiresAt: result.expiresAt ? new Date(result.expiresAt).toISOString() : null,
+        },
+      };
+    } catch (err) {
+      if (err instanceof NoTargetError) return error(404, 'unknown_devices', err.message, 'target.devices');
+      throw err;
+    }
+  };
+
+  /** Runs `work` at most once per Idempotency-Key and API key within 24 h; repeats get its answer. */
+  const once = async (req: Request, res: Response, work: () => Promise<Answer>): Promise<void> => {
+    const apiKey = res.locals.apiKey as string;
+    const key = req.get('idempotency-key');
+    if (key === undefined) {
+      const a = await work();
+      res.status(a.status).json(a.body);
+      return;
+    }
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new ApiError(400, 'invalid_request', 'Idempotency-Key must be 1-255 printable characters', 'Idempotency-Key');
+    const state = await idempotency.begin(apiKey, key, req.body);
+    if (state.state === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
+    if (state.state === 'pending') throw new ApiError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still running', 'Idempotency-Key');
+    if (state.state === 'done') {
+      res.set('Idempotent-Replayed', 'true').status(state.status).json(state.body);
+      return;
+    }
+    let a: Answer;
+    try {
+      a = await work();
+    } catch (err) {
+      await idempotency.abandon(apiKey, key).catch(() => undefined);
+      throw err;
+    }
+    await idempotency.finish(apiKey, key, req.body, a.status, a.body);
+    res.status(a.status).json(a.body);
+  };
+
+  router.post('/v1/pushes', scope, async (req, res, next) => {
+    try {
+      await once(req, res, () => one(req.body, res.locals.apiKey as string));
+    } catch (err) { next(err); }
+  });
+
+  // A colon is a parameter in express paths, hence the regular expression.
+  router.post(/^\/v1\/pushes:batch$/, scope, async (req, res, next) => {
+    try {
+      const parsed = pushBatchBody.safeParse(req.body);
+      if (!parsed.success) throw fromZod(parsed.error);
+      await once(req, res, async () => {
+        // Item by item: one item's failure does not stop the others.
+        const results = await Promise.all(parsed.data.pushes.map((p) => one(p, res.locals.apiKey as string)
+          .catch((err: unknown) => {
+            log.error('push in batch failed', { error: String(err) });
+            return error(503, 'unavailable', 'the push could not be made durable; retry it');
+          })));
+        return { status: 200, body: { results: results.map((r) => ({ status: r.status, ...(r.body as object) })) } };
+      });
+    } catch (err) { next(err); }
+  });
+
+  return router;
+}
