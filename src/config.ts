@@ -47,6 +47,7 @@ const schema = z.object({
   API_PORT: port.default(3000),
   API_MAX_BODY_BYTES: positiveInt.default(512 * 1024),
   API_KEYS: z.string().default(''),
+  API_RATE_LIMIT: z.coerce.number().int().min(0).default(200),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -77,7 +78,11 @@ export interface Config {
   consumer: { maxCached: number };
   /** Most unacknowledged messages one persistent session may have queued. */
   sessionPendingCap: number;
-  api: { host: string; port: number; maxBodyBytes: number; keys: ApiKey[] };
+  api: {
+    host: string; port: number; maxBodyBytes: number; keys: ApiKey[];
+    /** Requests per second per API key unless its entry says otherwise; 0 for no limit. */
+    ratePerSecond: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -128,6 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     consumer: { maxCached: e.CONSUMER_MAX_CACHED },
     sessionPendingCap: e.SESSION_PENDING_CAP,
-    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS) },
+    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT },
   };
 }

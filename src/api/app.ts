@@ -2,9 +2,10 @@ import express, { type Express } from 'express';
 import type { PublishService } from '../bus/publish-service.js';
 import type { Logger } from '../log.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
-import { requireScope, type ApiKey } from './api-keys.js';
+import { requireScope, type ApiGate } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
 import { pushRoutes } from './pushes.js';
+import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import { ApiError, errorHandler, fromZod } from './errors.js';
@@ -15,7 +16,7 @@ export interface ApiDeps {
   devices: DeviceRegistry;
   pushes: PushService;
   idempotency: IdempotencyStore;
-  keys: ApiKey[];
+  gate: ApiGate;
   revoke: (deviceId: string) => Promise<void>;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
@@ -40,10 +41,13 @@ export function createApp(deps: ApiDeps): Express {
     }
   });
 
-  app.use(deviceRoutes({ devices: deps.devices, keys: deps.keys, revoke: deps.revoke, log: deps.log }));
-  app.use(pushRoutes({ pushes: deps.pushes, idempotency: deps.idempotency, keys: deps.keys, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
+  app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
+  app.use(pushRoutes({ pushes: deps.pushes, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
-  app.post('/v1/publish', requireScope(deps.keys, 'publish'), async (req, res, next) => {
+  const document = openApiDocument();
+  app.get('/v1/openapi.json', (_req, res) => { res.json(document); });
+
+  app.post('/v1/publish', requireScope(deps.gate, 'publish'), async (req, res, next) => {
     try {
       if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
         throw new ApiError(400, 'invalid_request', 'request body must be a JSON object');

@@ -1,13 +1,13 @@
 import { Router, type Request } from 'express';
 import type { Device, DeviceRegistry } from '../cluster/device-registry.js';
 import type { Logger } from '../log.js';
-import { requireScope, type ApiKey } from './api-keys.js';
+import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod } from './errors.js';
 import { deviceId, listDevicesQuery, registerDeviceBody, updateDeviceBody } from './schemas.js';
 
 export interface DeviceRoutesDeps {
   devices: DeviceRegistry;
-  keys: ApiKey[];
+  gate: ApiGate;
   /** Closes the device's live connection on every edge (deleted device, rotated secret). */
   revoke: (deviceId: string) => Promise<void>;
   log: Logger;
@@ -32,10 +32,10 @@ function body(req: Request): unknown {
 
 /** The device registry over REST: /v1/devices. */
 export function deviceRoutes(deps: DeviceRoutesDeps): Router {
-  const { devices, keys, log } = deps;
+  const { devices, gate, log } = deps;
   const router = Router();
-  const read = requireScope(keys, 'devices.read');
-  const write = requireScope(keys, 'devices.write');
+  const read = requireScope(gate, 'devices.read');
+  const write = requireScope(gate, 'devices.write');
 
   router.post('/v1/devices', write, async (req, res, next) => {
     try {

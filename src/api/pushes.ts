@@ -3,14 +3,14 @@ import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { Logger } from '../log.js';
 import { NoTargetError, type PushService, type PushTarget } from '../push/push-service.js';
 import { parseTagExpression, TagExpressionError } from '../push/tag-expression.js';
-import { requireScope, type ApiKey } from './api-keys.js';
+import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod, type ApiErrorBody } from './errors.js';
 import { pushBatchBody, pushBody, pushPayload, type PushBody } from './schemas.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
   idempotency: IdempotencyStore;
-  keys: ApiKey[];
+  gate: ApiGate;
   maxPayloadBytes: number;
   log: Logger;
 }
@@ -37,9 +37,9 @@ function target(t: PushBody['target']): PushTarget | Answer {
 
 /** POST /v1/pushes and POST /v1/pushes:batch. */
 export function pushRoutes(deps: PushRoutesDeps): Router {
-  const { pushes, idempotency, keys, log } = deps;
+  const { pushes, idempotency, gate, log } = deps;
   const router = Router();
-  const scope = requireScope(keys, 'push');
+  const scope = requireScope(gate, 'push');
 
   /** One push, answered in the API's shapes; only failures of the servers themselves throw. */
   const one = async (raw: unknown, apiKey: string): Promise<Answer> => {

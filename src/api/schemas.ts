@@ -90,3 +90,42 @@ export function pushPayload(body: PushBody): Buffer | string {
   if (!BASE64.test(body.payload)) return 'payload is not valid base64';
   return Buffer.from(body.payload, 'base64');
 }
+
+// Answers. They are not parsed at runtime (the server writes them); they describe the API in
+// GET /v1/openapi.json, and the stack tests check real answers against that document.
+const isoTime = z.string().describe('ISO 8601 time');
+
+export const errorAnswer = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).strict(),
+}).strict();
+
+export const publishAnswer = z.object({
+  id: z.string(), topic: z.string(), qos: z.number().int(), retain: z.boolean(),
+  publishedAt: isoTime, expiresAt: isoTime.nullable(),
+}).strict();
+
+export const deviceAnswer = z.object({
+  id: z.string(), user: z.string().nullable(), tags: z.array(z.string()), createdAt: isoTime, updatedAt: isoTime,
+}).strict();
+
+export const deviceCreatedAnswer = deviceAnswer.extend({ secret: z.string().describe('shown only here') }).strict();
+
+export const devicePageAnswer = z.object({ items: z.array(deviceAnswer), next: z.string().nullable() }).strict();
+
+export const secretAnswer = z.object({ id: z.string(), secret: z.string() }).strict();
+
+export const pushAnswer = z.object({
+  id: z.string(),
+  target: z.enum(['devices', 'user', 'tags', 'topic', 'broadcast']),
+  targeted: z.number().int().nullable().describe('devices sent to; null for topic and broadcast'),
+  unknownDevices: z.array(z.string()),
+  acceptedAt: isoTime,
+  expiresAt: isoTime.nullable(),
+}).strict();
+
+export const pushBatchAnswer = z.object({
+  results: z.array(z.union([
+    pushAnswer.extend({ status: z.literal(202) }).strict(),
+    errorAnswer.extend({ status: z.number().int() }).strict(),
+  ])),
+}).strict();

@@ -11,6 +11,7 @@ import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
 import { IdempotencyStore } from '../cluster/idempotency-store.js';
+import { RateLimiter } from '../cluster/rate-limiter.js';
 import { PushService } from '../push/push-service.js';
 import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
@@ -48,13 +49,17 @@ export class ApiServer {
       sessionPendingCap: this.config.sessionPendingCap, log: this.log,
     });
     const devices = new DeviceRegistry(this.redis, keys);
+    const limiter = new RateLimiter(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
     const app = createApp({
       publisher,
       devices,
       pushes: new PushService(publisher, devices),
       idempotency: new IdempotencyStore(this.redis, keys),
-      keys: this.config.api.keys,
+      gate: {
+        keys: this.config.api.keys,
+        limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
+      },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
       checkReady: () => this.checkReady(),
       maxBodyBytes: this.config.api.maxBodyBytes,

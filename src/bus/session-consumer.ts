@@ -15,7 +15,8 @@ export interface SessionConsumerOptions {
   /** How long a batch the edge cannot deliver now stays invisible before it is read again. */
   retryLaterMs: number;
   log: Logger;
-  handle: (liteTopic: string, batch: Batch) => Promise<SessionOutcome>;
+  /** `offset` is the batch's place in its lite topic (0, 1, 2, ...). */
+  handle: (liteTopic: string, batch: Batch, offset: number) => Promise<SessionOutcome>;
 }
 
 export interface SessionConsumerStats {
@@ -28,7 +29,7 @@ export interface SessionConsumerStats {
  * The edge's reading side of the persistent sessions' queues. The edge reads only the lite topics
  * of the sessions connected to it; RocketMQ keeps each lite topic in order and hands a batch to
  * one reader at a time, and the batch leaves the queue only when the device acknowledged it.
- * A batch a dead edge was holding becomes visible again after the broker's invisible time.
+ * A batch a dead edge was holding is read again after the proxy's invisible time.
  */
 export class SessionConsumer {
   private readonly consumer: LitePushConsumerImpl;
@@ -56,12 +57,13 @@ export class SessionConsumer {
   }
 
   /**
-   * Starts reading a session's queue. A queue never read before must be read from its start: the
-   * broker would otherwise begin at its end. Later reads resume after the last acknowledged batch.
+   * Starts reading a session's queue at `offset`, the first batch not yet acknowledged by the
+   * device (the session keeps it in Redis). Always explicit: without an offset the broker starts
+   * a queue it has no committed offset for at its last message, and whether an earlier reader's
+   * offset was committed cannot be known here.
    */
-  async subscribe(liteTopic: string, fromStart: boolean): Promise<void> {
-    if (fromStart) await this.consumer.subscribeLite(liteTopic, OffsetOption.MIN_OFFSET);
-    else await this.consumer.subscribeLite(liteTopic);
+  async subscribe(liteTopic: string, offset: number): Promise<void> {
+    await this.consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(offset));
   }
 
   async unsubscribe(liteTopic: string): Promise<void> {
@@ -83,7 +85,7 @@ export class SessionConsumer {
     }
     let outcome: SessionOutcome = 'later';
     try {
-      outcome = await this.opts.handle(view.liteTopic ?? '', batch);
+      outcome = await this.opts.handle(view.liteTopic ?? '', batch, Number(view.offset ?? -1));
     } catch (err) {
       this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
     }

@@ -52,4 +52,6 @@ export class RedisKeys {
   tagDevices(tag: string): string { return `${this.prefix}devices:tag:${tag}`; }
   /** String, 24 h expiry: the answer to a request made with an Idempotency-Key, per API key. */
   idempotency(apiKey: string, key: string): string { return `${this.prefix}idem:${apiKey}:${key}`; }
+  /** Hash {tokens, at}, short expiry: the rate limit bucket of one API key. */
+  rateBucket(apiKey: string): string { return `${this.prefix}rate:${apiKey}`; }
 }

@@ -15,8 +15,10 @@ export interface PersistentSubscription {
 
 export interface OpenedSession {
   generation: string;
-  /** True when no session existed: its queue was never read and must be read from its start. */
+  /** True when no session existed before. */
   created: boolean;
+  /** Offset in the session's queue of the first batch not yet acknowledged. */
+  next: number;
 }
 
 /** Where one message of a session stands with the device. */
@@ -24,10 +26,10 @@ export type InflightState = { kind: 'new' } | { kind: 'sent' | 'released'; packe
 
 // Create the session unless it exists; answer its generation and whether it is new.
 const OPEN = `
-local gen = redis.call('HGET', KEYS[1], 'gen')
-if gen then return {gen, 0} end
-redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2])
-return {ARGV[1], 1}`;
+local s = redis.call('HMGET', KEYS[1], 'gen', 'next')
+if s[1] then return {s[1], 0, s[2] or '0'} end
+redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2], 'next', '0')
+return {ARGV[1], 1, '0'}`;
 
 // For each delivery key: its packet id if it was sent before, else the session's next one
 // (1..65535), recorded as sent. Answers one state per key.
@@ -60,9 +62,9 @@ export class SessionStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async open(clientId: string): Promise<OpenedSession> {
-    const [generation, created] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
-      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number];
-    return { generation, created: created === 1 };
+    const [generation, created, next] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
+      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number, string];
+    return { generation, created: created === 1, next: Number(next) };
   }
 
   async exists(clientId: string): Promise<boolean> {
@@ -180,16 +182,23 @@ export class SessionStore {
     await this.redis.hset(this.keys.persistentInflight(clientId), key, `r:${packetId}`);
   }
 
-  /** The device acknowledged the message: it is done for this session wherever it is read again. */
-  async markDone(clientId: string, keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
+  /**
+   * The device acknowledged these messages: they are done for this session wherever they are read
+   * again. With `nextOffset`, the whole batch is done and the queue is to be read from there on.
+   */
+  async markDone(clientId: string, keys: string[], nextOffset?: number): Promise<void> {
+    if (keys.length === 0 && nextOffset === undefined) return;
     const now = Date.now();
-    await this.redis.multi()
-      .hdel(this.keys.persistentInflight(clientId), ...keys)
-      .zadd(this.keys.persistentDone(clientId), ...keys.flatMap((k) => [now, k]))
-      .zremrangebyrank(this.keys.persistentDone(clientId), 0, -DONE_KEPT - 1)
-      .decrby(this.keys.persistentPending(clientId), keys.length)
-      .exec();
+    const tx = this.redis.multi();
+    if (keys.length > 0) {
+      tx.hdel(this.keys.persistentInflight(clientId), ...keys)
+        .zadd(this.keys.persistentDone(clientId), ...keys.flatMap((k) => [now, k]))
+        .zremrangebyrank(this.keys.persistentDone(clientId), 0, -DONE_KEPT - 1)
+        .decrby(this.keys.persistentPending(clientId), keys.length);
+    }
+    // Only for a session that still exists: a discarded one must not come back as a bare hash.
+    if (nextOffset !== undefined) tx.eval(`if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then redis.call('HSET', KEYS[1], 'next', ARGV[1]) end return 0`, 1, this.keys.persistentSession(clientId), String(nextOffset));
+    await tx.exec();
   }
 }
 

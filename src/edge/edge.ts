@@ -94,7 +94,7 @@ export class Edge {
     let outbox: SessionOutbox | null = null;
     const sessionConsumer = new SessionConsumer({
       ...this.config.rocketmq, maxCached: this.config.consumer.maxCached, retryLaterMs: 1000, log: this.log,
-      handle: (liteTopic, batch) => outbox ? outbox.handle(liteTopic, batch) : Promise.resolve('later'),
+      handle: (liteTopic, batch, offset) => outbox ? outbox.handle(liteTopic, batch, offset) : Promise.resolve('later'),
     });
     this.sessionConsumer = sessionConsumer;
     outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log);

@@ -34,7 +34,7 @@ interface Waiter {
 }
 
 export interface SessionQueueReader {
-  subscribe(liteTopic: string, fromStart: boolean): Promise<void>;
+  subscribe(liteTopic: string, offset: number): Promise<void>;
   unsubscribe(liteTopic: string): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export class SessionOutbox {
 
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
   async attach(client: Client): Promise<void> {
-    const { generation, created } = await this.store.open(client.id);
+    const { generation, next } = await this.store.open(client.id);
     let settle: (connacked: boolean) => void = () => undefined;
     const connacked = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), CONNACK_WAIT_MS);
@@ -77,7 +77,7 @@ export class SessionOutbox {
     this.byLiteTopic.set(session.liteTopic, session);
     // Also when the connection ends before aedes registered it (no clientDisconnect then).
     client.conn.once('close', () => this.detach(client));
-    await this.reader.subscribe(session.liteTopic, created);
+    await this.reader.subscribe(session.liteTopic, next);
   }
 
   /** The persistent sessions connected here, with their generation. */
@@ -145,7 +145,7 @@ export class SessionOutbox {
    * messages are written in order with up to SESSION_INFLIGHT unacknowledged at a time, and the
    * Redis bookkeeping is one call per batch for each step, not per message.
    */
-  handle = async (liteTopic: string, batch: Batch): Promise<SessionOutcome> => {
+  handle = async (liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> => {
     const session = this.byLiteTopic.get(liteTopic);
     if (!session || !(await session.connacked)) return 'later';
     const { client } = session;
@@ -160,11 +160,16 @@ export class SessionOutbox {
       if (isExpired(message, now)) expired.push(keys[i]!);
       else todo.push({ message, key: keys[i]!, state });
     });
+    const next = offset >= 0 ? offset + 1 : undefined;
+    if (todo.length === 0) {
+      this.stats.sessionExpired += expired.length;
+      await this.store.markDone(client.id, expired, next);
+      return 'done';
+    }
     if (expired.length > 0) {
       this.stats.sessionExpired += expired.length;
       await this.store.markDone(client.id, expired);
     }
-    if (todo.length === 0) return 'done';
     if (client.closed) return 'later';
     const fresh = todo.filter((t) => t.state.kind === 'new').map((t) => t.key);
     const assigned = fresh.length > 0 ? await this.store.markSent(client.id, fresh) : new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
@@ -184,8 +189,9 @@ export class SessionOutbox {
       if (outstanding.size >= SESSION_INFLIGHT) await Promise.race(outstanding);
     }
     await Promise.all(outstanding);
-    if (acknowledged.length > 0) await this.store.markDone(client.id, acknowledged);
-    return acknowledged.length === todo.length ? 'done' : 'later';
+    const complete = acknowledged.length === todo.length;
+    await this.store.markDone(client.id, acknowledged, complete ? next : undefined);
+    return complete ? 'done' : 'later';
   };
 
   private writePublish(client: Client, m: BusMessage, packetId: number, dup: boolean, key: string): Promise<boolean> {

@@ -73,7 +73,7 @@ async function killMidFlow(qos: 1 | 2, edgeId: string) {
   assert.ok(atKill < DEVICES * PER_DEVICE, 'the edge was killed while messages were still flowing');
 
   const distinct = () => receipts.reduce((a, r) => a + new Set(r.map((x) => x.payload)).size, 0);
-  // Held messages come back after the broker's invisible time (ROCKETMQ_INVISIBLE_MS, 15 s).
+  // The batch the dead edge held comes back after the proxy's invisible time (ROCKETMQ_INVISIBLE_MS).
   await waitFor(() => distinct() >= DEVICES * PER_DEVICE, 120_000, 'every accepted message delivered');
   return receipts;
 }

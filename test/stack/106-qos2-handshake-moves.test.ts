@@ -63,7 +63,7 @@ describe('a QoS 2 handshake to a device whose edge dies', () => {
     assert.equal(movedBefore.sessionPresent, true);
     assert.equal(movedAfter.sessionPresent, true);
 
-    // The first edge's hold on the message lapses after the broker's invisible time.
+    // The batch the dead edge held comes back after the proxy's invisible time (ROCKETMQ_INVISIBLE_MS).
     const again = await movedBefore.device.take(isPublish, 60_000, 'the PUBLISH resent on the second edge');
     assert.equal(again.dup, true);
     assert.equal(again.messageId, first.messageId);

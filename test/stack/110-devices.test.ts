@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { api, closeAll, connect, EDGE_A, EDGE_B, sleep, waitFor } from './helpers.js';
+import { api, closeAll, connect, EDGE_A, EDGE_B, startApi, waitFor } from './helpers.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 // A second API process with keys of its own, to see what a key without a scope gets.
 const limitedPort = Number(process.env.RP_TEST_LIMITED_API_PORT ?? 3107);
 const limitedBase = `http://127.0.0.1:${limitedPort}`;
@@ -14,15 +12,7 @@ const publisherKey = `publisher-${randomUUID()}`;
 let limitedApi: ChildProcess | null = null;
 
 before(async () => {
-  limitedApi = spawn(process.execPath, ['dist/api/main.js'], {
-    cwd: root, stdio: 'ignore',
-    env: { ...process.env, API_PORT: String(limitedPort), API_KEYS: `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish` },
-  });
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${limitedBase}/readyz`)).ok) return; } catch { /* not up yet */ }
-    await sleep(200);
-  }
-  throw new Error('the second API did not become ready');
+  limitedApi = await startApi(limitedPort, `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish`);
 });
 
 after(async () => {

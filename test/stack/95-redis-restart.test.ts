@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, connect, EDGE_A, EDGE_B, hadSession, record, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, clusterSettled, connect, EDGE_A, EDGE_B, hadSession, record, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const redisScript = (cmd: string) => run('bash', ['scripts/redis.sh', cmd], { cwd: root, timeout: 60_000 });
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
 
+before(async () => { await clusterSettled(); });
+
 after(async () => {
   await redisScript('start').catch(() => undefined);
   await closeAll();
+  await clusterSettled();
 });
 
 describe('a Redis restart in the middle of the flow', () => {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -70,6 +71,26 @@ export async function subscribed(url: string, topic: string, qos: 0 | 1 | 2 = 1,
   return { client, got };
 }
 
+/**
+ * Waits until both edges admit a new connection again (after a broker or Redis restart, routes
+ * and caches take a while): a CONNECT needs Redis and a control message through RocketMQ.
+ */
+export async function clusterSettled(ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      for (const url of [EDGE_A, EDGE_B]) {
+        const c = await connect(url, { connectTimeout: 15_000 });
+        await c.endAsync(true);
+      }
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`the cluster did not admit connections again within ${ms} ms: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** Waits until `cond` holds, polling; fails with `what` after `ms`. */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -100,6 +121,20 @@ export function sleep(ms: number): Promise<void> {
 export interface JsonReply {
   status: number;
   json: { id?: string; error?: { code: string; message: string; field?: string }; [key: string]: unknown };
+}
+
+/** A second API process on `port` with keys of its own; resolves once it is ready. */
+export async function startApi(port: number, apiKeys: string): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['dist/api/main.js'], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'ignore',
+    env: { ...process.env, API_PORT: String(port), API_KEYS: apiKeys },
+  });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc; } catch { /* not up yet */ }
+    await sleep(200);
+  }
+  proc.kill('SIGTERM');
+  throw new Error(`the API on port ${port} did not become ready`);
 }
 
 /** The admin API key of the running stack: RP_API_KEY, or the one scripts/up.sh made. */

@@ -12,6 +12,13 @@ test('API_KEYS entries are name:key:scopes, * granting every scope', () => {
   assert.equal(findKey(keys, 'fedcba9876543211'), null);
 });
 
+test('an entry may set its own rate in requests per second', () => {
+  const [slow, usual] = parseApiKeys('slow:0123456789abcdef:push:5,usual:0123456789abcdeg:push');
+  assert.equal(slow!.ratePerSecond, 5);
+  assert.equal(usual!.ratePerSecond, null);
+  assert.throws(() => parseApiKeys('x:0123456789abcdef:push:fast'), /rate "fast"/);
+});
+
 test('an empty API_KEYS configures no key', () => {
   assert.deepEqual(parseApiKeys(''), []);
 });
@@ -19,6 +26,7 @@ test('an empty API_KEYS configures no key', () => {
 test('malformed API_KEYS entries are refused with the entry named', () => {
   assert.throws(() => parseApiKeys('backend:short:publish'), (e: Error) => e instanceof ApiKeyConfigError && /shorter than 16/.test(e.message));
   assert.throws(() => parseApiKeys('backend:0123456789abcdef'), /not name:key:scopes/);
+  assert.throws(() => parseApiKeys('backend:0123456789abcdef:push:1:2'), /not name:key:scopes/);
   assert.throws(() => parseApiKeys('backend:0123456789abcdef:fly'), /scope "fly"/);
   assert.throws(() => parseApiKeys('a:0123456789abcdef:*,a:0123456789abcdeg:*'), /appears twice/);
 });

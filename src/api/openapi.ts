@@ -1,0 +1,110 @@
+import { z, type ZodType } from 'zod';
+import type { Scope } from './api-keys.js';
+import {
+  deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
+  pushAnswer, pushBatchAnswer, pushBody, registerDeviceBody, secretAnswer, updateDeviceBody,
+} from './schemas.js';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+export interface Operation {
+  method: Method;
+  /** OpenAPI path, `{id}` for parameters. */
+  path: string;
+  /** The express route as registered (a string with `:id`, or the regular expression used). */
+  route: string | RegExp;
+  summary: string;
+  scope: Scope | null;
+  body?: ZodType;
+  query?: z.ZodObject;
+  idempotent?: boolean;
+  responses: Record<number, { description: string; schema?: ZodType }>;
+}
+
+const e = (description: string) => ({ description, schema: errorAnswer });
+const guarded = { 401: e('no valid API key'), 403: e('the key lacks the scope'), 429: e('over the key\'s rate limit (Retry-After)') };
+
+/** Every route of the API. A unit test checks it against the routes the app registers. */
+export const operations: Operation[] = [
+  { method: 'get', path: '/healthz', route: '/healthz', summary: 'the process is up', scope: null, responses: { 200: { description: 'up' } } },
+  { method: 'get', path: '/readyz', route: '/readyz', summary: 'Redis and RocketMQ answer', scope: null, responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } },
+  { method: 'get', path: '/v1/openapi.json', route: '/v1/openapi.json', summary: 'this document', scope: null, responses: { 200: { description: 'OpenAPI 3.1' } } },
+  {
+    method: 'post', path: '/v1/publish', route: '/v1/publish', summary: 'publish one message to a topic', scope: 'publish', body: publishBody,
+    responses: { 202: { description: 'stored in RocketMQ', schema: publishAnswer }, 400: e('invalid body'), 413: e('payload too large'), ...guarded },
+  },
+  {
+    method: 'post', path: '/v1/devices', route: '/v1/devices', summary: 'register a device', scope: 'devices.write', body: registerDeviceBody,
+    responses: { 201: { description: 'registered; the secret is shown only here', schema: deviceCreatedAnswer }, 400: e('invalid body'), 409: e('id taken'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/devices', route: '/v1/devices', summary: 'list devices, all or by user or tag, in id order', scope: 'devices.read', query: listDevicesQuery,
+    responses: { 200: { description: 'one page', schema: devicePageAnswer }, 400: e('invalid query'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/devices/{id}', route: '/v1/devices/:id', summary: 'one device', scope: 'devices.read',
+    responses: { 200: { description: 'the device', schema: deviceAnswer }, 400: e('invalid id'), 404: e('no such device'), ...guarded },
+  },
+  {
+    method: 'patch', path: '/v1/devices/{id}', route: '/v1/devices/:id', summary: 'change user alias or tags', scope: 'devices.write', body: updateDeviceBody,
+    responses: { 200: { description: 'the device', schema: deviceAnswer }, 400: e('invalid body'), 404: e('no such device'), ...guarded },
+  },
+  {
+    method: 'delete', path: '/v1/devices/{id}', route: '/v1/devices/:id', summary: 'delete a device (its connection is closed)', scope: 'devices.write',
+    responses: { 204: { description: 'deleted' }, 400: e('invalid id'), 404: e('no such device'), ...guarded },
+  },
+  {
+    method: 'post', path: '/v1/devices/{id}/secret', route: '/v1/devices/:id/secret', summary: 'a new secret (the old one stops working, the connection is closed)', scope: 'devices.write',
+    responses: { 200: { description: 'the new secret', schema: secretAnswer }, 400: e('invalid id'), 404: e('no such device'), ...guarded },
+  },
+  {
+    method: 'post', path: '/v1/pushes', route: '/v1/pushes', summary: 'push to devices, a user, a tag expression, a topic or everyone', scope: 'push', body: pushBody, idempotent: true,
+    responses: {
+      202: { description: 'every message stored in RocketMQ', schema: pushAnswer }, 400: e('invalid push'), 404: e('none of the devices is registered'),
+      409: e('same Idempotency-Key still running'), 413: e('payload too large'), 422: e('Idempotency-Key used with another body'), ...guarded,
+    },
+  },
+  {
+    method: 'post', path: '/v1/pushes:batch', route: /^\/v1\/pushes:batch$/, summary: 'up to 500 pushes, answered item by item', scope: 'push',
+    body: z.object({ pushes: z.array(pushBody).min(1).max(500) }).strict(), idempotent: true,
+    responses: { 200: { description: 'one result per push, each with its own status', schema: pushBatchAnswer }, 400: e('invalid batch'), 409: e('same Idempotency-Key still running'), 422: e('Idempotency-Key used with another body'), ...guarded },
+  },
+];
+
+function jsonSchema(schema: ZodType, io: 'input' | 'output'): object {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
+export function openApiDocument(): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const op of operations) {
+    const parameters: object[] = [];
+    for (const m of op.path.matchAll(/\{(\w+)\}/g)) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
+    if (op.query) {
+      for (const [name, s] of Object.entries(op.query.shape)) {
+        parameters.push({ name, in: 'query', required: !(s as ZodType).safeParse(undefined).success, schema: jsonSchema(s as ZodType, 'input') });
+      }
+    }
+    if (op.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      ...(op.scope ? { security: [{ apiKey: [] }], 'x-scope': op.scope } : { security: [] }),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
+      responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
+        description: r.description,
+        ...(r.schema ? { content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : {}),
+      }])),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'rocketpush', version: '1', description: 'Push-notification backbone: REST for backends, MQTT for devices, RocketMQ in between.' },
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from API_KEYS' } } },
+    security: [{ apiKey: [] }],
+    paths,
+  };
+}
