@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
+import { adminKey, API, closeAll, EDGE_B, settle, subscribed, waitFor } from './helpers.js';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const client = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
+
+after(async () => { await closeAll(); });
+
+/** Runs the CLI as a user would; resolves with its exit code and output. */
+async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['dist/cli/main.js', ...args], {
+      cwd: root, env: { ...process.env, ROCKETPUSH_URL: API, ROCKETPUSH_API_KEY: adminKey() },
+    });
+    return { code: 0, out: JSON.parse(stdout) as unknown, err: stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout ? JSON.parse(x.stdout) as unknown : null, err: x.stderr };
+  }
+}
+
+describe('the TypeScript SDK', () => {
+  it('registers devices, pages through them, pushes idempotently, and turns API errors into RocketpushError', async () => {
+    const user = `sdk-${randomUUID().slice(0, 6)}`;
+    const ids = [0, 1, 2].map((i) => `${user}-${i}`);
+    for (const id of ids) {
+      const d = await client.devices.register({ id, user, tags: ['sdk'] });
+      assert.equal(d.id, id);
+      assert.ok(d.secret.length > 20);
+    }
+    const listed: string[] = [];
+    for await (const d of client.devices.all({ user })) listed.push(d.id);
+    assert.deepEqual(listed, ids);
+
+    const { got } = await subscribed(EDGE_B, `devices/${ids[0]}`, 1, { clientId: ids[0]! });
+    const key = randomUUID();
+    const first = await client.push({ target: { devices: [ids[0]!] }, payload: { hello: 'sdk' } }, key);
+    const again = await client.push({ target: { devices: [ids[0]!] }, payload: { hello: 'sdk' } }, key);
+    assert.equal(again.id, first.id);
+    await waitFor(() => got.length >= 1, 10_000, 'the push');
+    await settle(1000);
+    assert.equal(got.length, 1);
+
+    await assert.rejects(client.devices.get(`missing-${randomUUID().slice(0, 6)}`), (e: unknown) => e instanceof RocketpushError && e.status === 404 && e.code === 'not_found');
+    await assert.rejects(client.push({ target: {}, payload: 1 } as never), (e: unknown) => e instanceof RocketpushError && e.status === 400 && e.field === 'target');
+    const bad = new RocketpushClient({ baseUrl: API, apiKey: 'wrong-key-wrong-key' });
+    await assert.rejects(bad.devices.list(), (e: unknown) => e instanceof RocketpushError && e.status === 401);
+  });
+});
+
+describe('the rocketpush CLI', () => {
+  it('manages devices and pushes, printing the answers as JSON', async () => {
+    const id = `cli-${randomUUID().slice(0, 8)}`;
+    const reg = await cli('devices', 'register', id, '--user', 'cli-user', '--tag', 'a', '--tag', 'b');
+    assert.equal(reg.code, 0, reg.err);
+    assert.deepEqual((reg.out as { tags: string[] }).tags, ['a', 'b']);
+    const upd = await cli('devices', 'update', id, '--no-user');
+    assert.equal((upd.out as { user: string | null }).user, null);
+    assert.equal(((await cli('devices', 'get', id)).out as { id: string }).id, id);
+
+    const { got } = await subscribed(EDGE_B, `devices/${id}`, 1, { clientId: id });
+    const pushed = await cli('push', '--device', id, '--text', 'from the cli', '--qos', '1');
+    assert.equal(pushed.code, 0, pushed.err);
+    assert.equal((pushed.out as { targeted: number }).targeted, 1);
+    await waitFor(() => got.length >= 1, 10_000, 'the CLI push');
+    assert.equal(got[0]!.payload, 'from the cli');
+
+    const listed = await cli('devices', 'list', '--tag', 'a', '--limit', '500');
+    assert.ok((listed.out as { items: { id: string }[] }).items.some((d) => d.id === id));
+    assert.equal((await cli('devices', 'delete', id)).code, 0);
+  });
+
+  it('exits 2 on bad usage and 1 with the API\'s error on stderr', async () => {
+    const usage = await cli('push', '--text', 'no target');
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /exactly one target/);
+    assert.equal((await cli('launch', 'rockets')).code, 2);
+    const missing = await cli('devices', 'get', `missing-${randomUUID().slice(0, 6)}`);
+    assert.equal(missing.code, 1);
+    assert.equal((JSON.parse(missing.err) as { error: { code: string } }).error.code, 'not_found');
+  });
+});
