@@ -61,8 +61,7 @@ export class DeviceAuth {
   }
 
   maySubscribe(client: Client, filter: string): boolean {
-    const device = this.devices.get(client);
-    const ok = !!device && insideRoots(filter, subscribeRoots(device));
+    const ok = this.allows(client, filter);
     if (!ok) {
       this.stats.subscribeDenied++;
       this.deps.log.warn('subscription denied', { clientId: client.id, filter });
