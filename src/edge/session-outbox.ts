@@ -60,6 +60,8 @@ export class SessionOutbox {
   private readonly byLiteTopic = new Map<string, LocalSession>();
   private readonly waiting = new Map<string, Waiter>();
   private readonly own = new WeakSet<object>();
+  /** Stale subscriptions being dropped; an attach of the same queue waits for that first. */
+  private readonly unsubscribing = new Map<string, Promise<void>>();
   readonly stats: SessionOutboxStats = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0 };
 
   constructor(private readonly store: SessionStore, private readonly reader: SessionQueueReader, private readonly log: Logger) {}
@@ -77,6 +79,7 @@ export class SessionOutbox {
     this.byLiteTopic.set(session.liteTopic, session);
     // Also when the connection ends before aedes registered it (no clientDisconnect then).
     client.conn.once('close', () => this.detach(client));
+    await this.unsubscribing.get(session.liteTopic);
     await this.reader.subscribe(session.liteTopic, next);
   }
 
@@ -147,7 +150,19 @@ export class SessionOutbox {
    */
   handle = async (liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> => {
     const session = this.byLiteTopic.get(liteTopic);
-    if (!session || !(await session.connacked)) return 'later';
+    if (!session) {
+      // Still subscribed to a session that left (an unsubscribe can lose a race with the client's
+      // periodic full sync of its lite subscriptions): stop reading it, so the edge that holds
+      // the session gets the batches instead of this one putting them back again and again.
+      if (!this.unsubscribing.has(liteTopic)) {
+        const done = this.reader.unsubscribe(liteTopic)
+          .catch((err: unknown) => { this.log.warn('stale session queue unsubscribe failed', { liteTopic, error: String(err) }); })
+          .finally(() => this.unsubscribing.delete(liteTopic));
+        this.unsubscribing.set(liteTopic, done);
+      }
+      return 'later';
+    }
+    if (!(await session.connacked)) return 'later';
     const { client } = session;
     const keys = batch.messages.map((_, i) => `${batch.batchId}:${i}`);
     const states = await this.store.states(client.id, keys);

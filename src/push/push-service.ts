@@ -47,12 +47,12 @@ export class PushService {
   async push(req: PushRequest): Promise<PushResult> {
     const id = randomUUID();
     const { topics, targeted, unknownDevices } = await this.resolve(req.target);
-    const acceptedAt = Date.now();
     const messages = await Promise.all(topics.map((topic) => this.publisher.publish({
       topic, payload: req.payload, qos: req.qos, retain: false, clientId: '',
       ...(req.ttlMs !== undefined ? { ttlMs: req.ttlMs } : {}),
     })));
-    return { id, targeted, unknownDevices, acceptedAt, expiresAt: messages[0]?.expiresAt ?? 0 };
+    // The first message's times, so that expiresAt - acceptedAt is exactly the TTL.
+    return { id, targeted, unknownDevices, acceptedAt: messages[0]?.publishedAt ?? Date.now(), expiresAt: messages[0]?.expiresAt ?? 0 };
   }
 
   private async resolve(target: PushTarget): Promise<{ topics: string[]; targeted: number | null; unknownDevices: string[] }> {
