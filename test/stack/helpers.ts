@@ -72,16 +72,19 @@ export async function subscribed(url: string, topic: string, qos: 0 | 1 | 2 = 1,
 }
 
 /**
- * Waits until both edges admit a new connection again (after a broker or Redis restart, routes
- * and caches take a while): a CONNECT needs Redis and a control message through RocketMQ.
+ * Waits until both edges admit new connections again, persistent ones included (after a broker or
+ * Redis restart, routes and caches take a while): a CONNECT needs Redis, a control message through
+ * RocketMQ and, for a persistent session, the broker's lite subscription.
  */
 export async function clusterSettled(ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
       for (const url of [EDGE_A, EDGE_B]) {
-        const c = await connect(url, { connectTimeout: 15_000 });
-        await c.endAsync(true);
+        // A persistent session too: its queue subscription needs the broker's group config back.
+        const clientId = `settle-${randomUUID().slice(0, 8)}`;
+        await (await connect(url, { connectTimeout: 15_000, clientId, clean: false })).endAsync(true);
+        await (await connect(url, { connectTimeout: 15_000, clientId, clean: true })).endAsync(true);
       }
       return;
     } catch (err) {
