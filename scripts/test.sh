@@ -22,4 +22,7 @@ cleanup() { if $started; then bash scripts/down.sh; fi; }
 trap cleanup EXIT
 
 log "stack tests"
-node --import tsx --test --test-concurrency=1 --test-timeout=240000 test/stack/*.test.ts
+if ! node --import tsx --test --test-concurrency=1 --test-timeout=240000 test/stack/*.test.ts; then
+  bash scripts/log-digest.sh
+  exit 1
+fi

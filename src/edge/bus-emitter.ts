@@ -25,6 +25,8 @@ export const FROM_BUS = 'rocketpush-bus';
 export class BusEmitter {
   private readonly local: mqemitter.MQEmitter;
   private readonly interest = new Map<string, number>();
+  /** Route additions still on their way to Redis, by filter. */
+  private readonly announcing = new Map<string, Promise<void>>();
 
   constructor(concurrency: number, private readonly routes?: RouteAnnouncer, private readonly onRouteError?: (err: unknown) => void) {
     // matchEmptyLevels: MQTT-4.7.1-3, `a/#` matches `a/` too, as aedes' own emitter does.
@@ -37,13 +39,25 @@ export class BusEmitter {
   on(topic: string, listener: Listener, callback?: () => void): this {
     const count = this.interest.get(topic) ?? 0;
     this.interest.set(topic, count + 1);
-    if (count > 0 || !this.routes || topic.startsWith('$SYS/')) {
+    if (!this.routes || topic.startsWith('$SYS/')) {
       this.local.on(topic, listener, callback);
       return this;
     }
-    this.routes.add(topic).catch((err: unknown) => this.onRouteError?.(err)).finally(() => {
+    // A second subscriber of the filter waits for the first one's route too: its SUBACK must not
+    // go out before the route table has this edge for the filter.
+    let announced = this.announcing.get(topic);
+    if (!announced && count === 0) {
+      const adding: Promise<void> = this.routes.add(topic)
+        .catch((err: unknown) => this.onRouteError?.(err))
+        .finally(() => { if (this.announcing.get(topic) === adding) this.announcing.delete(topic); });
+      this.announcing.set(topic, adding);
+      announced = adding;
+    }
+    if (!announced) {
       this.local.on(topic, listener, callback);
-    });
+      return this;
+    }
+    void announced.then(() => { this.local.on(topic, listener, callback); });
     return this;
   }
 

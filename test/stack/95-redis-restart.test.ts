@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, clusterSettled, connect, EDGE_A, EDGE_B, hadSession, record, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, clusterSettled, connect, EDGE_A, EDGE_B, hadSession, progress, record, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -51,8 +51,8 @@ describe('a Redis restart in the middle of the flow', () => {
     await publishing;
 
     const expected = Array.from({ length: 300 }, (_, i) => `m${i}`);
-    await waitFor(() => new Set(liveGot.map((m) => m.payload)).size >= 300, 120_000, 'every message at the live subscriber');
-    await waitFor(() => new Set(onlineGot.map((m) => m.payload)).size >= 300, 120_000, 'every message at the connected persistent session');
+    await waitFor(() => new Set(liveGot.map((m) => m.payload)).size >= 300, 120_000, () => `every message at the live subscriber: ${progress(liveGot, expected)}`);
+    await waitFor(() => new Set(onlineGot.map((m) => m.payload)).size >= 300, 120_000, () => `every message at the connected persistent session: ${progress(onlineGot, expected)}`);
     const firsts = (got: { payload: string }[]) => [...new Set(got.map((m) => m.payload))];
     assert.deepEqual(firsts(liveGot), expected);
     assert.deepEqual(firsts(onlineGot), expected);
@@ -61,7 +61,7 @@ describe('a Redis restart in the middle of the flow', () => {
     const back = await connect(EDGE_B, { clientId: offlineId, clean: false });
     assert.equal(hadSession(back), true);
     const backGot = record(back);
-    await waitFor(() => new Set(backGot.map((m) => m.payload)).size >= 300, 120_000, 'every queued message for the offline session');
+    await waitFor(() => new Set(backGot.map((m) => m.payload)).size >= 300, 120_000, () => `every queued message for the offline session: ${progress(backGot, expected)}`);
     assert.deepEqual(firsts(backGot), expected);
 
     // Retained messages and the route sets survived (or were rewritten by their edges).

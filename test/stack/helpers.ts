@@ -94,20 +94,23 @@ export async function clusterSettled(ms = 90_000): Promise<void> {
   }
 }
 
+/** What a wait is for; a function is asked at the timeout, so the error can tell how far it got. */
+export type Expectation = string | (() => string);
+
 /** Waits until `cond` holds, polling; fails with `what` after `ms`. */
-export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+export async function waitFor(cond: () => boolean, ms: number, what: Expectation): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(20);
   }
 }
 
 /** Like waitFor, for a condition that has to ask a server. */
-export async function eventually(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+export async function eventually(cond: () => Promise<boolean>, ms: number, what: Expectation): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(100);
   }
 }
@@ -163,4 +166,11 @@ export async function api(method: string, path: string, body?: unknown, opts: { 
 
 export function postJson(path: string, body: unknown, raw?: string): Promise<JsonReply> {
   return api('POST', path, body, raw !== undefined ? { raw } : {});
+}
+
+/** For a timeout message: how many of `expected` arrived and which were missing (the first few). */
+export function progress(got: { payload: string }[], expected: string[]): string {
+  const seen = new Set(got.map((m) => m.payload));
+  const missing = expected.filter((e) => !seen.has(e));
+  return `${expected.length - missing.length}/${expected.length} arrived (${got.length} receipts), missing ${missing.slice(0, 10).join(',')}${missing.length > 10 ? ',…' : ''}`;
 }

@@ -34,4 +34,22 @@ describe('the aedes mq of an edge', () => {
     await emit(e, { topic: '$SYS/edge-1/new/clients', brokerId: 'edge-1' });
     assert.deepEqual(got, ['$SYS/edge-1/new/clients']);
   });
+
+  it('acknowledges a subscription only once the route table has the filter, also for the second subscriber', async () => {
+    let finishAdd: () => void = () => undefined;
+    const added: string[] = [];
+    const e = new BusEmitter(10, {
+      add: (f) => new Promise<void>((resolve) => { finishAdd = () => { added.push(f); resolve(); }; }),
+      remove: async () => undefined,
+    });
+    const acked: string[] = [];
+    e.on('t', (_m, done) => done(), () => acked.push('first'));
+    e.on('t', (_m, done) => done(), () => acked.push('second'));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(acked, [], 'no SUBACK while the route is on its way to Redis');
+    finishAdd();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(added, ['t']);
+    assert.deepEqual(acked.sort(), ['first', 'second']);
+  });
 });
