@@ -31,7 +31,7 @@ render() {
       -e "s|@ROCKETMQ_NAMESRV_PORT@|$ROCKETMQ_NAMESRV_PORT|g" -e "s|@ROCKETMQ_BROKER_PORT@|$ROCKETMQ_BROKER_PORT|g" \
       -e "s|@ROCKETMQ_PROXY_PORT@|$ROCKETMQ_PROXY_PORT|g" -e "s|@ROCKETMQ_PROXY_REMOTING_PORT@|$ROCKETMQ_PROXY_REMOTING_PORT|g" \
       -e "s|@ROCKETMQ_INVISIBLE_MS@|$ROCKETMQ_INVISIBLE_MS|g" -e "s|@ROCKETMQ_RENEW_AHEAD_MS@|$((ROCKETMQ_INVISIBLE_MS / 2))|g" \
-      -e "s|@STORE_DIR@|$STORE_DIR|g" "$1" >"$2"
+      -e "s|@ROCKETMQ_MAX_DELAY_S@|$ROCKETMQ_MAX_DELAY_S|g" -e "s|@STORE_DIR@|$STORE_DIR|g" "$1" >"$2"
 }
 
 # java_start NAME HEAP LOGBACK MAIN ARGS...: one JVM in the background, its pid in the run dir.
@@ -97,6 +97,8 @@ start() {
   create_group rp-probe
   # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
   create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
+  # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
+  create_group rp-scheduler
   if ! pid_alive proxy; then
     render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
     log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"

@@ -48,6 +48,13 @@ const schema = z.object({
   API_MAX_BODY_BYTES: positiveInt.default(512 * 1024),
   API_KEYS: z.string().default(''),
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(200),
+  PUSH_STATUS_RETENTION_S: positiveInt.default(24 * 3600),
+  // RocketMQ's own limit for delay messages (timerMaxDelaySec); scripts/rocketmq.sh gives the broker the same value.
+  ROCKETMQ_MAX_DELAY_S: positiveInt.default(3 * 24 * 3600),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().default(''),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.default(12),
+  WEBHOOK_BATCH: positiveInt.max(1000).default(100),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -83,6 +90,14 @@ export interface Config {
     /** Requests per second per API key unless its entry says otherwise; 0 for no limit. */
     ratePerSecond: number;
   };
+  push: {
+    /** How long a push's status is kept after it expired. */
+    statusRetentionMs: number;
+    /** Longest delay a push may ask for (the broker refuses longer ones). */
+    maxDelayMs: number;
+  };
+  /** Absent when no webhook is configured. */
+  webhook?: { url: string; secret: string; maxAttempts: number; batch: number };
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET.length < 16) {
+    throw new ConfigError('invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (at least 16 characters) to sign its calls');
+  }
   if (e.MQTT_TLS_PORT !== undefined && (!e.MQTT_TLS_CERT_FILE || !e.MQTT_TLS_KEY_FILE)) {
     throw new ConfigError('invalid configuration: MQTT_TLS_PORT needs MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE');
   }
@@ -134,5 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consumer: { maxCached: e.CONSUMER_MAX_CACHED },
     sessionPendingCap: e.SESSION_PENDING_CAP,
     api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT },
+    push: { statusRetentionMs: e.PUSH_STATUS_RETENTION_S * 1000, maxDelayMs: e.ROCKETMQ_MAX_DELAY_S * 1000 },
+    ...(e.WEBHOOK_URL !== undefined
+      ? { webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, batch: e.WEBHOOK_BATCH } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { pushRoutes } from './pushes.js';
 import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
+import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { ApiError, errorHandler, fromZod } from './errors.js';
 import { decodePayload, PayloadDecodeError, publishBody } from './schemas.js';
 
@@ -15,6 +16,7 @@ export interface ApiDeps {
   publisher: PublishService;
   devices: DeviceRegistry;
   pushes: PushService;
+  status: PushStatusStore;
   idempotency: IdempotencyStore;
   gate: ApiGate;
   revoke: (deviceId: string) => Promise<void>;
@@ -42,7 +44,7 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
-  app.use(pushRoutes({ pushes: deps.pushes, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
+  app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   const document = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => { res.json(document); });

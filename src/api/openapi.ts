@@ -2,7 +2,8 @@ import { z, type ZodType } from 'zod';
 import type { Scope } from './api-keys.js';
 import {
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
-  pushAnswer, pushBatchAnswer, pushBody, registerDeviceBody, secretAnswer, updateDeviceBody,
+  pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
+  updateDeviceBody,
 } from './schemas.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -60,7 +61,8 @@ export const operations: Operation[] = [
   {
     method: 'post', path: '/v1/pushes', route: '/v1/pushes', summary: 'push to devices, a user, a tag expression, a topic or everyone', scope: 'push', body: pushBody, idempotent: true,
     responses: {
-      202: { description: 'every message stored in RocketMQ', schema: pushAnswer }, 400: e('invalid push'), 404: e('none of the devices is registered'),
+      202: { description: 'every message stored in RocketMQ (delayed: in its delay topic)', schema: pushAnswer },
+      400: e('invalid push; code delay_too_long past the broker\'s delay limit'), 404: e('none of the devices is registered'),
       409: e('same Idempotency-Key still running'), 413: e('payload too large'), 422: e('Idempotency-Key used with another body'), ...guarded,
     },
   },
@@ -68,6 +70,14 @@ export const operations: Operation[] = [
     method: 'post', path: '/v1/pushes:batch', route: /^\/v1\/pushes:batch$/, summary: 'up to 500 pushes, answered item by item', scope: 'push',
     body: z.object({ pushes: z.array(pushBody).min(1).max(500) }).strict(), idempotent: true,
     responses: { 200: { description: 'one result per push, each with its own status', schema: pushBatchAnswer }, 400: e('invalid batch'), 409: e('same Idempotency-Key still running'), 422: e('Idempotency-Key used with another body'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/pushes/{id}', route: '/v1/pushes/:id', summary: 'delivery status: counts, and per device in id order (paged)', scope: 'push', query: pushStatusQuery,
+    responses: { 200: { description: 'the status', schema: pushStatusAnswer }, 400: e('invalid query'), 404: e('no such push'), ...guarded },
+  },
+  {
+    method: 'delete', path: '/v1/pushes/{id}', route: '/v1/pushes/:id', summary: 'cancel what was not delivered yet', scope: 'push',
+    responses: { 200: { description: 'cancelled', schema: pushCancelAnswer }, 404: e('no such push'), ...guarded },
   },
 ];
 

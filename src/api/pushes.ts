@@ -1,14 +1,16 @@
 import { Router, type Request, type Response } from 'express';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { Logger } from '../log.js';
-import { NoTargetError, type PushService, type PushTarget } from '../push/push-service.js';
+import { NoTargetError, PushRequestError, type PushService, type PushTarget } from '../push/push-service.js';
+import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { parseTagExpression, TagExpressionError } from '../push/tag-expression.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod, type ApiErrorBody } from './errors.js';
-import { pushBatchBody, pushBody, pushPayload, type PushBody } from './schemas.js';
+import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, type PushBody } from './schemas.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
+  status: PushStatusStore;
   idempotency: IdempotencyStore;
   gate: ApiGate;
   maxPayloadBytes: number;
@@ -35,9 +37,11 @@ function target(t: PushBody['target']): PushTarget | Answer {
   }
 }
 
-/** POST /v1/pushes and POST /v1/pushes:batch. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** POST /v1/pushes, POST /v1/pushes:batch, GET and DELETE /v1/pushes/{id}. */
 export function pushRoutes(deps: PushRoutesDeps): Router {
-  const { pushes, idempotency, gate, log } = deps;
+  const { pushes, status, idempotency, gate, log } = deps;
   const router = Router();
   const scope = requireScope(gate, 'push');
 
@@ -56,20 +60,33 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
     }
     const resolved = target(parsed.data.target);
     if ('status' in resolved) return resolved;
-    const { qos, ttl } = parsed.data;
+    const { qos, ttl, collapseKey, deliverAt, delay } = parsed.data;
+    const at = deliverAt !== undefined ? Date.parse(deliverAt) : delay !== undefined ? Date.now() + delay * 1000 : undefined;
     try {
-      const result = await pushes.push({ target: resolved, payload, qos, ...(ttl ? { ttlMs: ttl * 1000 } : {}) });
-      log.info('push accepted', { pushId: result.id, target: resolved.kind, targeted: result.targeted, qos, bytes: payload.length, apiKey });
+      const result = await pushes.push({
+        target: resolved, payload, qos,
+        ...(ttl ? { ttlMs: ttl * 1000 } : {}),
+        ...(collapseKey !== undefined ? { collapseKey } : {}),
+        ...(at !== undefined ? { deliverAt: at } : {}),
+      });
+      log.info('push accepted', {
+        pushId: result.id, target: resolved.kind, targeted: result.targeted, qos, bytes: payload.length, apiKey,
+        ...(result.deliverAt > result.acceptedAt ? { deliverAt: iso(result.deliverAt) } : {}),
+      });
       return {
         status: 202,
         body: {
           id: result.id, target: resolved.kind, targeted: result.targeted, unknownDevices: result.unknownDevices,
-          acceptedAt: new Date(result.acceptedAt).toISOString(),
-          expiresAt: result.expiresAt ? new Date(result.expiresAt).toISOString() : null,
+          acceptedAt: iso(result.acceptedAt), deliverAt: iso(result.deliverAt),
+          expiresAt: result.expiresAt ? iso(result.expiresAt) : null, replaced: result.replaced,
         },
       };
     } catch (err) {
       if (err instanceof NoTargetError) return error(404, 'unknown_devices', err.message, 'target.devices');
+      if (err instanceof PushRequestError) {
+        const field = err.field === 'deliverAt' && delay !== undefined ? 'delay' : err.field;
+        return error(400, err.field === 'deliverAt' ? 'delay_too_long' : 'invalid_request', err.message, field);
+      }
       throw err;
     }
   };
@@ -122,6 +139,38 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
           })));
         return { status: 200, body: { results: results.map((r) => ({ status: r.status, ...(r.body as object) })) } };
       });
+    } catch (err) { next(err); }
+  });
+
+  router.get('/v1/pushes/:id', scope, async (req, res, next) => {
+    try {
+      const query = pushStatusQuery.safeParse(req.query);
+      if (!query.success) throw fromZod(query.error);
+      const id = String(req.params.id);
+      const found = await status.status(id);
+      if (!found) throw new ApiError(404, 'not_found', `no push ${id} (or its status is past the retention time)`, 'id');
+      const { meta, counts } = found;
+      const devices = await status.devices(id, query.data.after, query.data.limit);
+      res.json({
+        id, state: found.state, target: meta.target, qos: meta.qos,
+        acceptedAt: iso(meta.acceptedAt), deliverAt: iso(meta.deliverAt),
+        expiresAt: meta.expiresAt ? iso(meta.expiresAt) : null, collapseKey: meta.collapseKey,
+        counts: {
+          targeted: meta.targeted, pending: counts.pending, sent: counts.sent, acknowledged: counts.acked,
+          expired: counts.expired, cancelled: counts.cancelled, replaced: counts.replaced,
+        },
+        devices,
+      });
+    } catch (err) { next(err); }
+  });
+
+  router.delete('/v1/pushes/:id', scope, async (req, res, next) => {
+    try {
+      const id = String(req.params.id);
+      const cancelled = await status.cancel(id);
+      if (cancelled === null) throw new ApiError(404, 'not_found', `no push ${id} (or its status is past the retention time)`, 'id');
+      log.info('push cancelled', { pushId: id, devices: cancelled, apiKey: res.locals.apiKey as string });
+      res.json({ id, state: 'cancelled', cancelled });
     } catch (err) { next(err); }
   });
 

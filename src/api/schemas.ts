@@ -72,8 +72,14 @@ export const pushBody = z.object({
   payload: z.unknown(),
   format: z.enum(['json', 'text', 'base64']).default('json'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  /** Seconds the push stays deliverable, counted from its delivery time. */
   ttl: z.number().int().min(1).max(30 * 24 * 3600).optional(),
-}).strict();
+  /** A newer push with the same key replaces this one on the devices it has not reached yet. */
+  collapseKey: z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'letters, digits and _ . : @ - (1-128)').optional(),
+  /** Delivery time (ISO 8601 with offset); or `delay` in seconds. At most the broker's limit ahead. */
+  deliverAt: z.iso.datetime({ offset: true }).optional(),
+  delay: z.number().int().min(1).optional(),
+}).strict().refine((b) => b.deliverAt === undefined || b.delay === undefined, { message: 'give deliverAt or delay, not both', path: ['delay'] });
 
 export type PushBody = z.infer<typeof pushBody>;
 
@@ -120,7 +126,47 @@ export const pushAnswer = z.object({
   targeted: z.number().int().nullable().describe('devices sent to; null for topic and broadcast'),
   unknownDevices: z.array(z.string()),
   acceptedAt: isoTime,
+  deliverAt: isoTime.describe('equal to acceptedAt unless delayed'),
   expiresAt: isoTime.nullable(),
+  replaced: z.number().int().describe('devices on which this push replaced an older one with its collapse key'),
+}).strict();
+
+/** GET /v1/pushes/{id} query: paging of the per-device list by `after` (the last device id seen). */
+export const pushStatusQuery = z.object({
+  after: deviceId.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+
+const deviceState = z.enum(['pending', 'sent', 'acked', 'expired', 'cancelled', 'replaced']);
+
+export const pushStatusAnswer = z.object({
+  id: z.string(),
+  state: z.enum(['scheduled', 'accepted', 'cancelled']),
+  target: z.enum(['devices', 'user', 'tags', 'topic', 'broadcast']),
+  qos: z.number().int(),
+  acceptedAt: isoTime,
+  deliverAt: isoTime,
+  expiresAt: isoTime.nullable(),
+  collapseKey: z.string().nullable(),
+  counts: z.object({
+    targeted: z.number().int().nullable().describe('null for topic and broadcast targets'),
+    pending: z.number().int().describe('not written to the device yet'),
+    sent: z.number().int().describe('written to the device, not acknowledged (final for QoS 0)'),
+    acknowledged: z.number().int(),
+    expired: z.number().int(),
+    cancelled: z.number().int(),
+    replaced: z.number().int().describe('replaced by a newer push with the same collapse key'),
+  }).strict(),
+  devices: z.object({
+    items: z.array(z.object({ deviceId: z.string(), state: deviceState }).strict()),
+    next: z.string().nullable().describe('pass as `after` for the next page'),
+  }).strict(),
+}).strict();
+
+export const pushCancelAnswer = z.object({
+  id: z.string(),
+  state: z.literal('cancelled'),
+  cancelled: z.number().int().describe('devices the push will not be delivered to any more'),
 }).strict();
 
 export const pushBatchAnswer = z.object({

@@ -17,12 +17,19 @@ import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
+import { PushStatusStore } from '../cluster/push-status-store.js';
+import { PushScheduler } from '../push/push-scheduler.js';
+import { ExpirySweeper } from '../push/expiry-sweeper.js';
+import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 
 /** The REST API process: express in front of the same publish path the edges use. */
 export class ApiServer {
   private readonly redis: Redis;
   private readonly producer: BatchingProducer;
   private server: Server | null = null;
+  private scheduler: PushScheduler | null = null;
+  private sweeper: ExpirySweeper | null = null;
+  private webhook: WebhookDispatcher | null = null;
   private lastReady: { at: number; result: Promise<void> } | null = null;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
@@ -51,10 +58,25 @@ export class ApiServer {
     const devices = new DeviceRegistry(this.redis, keys);
     const limiter = new RateLimiter(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
+    const status = new PushStatusStore(this.redis, keys, this.config.push.statusRetentionMs);
+    const pushes = new PushService({
+      publisher, devices, status, defaultTtlMs: this.config.messageTtlMs, maxDelayMs: this.config.push.maxDelayMs,
+      schedule: (body, deliverAt, pushId) => this.producer.sendDelayed(body, deliverAt, pushId),
+    });
+    this.scheduler = new PushScheduler({ ...this.config.rocketmq, pushes, log: this.log });
+    await this.scheduler.start();
+    this.sweeper = new ExpirySweeper(status, this.log);
+    this.sweeper.start();
+    if (this.config.webhook) {
+      this.webhook = new WebhookDispatcher(this.redis, keys, this.config.webhook, this.log);
+      await this.webhook.start();
+      this.log.info('webhook enabled', { url: this.config.webhook.url });
+    }
     const app = createApp({
       publisher,
       devices,
-      pushes: new PushService(publisher, devices),
+      pushes,
+      status,
       idempotency: new IdempotencyStore(this.redis, keys),
       gate: {
         keys: this.config.api.keys,
@@ -96,6 +118,7 @@ export class ApiServer {
     if (server) {
       await new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); });
     }
+    await Promise.all([this.scheduler?.stop(), this.sweeper?.stop(), this.webhook?.stop()]);
     await this.producer.stop();
     await this.redis.quit().catch(() => undefined);
     this.log.info('api stopped');

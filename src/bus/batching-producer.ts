@@ -3,7 +3,7 @@ import { Producer } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
 
 
 export interface BatchingProducerOptions {
@@ -237,6 +237,27 @@ export class BatchingProducer {
         this.counters.sendRetries++;
         const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ control send failed, retrying', { attempt, backoffMs: backoff, error: String(err) });
+        await sleep(backoff);
+      }
+    }
+  }
+
+  /**
+   * One message to the delay topic, handed back by RocketMQ at `deliverAt`; resolves on SEND_OK,
+   * retrying like a batch for up to `giveUpAfterMs`. A refusal of the delay itself is not retried.
+   */
+  async sendDelayed(body: Buffer, deliverAt: number, key: string, giveUpAfterMs = 10_000): Promise<void> {
+    const deadline = Date.now() + giveUpAfterMs;
+    for (let attempt = 1; ; attempt++) {
+      if (!this.running) throw new ProducerStoppedError('producer is stopped');
+      try {
+        await this.producer.send({ topic: DELAY_TOPIC, keys: [key], body, deliveryTimestamp: new Date(deliverAt) });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline || /delay|timer|deliver/i.test(String(err))) throw err;
+        this.counters.sendRetries++;
+        const backoff = this.retryBackoffMs(attempt);
+        this.opts.log.warn('RocketMQ delayed send failed, retrying', { attempt, backoffMs: backoff, key, error: String(err) });
         await sleep(backoff);
       }
     }

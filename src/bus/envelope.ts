@@ -21,6 +21,8 @@ export interface BusMessage {
   publishedAt: number;
   /** Milliseconds since the epoch after which the message is not delivered; 0 for never. */
   expiresAt: number;
+  /** The REST push this message belongs to; edges report its delivery receipts under this id. */
+  pushId?: string;
 }
 
 export function isExpired(m: BusMessage, now: number): boolean {
@@ -36,13 +38,13 @@ export interface Batch {
 export class EnvelopeError extends Error {}
 
 const MAGIC = 0x5250; // "RP"
-const VERSION = 2;
+const VERSION = 3;
 const FLAG_RETAIN = 0x04;
 
 /** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
 export function encodedSize(m: BusMessage): number {
   return 2 + Buffer.byteLength(m.id) + 2 + Buffer.byteLength(m.topic) + 1 + 2 + Buffer.byteLength(m.origin)
-    + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 4 + m.payload.length;
+    + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 2 + Buffer.byteLength(m.pushId ?? '') + 4 + m.payload.length;
 }
 
 const HEADER = 2 + 1 + 2 + 4; // magic, version, batch id length, count
@@ -64,6 +66,7 @@ export function encodeBatch(batch: Batch): Buffer {
     o = writeStr(buf, o, m.clientId);
     o = buf.writeDoubleBE(m.publishedAt, o);
     o = buf.writeDoubleBE(m.expiresAt, o);
+    o = writeStr(buf, o, m.pushId ?? '');
     o = buf.writeUInt32BE(m.payload.length, o);
     o += m.payload.copy(buf, o);
   }
@@ -74,8 +77,8 @@ export function decodeBatch(buf: Buffer): Batch {
   const r = new Reader(buf);
   if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
   const version = r.u8();
-  // Version 1 had no expiry; its batches may still sit in RocketMQ or Redis after an upgrade.
-  if (version !== VERSION && version !== 1) throw new EnvelopeError(`unsupported batch version ${version}`);
+  // Version 1 had no expiry, version 2 no push id; such batches may still sit in RocketMQ or Redis after an upgrade.
+  if (version < 1 || version > VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
   const batchId = r.str();
   const count = r.u32();
   const messages: BusMessage[] = [];
@@ -89,8 +92,11 @@ export function decodeBatch(buf: Buffer): Batch {
     const clientId = r.str();
     const publishedAt = r.f64();
     const expiresAt = version >= 2 ? r.f64() : 0;
+    const pushId = version >= 3 ? r.str() : '';
     const payload = r.bytes(r.u32());
-    messages.push({ id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt, expiresAt });
+    const m: BusMessage = { id, topic, payload, qos: qos as QoS, retain: (flags & FLAG_RETAIN) !== 0, origin, clientId, publishedAt, expiresAt };
+    if (pushId) m.pushId = pushId;
+    messages.push(m);
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
   return { batchId, messages };

@@ -54,3 +54,9 @@ export const SESSION_GROUP = 'rp-sessions';
 export function sessionLiteTopic(generation: string): string {
   return `s-${generation}`;
 }
+
+/** DELAY topic holding pushes until their delivery time (RocketMQ timer messages). */
+export const DELAY_TOPIC = 'rp-delay';
+
+/** Consumer group of the API processes that send delayed pushes when they come due. */
+export const SCHEDULER_GROUP = 'rp-scheduler';

@@ -17,6 +17,10 @@ export interface PublishInput {
   clientId: string;
   /** Time to live in milliseconds; the service's default when absent, 0 for no expiry. */
   ttlMs?: number;
+  /** Absolute expiry (ms since the epoch, 0 for none); wins over ttlMs. A push uses it so that all its messages expire together. */
+  expiresAt?: number;
+  /** The REST push this message belongs to. */
+  pushId?: string;
 }
 
 export interface PublishServiceDeps {
@@ -63,7 +67,8 @@ export class PublishService {
       origin: this.deps.origin,
       clientId: input.clientId,
       publishedAt: now,
-      expiresAt: ttl > 0 ? now + ttl : 0,
+      expiresAt: input.expiresAt ?? (ttl > 0 ? now + ttl : 0),
+      ...(input.pushId ? { pushId: input.pushId } : {}),
     };
     // One lane per publisher keeps its order; the API has no client id, so it spreads by topic.
     const laneKey = input.clientId || input.topic;

@@ -6,6 +6,9 @@ const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETP
 
   push (--device ID ... | --user ALIAS | --tags EXPR | --topic TOPIC | --broadcast)
        (--json JSON | --text TEXT | --base64 DATA) [--qos 0|1|2] [--ttl SECONDS] [--idempotency-key KEY]
+       [--collapse-key KEY] [--delay SECONDS | --at ISO-TIME]
+  status PUSH-ID [--limit N] [--after DEVICE-ID]
+  cancel PUSH-ID
   publish TOPIC TEXT [--qos 0|1|2] [--retain] [--ttl SECONDS]
   devices register ID [--user ALIAS] [--tag TAG ...]
   devices get ID | delete ID | rotate-secret ID
@@ -32,6 +35,7 @@ async function run(argv: string[]): Promise<unknown> {
       qos: { type: 'string' }, ttl: { type: 'string' }, retain: { type: 'boolean' }, 'idempotency-key': { type: 'string' },
       tag: { type: 'string', multiple: true }, 'no-user': { type: 'boolean' }, 'no-tags': { type: 'boolean' },
       limit: { type: 'string' }, after: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'collapse-key': { type: 'string' }, delay: { type: 'string' }, at: { type: 'string' },
     },
   });
   if (o.help || pos.length === 0) throw new UsageError('');
@@ -53,8 +57,20 @@ async function run(argv: string[]): Promise<unknown> {
     if (o.json !== undefined) {
       try { payload = JSON.parse(o.json); } catch { throw new UsageError('--json is not valid JSON'); }
     }
-    const req: PushRequest = { target: targets[0]!, payload, format: payloads[0] as 'json' | 'text' | 'base64', ...(qos !== undefined ? { qos } : {}), ...(ttl ? { ttl } : {}) };
+    const delay = int(o.delay, 'delay');
+    const req: PushRequest = {
+      target: targets[0]!, payload, format: payloads[0] as 'json' | 'text' | 'base64', ...(qos !== undefined ? { qos } : {}), ...(ttl ? { ttl } : {}),
+      ...(o['collapse-key'] !== undefined ? { collapseKey: o['collapse-key'] } : {}),
+      ...(delay !== undefined ? { delay } : {}), ...(o.at !== undefined ? { deliverAt: o.at } : {}),
+    };
     return client.push(req, o['idempotency-key']);
+  }
+  if (command === 'status' || command === 'cancel') {
+    if (pos.length !== 2) throw new UsageError(`${command} PUSH-ID`);
+    if (command === 'cancel') return client.cancel(pos[1]!);
+    return client.status(pos[1]!, {
+      ...(o.after !== undefined ? { after: o.after } : {}), ...(o.limit !== undefined ? { limit: int(o.limit, 'limit')! } : {}),
+    });
   }
   if (command === 'publish') {
     if (pos.length !== 3) throw new UsageError('publish TOPIC TEXT');

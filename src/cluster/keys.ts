@@ -1,6 +1,6 @@
 /** Every Redis key rocketpush writes, in one place (docs/architecture.md describes each family). */
 export class RedisKeys {
-  constructor(private readonly prefix: string) {}
+  constructor(readonly prefix: string) {}
 
   /** Hash: MQTT topic -> encoded retained message (a one-message batch). */
   retained(): string { return `${this.prefix}retained`; }
@@ -54,4 +54,18 @@ export class RedisKeys {
   idempotency(apiKey: string, key: string): string { return `${this.prefix}idem:${apiKey}:${key}`; }
   /** Hash {tokens, at}, short expiry: the rate limit bucket of one API key. */
   rateBucket(apiKey: string): string { return `${this.prefix}rate:${apiKey}`; }
+
+  /**
+   * Hash: one push: meta (JSON), state (scheduled, accepted, cancelled) and the device counts
+   * n:pending, n:sent, n:acked, n:expired, n:cancelled, n:replaced. Expires after the retention time.
+   */
+  push(pushId: string): string { return `${this.prefix}push:${pushId}`; }
+  /** Hash: device id -> its state for one push (pending, sent, acked, expired, cancelled, replaced). */
+  pushDevices(pushId: string): string { return `${this.prefix}push:${pushId}:devices`; }
+  /** Sorted set: push ids by expiresAt, for the expiry sweep (a push leaves it when swept or cancelled). */
+  pushExpiry(): string { return `${this.prefix}pushes:expiry`; }
+  /** Stream: push events for the webhook (push.acknowledged, push.expired), capped in length. */
+  pushEvents(): string { return `${this.prefix}pushes:events`; }
+  /** String with the push's expiry: the newest push id sent to a device with one collapse key. */
+  collapse(deviceId: string, key: string): string { return `${this.prefix}collapse:${deviceId}:${key}`; }
 }

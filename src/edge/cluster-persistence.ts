@@ -17,6 +17,8 @@ export function clusterPersistence<T extends object>(
   inner: T, store: SessionStore, outbox: SessionOutbox, log: Logger,
   /** aedes passes every filter of a SUBSCRIBE here, refused ones too: only allowed ones are kept. */
   allowed: (client: Client, filter: string) => boolean = () => true,
+  /** PUBACK or PUBCOMP of a message aedes delivered itself (not one from a session queue). */
+  liveAcknowledged: (client: Client, messageId: number) => void = () => undefined,
 ): T {
   const memory = inner as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const overrides: Record<string, (...args: never[]) => unknown> = {
@@ -45,7 +47,10 @@ export function clusterPersistence<T extends object>(
       if (packet.cmd === 'pubrel') await outbox.received(client, packet.messageId!);
     },
     outgoingClearMessageId: async (client: Client, packet: Packet) => {
-      if (!outbox.owns(client, packet.messageId)) return memory.outgoingClearMessageId!.call(inner, client, packet);
+      if (!outbox.owns(client, packet.messageId)) {
+        if (packet.messageId !== undefined) liveAcknowledged(client, packet.messageId);
+        return memory.outgoingClearMessageId!.call(inner, client, packet);
+      }
       outbox.acknowledged(client, packet.messageId!);
       return packet;
     },

@@ -30,6 +30,9 @@ import { clusterPersistence } from './cluster-persistence.js';
 import { FROM_BUS } from './bus-emitter.js';
 import { bestMatchingQos } from './topic-filter.js';
 import { withTimeout } from '../bus/client-support.js';
+import { PushStatusStore } from '../cluster/push-status-store.js';
+import { PushReceipts } from './push-receipts.js';
+import { PushTracker } from './push-tracker.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
@@ -54,6 +57,7 @@ export class Edge {
   private broker: Aedes | null = null;
   private consumer: DeliveryConsumer | null = null;
   private sessionConsumer: SessionConsumer | null = null;
+  private receipts: PushReceipts | null = null;
   private listeners: Listener[] = [];
 
   constructor(private readonly config: Config, private readonly log: Logger) {
@@ -97,7 +101,15 @@ export class Edge {
       handle: (liteTopic, batch, offset) => outbox ? outbox.handle(liteTopic, batch, offset) : Promise.resolve('later'),
     });
     this.sessionConsumer = sessionConsumer;
-    outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log);
+    const pushStatus = new PushStatusStore(this.redis, this.keys, this.config.push.statusRetentionMs);
+    const receipts = new PushReceipts(pushStatus, this.log);
+    this.receipts = receipts;
+    receipts.start();
+    const tracker = new PushTracker((pushId, deviceId, state) => receipts.add(pushId, deviceId, state));
+    outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log, {
+      deliverable: (list) => pushStatus.deliverable(list),
+      receipt: (pushId, deviceId, state) => receipts.add(pushId, deviceId, state),
+    });
     const sessionOutbox = outbox;
     await sessionConsumer.start();
     const deviceAuth = edge.auth === 'devices'
@@ -105,7 +117,8 @@ export class Edge {
       : null;
     if (!deviceAuth) this.log.warn('MQTT_AUTH=open: any client may connect and use any topic');
     const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, this.log,
-      (client, filter) => !deviceAuth || deviceAuth.allows(client, filter));
+      (client, filter) => !deviceAuth || deviceAuth.allows(client, filter),
+      (client, messageId) => tracker.acknowledged(client, messageId));
     const sessions = new SessionRegistry(this.redis, this.keys);
     const wills = new WillStore(this.redis, this.keys, this.log);
     const guard = new SessionGuard({
@@ -135,7 +148,7 @@ export class Edge {
         const p = packet as typeof packet & { brokerId?: string };
         if (!client.clean && p.qos > 0 && !p.retain && p.brokerId === FROM_BUS
           && bestMatchingQos((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions, p.topic) > 0) return null;
-        return packet;
+        return tracker.forward(client, p);
       },
       authorizePublish: durablePublishHook({
         publisher,
@@ -154,7 +167,7 @@ export class Edge {
       sessionOutbox.detach(client);
     });
 
-    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log);
+    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log, (counter, pushId) => tracker.label(counter, pushId));
     this.local = local;
     this.consumer = new DeliveryConsumer({
       ...this.config.rocketmq,
@@ -186,7 +199,7 @@ export class Edge {
     const port = this.listeners[0]!.port;
     const consumer = this.consumer;
     await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
+      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     this.routeKeeper = setInterval(() => {
@@ -230,6 +243,7 @@ export class Edge {
     await withTimeout(this.routeTable.clear(this.config.edge.id), 2000, 'route clear').catch(() => undefined);
     await Promise.all([this.consumer?.stop(), this.sessionConsumer?.stop()]);
     this.local?.stop();
+    await withTimeout(this.receipts?.stop() ?? Promise.resolve(), 2000, 'receipts flush').catch(() => undefined);
     await withTimeout(this.redis.quit(), 2000, 'Redis quit').catch(() => this.redis.disconnect());
     this.log.info('edge stopped');
   }

@@ -20,6 +20,8 @@ export class LocalDelivery {
     private readonly broker: Aedes,
     private readonly persistence: RetainedPersistence,
     private readonly log: Logger,
+    /** Told the broker counter a push message enters aedes with (its receipts are found by it). */
+    private readonly labelPush: (brokerCounter: number, pushId: string) => void = () => undefined,
   ) {}
 
   async deliver(messages: BusMessage[]): Promise<void> {
@@ -76,7 +78,13 @@ export class LocalDelivery {
     const packet = {
       cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: false, dup: false,
       brokerId: FROM_BUS,
-    } as unknown as PublishPacket;
+    } as unknown as PublishPacket & { brokerCounter?: number };
+    if (m.pushId) {
+      // Taken from aedes' own counter, as aedes would: its per-client dedupe wants it to grow.
+      const broker = this.broker as unknown as { counter: number };
+      packet.brokerCounter = ++broker.counter;
+      this.labelPush(packet.brokerCounter, m.pushId);
+    }
     return new Promise((resolve) => {
       this.broker.publish(packet, (err) => {
         if (err) this.log.warn('local delivery failed', { topic: m.topic, messageId: m.id, error: String(err) });

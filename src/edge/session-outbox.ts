@@ -38,6 +38,13 @@ export interface SessionQueueReader {
   unsubscribe(liteTopic: string): Promise<void>;
 }
 
+/** What the outbox needs to know and tell about pushes (REST pushes carry a push id). */
+export interface SessionPushHooks {
+  /** False for each message that must not go out any more: its push was cancelled or replaced for the device. */
+  deliverable(list: { pushId: string; deviceId: string }[]): Promise<boolean[]>;
+  receipt(pushId: string, deviceId: string, state: 'sent' | 'acked'): void;
+}
+
 export interface SessionOutboxStats {
   /** Messages written to devices from their session queues for the first time. */
   sessionDelivered: number;
@@ -46,6 +53,8 @@ export interface SessionOutboxStats {
   /** PUBRELs written again for QoS 2 messages the device had already received. */
   sessionReleased: number;
   sessionExpired: number;
+  /** Queued push messages not delivered because the push was cancelled or replaced (collapse key). */
+  sessionWithdrawn: number;
 }
 
 /**
@@ -62,9 +71,14 @@ export class SessionOutbox {
   private readonly own = new WeakSet<object>();
   /** Stale subscriptions being dropped; an attach of the same queue waits for that first. */
   private readonly unsubscribing = new Map<string, Promise<void>>();
-  readonly stats: SessionOutboxStats = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0 };
+  readonly stats: SessionOutboxStats = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0 };
 
-  constructor(private readonly store: SessionStore, private readonly reader: SessionQueueReader, private readonly log: Logger) {}
+  constructor(
+    private readonly store: SessionStore,
+    private readonly reader: SessionQueueReader,
+    private readonly log: Logger,
+    private readonly pushes: SessionPushHooks = { deliverable: async (l) => l.map(() => true), receipt: () => undefined },
+  ) {}
 
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
   async attach(client: Client): Promise<void> {
@@ -168,23 +182,31 @@ export class SessionOutbox {
     const states = await this.store.states(client.id, keys);
     const now = Date.now();
     const expired: string[] = [];
-    const todo: { message: BusMessage; key: string; state: InflightState }[] = [];
+    const skipped: string[] = [];
+    let todo: { message: BusMessage; key: string; state: InflightState }[] = [];
     batch.messages.forEach((message, i) => {
       const state = states[i]!;
       if (state.kind === 'done') return;
       if (isExpired(message, now)) expired.push(keys[i]!);
       else todo.push({ message, key: keys[i]!, state });
     });
+    // Pushes cancelled or replaced by a newer one with their collapse key leave like expired ones.
+    const pushed = todo.filter((t) => t.message.pushId && t.state.kind === 'new');
+    if (pushed.length > 0) {
+      const ok = await this.pushes.deliverable(pushed.map((t) => ({ pushId: t.message.pushId!, deviceId: client.id })));
+      const withdrawn = new Set(pushed.filter((_, i) => !ok[i]));
+      this.stats.sessionWithdrawn += withdrawn.size;
+      skipped.push(...[...withdrawn].map((t) => t.key));
+      todo = todo.filter((t) => !withdrawn.has(t));
+    }
     const next = offset >= 0 ? offset + 1 : undefined;
+    this.stats.sessionExpired += expired.length;
+    const finished = [...expired, ...skipped];
     if (todo.length === 0) {
-      this.stats.sessionExpired += expired.length;
-      await this.store.markDone(client.id, expired, next);
+      await this.store.markDone(client.id, finished, next);
       return 'done';
     }
-    if (expired.length > 0) {
-      this.stats.sessionExpired += expired.length;
-      await this.store.markDone(client.id, expired);
-    }
+    if (finished.length > 0) await this.store.markDone(client.id, finished);
     if (client.closed) return 'later';
     const fresh = todo.filter((t) => t.state.kind === 'new').map((t) => t.key);
     const assigned = fresh.length > 0 ? await this.store.markSent(client.id, fresh) : new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
@@ -198,7 +220,12 @@ export class SessionOutbox {
       const delivery = (sent.kind === 'released'
         ? this.writePubrel(client, sent.packetId, t.key)
         : this.writePublish(client, t.message, sent.packetId, t.state.kind === 'sent', t.key))
-        .then((ok) => { if (ok) acknowledged.push(t.key); else lost = true; });
+        .then((ok) => {
+          if (!ok) { lost = true; return; }
+          acknowledged.push(t.key);
+          if (t.message.pushId) this.pushes.receipt(t.message.pushId, client.id, 'acked');
+        });
+      if (t.message.pushId && sent.kind === 'sent') this.pushes.receipt(t.message.pushId, client.id, 'sent');
       const tracked: Promise<void> = delivery.finally(() => outstanding.delete(tracked));
       outstanding.add(tracked);
       if (outstanding.size >= SESSION_INFLIGHT) await Promise.race(outstanding);

@@ -4,6 +4,8 @@ import type { PublishService } from '../bus/publish-service.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
 import { BROADCAST_TOPIC } from '../edge/device-acl.js';
 import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
+import type { PushStatusStore } from '../cluster/push-status-store.js';
+import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
 
 export type PushTarget =
   | { kind: 'devices'; ids: string[] }
@@ -17,6 +19,10 @@ export interface PushRequest {
   payload: Buffer;
   qos: QoS;
   ttlMs?: number;
+  /** A newer push with the same key replaces this one on devices it has not reached yet. */
+  collapseKey?: string;
+  /** Milliseconds since the epoch; sent then through RocketMQ's delay messages. */
+  deliverAt?: number;
 }
 
 export interface PushResult {
@@ -26,59 +32,133 @@ export interface PushResult {
   /** Device ids of a `devices` target that are not registered (nothing was sent to them). */
   unknownDevices: string[];
   acceptedAt: number;
+  /** Equal to acceptedAt unless delayed. */
+  deliverAt: number;
   expiresAt: number;
+  /** Older pushes with the same collapse key that this one replaced on some device. */
+  replaced: number;
 }
 
 export class NoTargetError extends Error {}
+export class PushRequestError extends Error {
+  constructor(message: string, readonly field: string) { super(message); }
+}
 
 /** The topic a registered device always has the right to read. */
 export function deviceTopic(id: string): string {
   return `devices/${id}`;
 }
 
+export interface PushServiceDeps {
+  publisher: PublishService;
+  devices: DeviceRegistry;
+  status: PushStatusStore;
+  /** Sends a delayed push to RocketMQ's delay topic; resolves on SEND_OK. */
+  schedule: (body: Buffer, deliverAt: number, pushId: string) => Promise<void>;
+  defaultTtlMs: number;
+  /** The broker's longest delay. */
+  maxDelayMs: number;
+}
+
+/** Collapse keys of pushes without expiry point at the newest push this long. */
+const COLLAPSE_KEPT_MS = 7 * 24 * 3600_000;
+
 /**
- * Pushes from backends: resolves the target to device topics (or one topic) and publishes through
- * the publish service, so a push is accepted exactly when every message of it is in RocketMQ.
- * Device, user and tag targets become one message per device, on the device's own topic.
+ * Pushes from backends: resolves the target to device topics (or one topic), records the push's
+ * status, and publishes through the publish service (or, when delayed, through RocketMQ's delay
+ * topic), so a push is accepted exactly when every message of it is in RocketMQ. Device, user and
+ * tag targets become one message per device, on the device's own topic.
  */
 export class PushService {
-  constructor(private readonly publisher: PublishService, private readonly devices: DeviceRegistry) {}
+  constructor(private readonly deps: PushServiceDeps) {}
 
   async push(req: PushRequest): Promise<PushResult> {
+    const { status } = this.deps;
     const id = randomUUID();
-    const { topics, targeted, unknownDevices } = await this.resolve(req.target);
-    const messages = await Promise.all(topics.map((topic) => this.publisher.publish({
-      topic, payload: req.payload, qos: req.qos, retain: false, clientId: '',
-      ...(req.ttlMs !== undefined ? { ttlMs: req.ttlMs } : {}),
-    })));
-    // The first message's times, so that expiresAt - acceptedAt is exactly the TTL.
-    return { id, targeted, unknownDevices, acceptedAt: messages[0]?.publishedAt ?? Date.now(), expiresAt: messages[0]?.expiresAt ?? 0 };
+    const now = Date.now();
+    const delayed = req.deliverAt !== undefined && req.deliverAt > now;
+    const deliverAt = delayed ? req.deliverAt! : now;
+    if (deliverAt - now > this.deps.maxDelayMs) {
+      throw new PushRequestError(`deliverAt is ${Math.ceil((deliverAt - now) / 1000)} s ahead; the broker holds pushes at most ${this.deps.maxDelayMs / 1000} s`, 'deliverAt');
+    }
+    if (req.collapseKey !== undefined && (req.target.kind === 'topic' || req.target.kind === 'broadcast')) {
+      throw new PushRequestError('a collapse key needs a devices, user or tags target (it replaces per device)', 'collapseKey');
+    }
+    const { topics, targeted, unknownDevices, deviceIds } = await this.resolve(req.target);
+    const ttl = req.ttlMs ?? this.deps.defaultTtlMs;
+    const expiresAt = ttl > 0 ? deliverAt + ttl : 0;
+    await status.create({
+      id, target: req.target.kind, qos: req.qos, acceptedAt: now, deliverAt, expiresAt,
+      collapseKey: req.collapseKey ?? null, targeted,
+    }, delayed ? 'scheduled' : 'accepted', deviceIds);
+    const replaced = req.collapseKey !== undefined && deviceIds
+      ? await status.collapse(id, req.collapseKey, deviceIds, expiresAt > 0 ? expiresAt - now : COLLAPSE_KEPT_MS)
+      : 0;
+    if (delayed) {
+      await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload: req.payload, qos: req.qos, expiresAt }), deliverAt, id);
+    } else {
+      await this.send(id, topics, req.payload, req.qos, expiresAt);
+    }
+    return { id, targeted, unknownDevices, acceptedAt: now, deliverAt, expiresAt, replaced };
   }
 
-  private async resolve(target: PushTarget): Promise<{ topics: string[]; targeted: number | null; unknownDevices: string[] }> {
+  /**
+   * A delayed push came due: sent to every device it was not cancelled or replaced for. A push
+   * cancelled as a whole is dropped. Repeated after a failure, it may reach a device twice.
+   */
+  async sendScheduled(p: ScheduledPush): Promise<'sent' | 'cancelled' | 'unknown'> {
+    const current = await this.deps.status.status(p.pushId);
+    if (current?.state === 'cancelled') return 'cancelled';
+    let topics = p.topics;
+    if (p.devices && current) {
+      const states = await this.deps.status.deviceStates(p.pushId);
+      topics = p.topics.filter((_, i) => states[p.devices![i]!] === 'pending');
+    }
+    if (topics.length > 0) await this.send(p.pushId, topics, p.payload, p.qos, p.expiresAt);
+    await this.deps.status.markAccepted(p.pushId);
+    return current ? 'sent' : 'unknown';
+  }
+
+  private async send(pushId: string, topics: string[], payload: Buffer, qos: QoS, expiresAt: number): Promise<void> {
+    await Promise.all(topics.map((topic) => this.deps.publisher.publish({
+      topic, payload, qos, retain: false, clientId: '', expiresAt, pushId,
+    })));
+  }
+
+  private async resolve(target: PushTarget): Promise<Resolved> {
     switch (target.kind) {
-      case 'topic': return { topics: [target.topic], targeted: null, unknownDevices: [] };
-      case 'broadcast': return { topics: [BROADCAST_TOPIC], targeted: null, unknownDevices: [] };
+      case 'topic': return { topics: [target.topic], targeted: null, unknownDevices: [], deviceIds: null };
+      case 'broadcast': return { topics: [BROADCAST_TOPIC], targeted: null, unknownDevices: [], deviceIds: null };
       case 'devices': {
         const ids = [...new Set(target.ids)];
-        const known = await this.devices.existing(ids);
+        const known = await this.deps.devices.existing(ids);
         if (known.length === 0) throw new NoTargetError(`none of the ${ids.length} device ids is registered`);
         const knownSet = new Set(known);
-        return { topics: known.map(deviceTopic), targeted: known.length, unknownDevices: ids.filter((i) => !knownSet.has(i)) };
+        return { ...forDevices(known), unknownDevices: ids.filter((i) => !knownSet.has(i)) };
       }
       case 'user': {
-        const ids = await this.devices.ids({ user: target.user });
-        return { topics: ids.map(deviceTopic), targeted: ids.length, unknownDevices: [] };
+        return forDevices(await this.deps.devices.ids({ user: target.user }));
       }
       case 'tags': {
         const tags = tagsOf(target.expression);
-        const byTag = new Map(await Promise.all(tags.map(async (t) => [t, new Set(await this.devices.ids({ tag: t }))] as const)));
-        const all = new Set(hasNot(target.expression) ? await this.devices.ids({}) : []);
-        const ids = [...evaluate(target.expression, byTag, all)].sort();
-        return { topics: ids.map(deviceTopic), targeted: ids.length, unknownDevices: [] };
+        const byTag = new Map(await Promise.all(tags.map(async (t) => [t, new Set(await this.deps.devices.ids({ tag: t }))] as const)));
+        const all = new Set(hasNot(target.expression) ? await this.deps.devices.ids({}) : []);
+        return forDevices([...evaluate(target.expression, byTag, all)].sort());
       }
     }
   }
+}
+
+interface Resolved {
+  topics: string[];
+  targeted: number | null;
+  unknownDevices: string[];
+  /** The device of each topic, for device, user and tag targets. */
+  deviceIds: string[] | null;
+}
+
+function forDevices(ids: string[]): Resolved {
+  return { topics: ids.map(deviceTopic), targeted: ids.length, unknownDevices: [], deviceIds: ids };
 }
 
 function hasNot(e: TagExpression): boolean {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type {
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
-  registerDeviceBody, secretAnswer, updateDeviceBody,
+  pushCancelAnswer, pushStatusAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
 
 export type PublishRequest = z.input<typeof publishBody>;
@@ -9,6 +9,8 @@ export type PublishResult = z.output<typeof publishAnswer>;
 export type PushRequest = z.input<typeof pushBody>;
 export type PushResult = z.output<typeof pushAnswer>;
 export type PushBatchResult = z.output<typeof pushBatchAnswer>;
+export type PushStatus = z.output<typeof pushStatusAnswer>;
+export type PushCancelResult = z.output<typeof pushCancelAnswer>;
 export type Device = z.output<typeof deviceAnswer>;
 export type RegisteredDevice = z.output<typeof deviceCreatedAnswer>;
 export type DevicePage = z.output<typeof devicePageAnswer>;
@@ -53,6 +55,18 @@ export class RocketpushClient {
 
   pushBatch(pushes: PushRequest[], idempotencyKey?: string): Promise<PushBatchResult> {
     return this.call('POST', '/v1/pushes:batch', { pushes }, idempotencyKey);
+  }
+
+  /** Where a push stands: counts, and one page of per-device states (device id order, after `after`). */
+  status(pushId: string, page: { after?: string; limit?: number } = {}): Promise<PushStatus> {
+    const params = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const qs = params.toString();
+    return this.call('GET', `/v1/pushes/${encodeURIComponent(pushId)}${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Cancels what the push has not delivered yet. */
+  cancel(pushId: string): Promise<PushCancelResult> {
+    return this.call('DELETE', `/v1/pushes/${encodeURIComponent(pushId)}`);
   }
 
   readonly devices = {

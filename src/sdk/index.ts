@@ -1,5 +1,5 @@
 export { RocketpushClient, RocketpushError } from './client.js';
 export type {
   Device, DeviceChange, DevicePage, DeviceRegistration, PublishRequest, PublishResult, PushBatchResult, PushRequest,
-  PushResult, RegisteredDevice, RocketpushClientOptions,
+  PushResult, PushStatus, PushCancelResult, RegisteredDevice, RocketpushClientOptions,
 } from './client.js';

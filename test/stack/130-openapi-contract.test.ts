@@ -50,13 +50,21 @@ describe('GET /v1/openapi.json', () => {
     await call('GET', '/v1/devices/not-there-at-all');
     await call('PATCH', `/v1/devices/${id}`, { tags: ['oa', 'more'] });
     await call('POST', `/v1/devices/${id}/secret`);
-    await call('POST', '/v1/pushes', { target: { devices: [id] }, payload: { a: 1 } });
+    const pushed = await api('POST', '/v1/pushes', { target: { devices: [id] }, payload: { a: 1 }, collapseKey: 'oa' });
+    conforms('POST', '/v1/pushes', pushed);
+    await call('GET', `/v1/pushes/${pushed.json.id}?limit=10`);
+    await call('GET', `/v1/pushes/${pushed.json.id}?limit=x`);
+    await call('GET', `/v1/pushes/${randomUUID()}`);
+    await call('POST', '/v1/pushes', { target: { devices: [id] }, payload: 1, delay: 3600 });
+    await call('POST', '/v1/pushes', { target: { devices: [id] }, payload: 1, delay: 10 * 24 * 3600 });
+    await call('DELETE', `/v1/pushes/${pushed.json.id}`);
+    await call('DELETE', `/v1/pushes/${randomUUID()}`);
     await call('POST', '/v1/pushes', { target: { devices: ['not-there-at-all'] }, payload: 1 });
     await call('POST', '/v1/pushes', { target: {}, payload: 1 });
     await call('POST', '/v1/pushes:batch', { pushes: [{ target: { broadcast: true }, payload: 'b', format: 'text' }, { target: {} }] });
     await call('DELETE', `/v1/devices/${id}`);
     await call('DELETE', `/v1/devices/${id}`);
-    for (const [m, p] of [['POST', '/v1/publish'], ['GET', '/v1/devices'], ['POST', '/v1/pushes'], ['POST', '/v1/pushes:batch']] as const) {
+    for (const [m, p] of [['POST', '/v1/publish'], ['GET', '/v1/devices'], ['POST', '/v1/pushes'], ['POST', '/v1/pushes:batch'], ['GET', `/v1/pushes/${randomUUID()}`]] as const) {
       await call(m, p, m === 'POST' ? {} : undefined, null);
     }
   });

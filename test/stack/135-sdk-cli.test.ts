@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
-import { adminKey, API, closeAll, EDGE_B, settle, subscribed, waitFor } from './helpers.js';
+import { adminKey, API, closeAll, EDGE_B, eventually, settle, subscribed, waitFor } from './helpers.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,6 +71,16 @@ describe('the rocketpush CLI', () => {
     assert.equal((pushed.out as { targeted: number }).targeted, 1);
     await waitFor(() => got.length >= 1, 10_000, 'the CLI push');
     assert.equal(got[0]!.payload, 'from the cli');
+    const pushId = (pushed.out as { id: string }).id;
+    await eventually(async () => ((await cli('status', pushId)).out as { counts: { acknowledged: number } }).counts.acknowledged === 1,
+      10_000, 'the receipt, read with rocketpush status');
+    const status = (await cli('status', pushId, '--limit', '1')).out as { devices: { items: { deviceId: string; state: string }[] } };
+    assert.deepEqual(status.devices.items, [{ deviceId: id, state: 'acked' }]);
+
+    const later = await cli('push', '--device', id, '--text', 'never', '--delay', '60', '--collapse-key', 'cli');
+    assert.equal(later.code, 0, later.err);
+    const cancelled = await cli('cancel', (later.out as { id: string }).id);
+    assert.deepEqual(cancelled.out, { id: (later.out as { id: string }).id, state: 'cancelled', cancelled: 1 });
 
     const listed = await cli('devices', 'list', '--tag', 'a', '--limit', '500');
     assert.ok((listed.out as { items: { id: string }[] }).items.some((d) => d.id === id));

@@ -130,10 +130,10 @@ export interface JsonReply {
 }
 
 /** A second API process on `port` with keys of its own; resolves once it is ready. */
-export async function startApi(port: number, apiKeys: string): Promise<ChildProcess> {
+export async function startApi(port: number, apiKeys: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['dist/api/main.js'], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'ignore',
-    env: { ...process.env, API_PORT: String(port), API_KEYS: apiKeys },
+    env: { ...process.env, API_PORT: String(port), API_KEYS: apiKeys, ...env },
   });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc; } catch { /* not up yet */ }
@@ -173,4 +173,12 @@ export function progress(got: { payload: string }[], expected: string[]): string
   const seen = new Set(got.map((m) => m.payload));
   const missing = expected.filter((e) => !seen.has(e));
   return `${expected.length - missing.length}/${expected.length} arrived (${got.length} receipts), missing ${missing.slice(0, 10).join(',')}${missing.length > 10 ? ',…' : ''}`;
+}
+
+/** Registers a device with a unique id (`<prefix>-…`) through the API; resolves with the id. */
+export async function register(prefix: string): Promise<string> {
+  const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const res = await api('POST', '/v1/devices', { id });
+  if (res.status !== 201) throw new Error(`registering ${id}: ${res.status} ${JSON.stringify(res.json)}`);
+  return id;
 }

@@ -9,7 +9,7 @@ const message = (over: Partial<BusMessage> = {}): BusMessage => ({
 
 describe('the batch envelope', () => {
   it('round-trips every field of every message, unicode and binary included', () => {
-    const batch = { batchId: 'b-1', messages: [message(), message({ id: 'id-2', qos: 0, retain: false, payload: Buffer.alloc(0), clientId: '' })] };
+    const batch = { batchId: 'b-1', messages: [message(), message({ id: 'id-2', qos: 0, retain: false, payload: Buffer.alloc(0), clientId: '', pushId: 'push-9' })] };
     const decoded = decodeBatch(encodeBatch(batch));
     assert.equal(decoded.batchId, 'b-1');
     assert.equal(decoded.messages.length, 2);
@@ -19,11 +19,14 @@ describe('the batch envelope', () => {
     }
   });
 
-  it('still reads version 1 batches, which had no expiry', () => {
-    const v2 = encodeBatch({ batchId: 'b', messages: [message()] });
-    // Rebuild the same batch in the version 1 layout: no expiresAt after publishedAt.
-    const payloadAt = v2.length - 4 - 4;
-    const v1 = Buffer.concat([v2.subarray(0, payloadAt - 8), v2.subarray(payloadAt)]);
+  it('still reads version 1 batches, which had no expiry, and version 2 ones, which had no push id', () => {
+    const v3 = encodeBatch({ batchId: 'b', messages: [message()] });
+    // Rebuild the same batch in the older layouts: no (empty) push id, then no expiresAt before it.
+    const payloadAt = v3.length - 4 - 4;
+    const v2 = Buffer.concat([v3.subarray(0, payloadAt - 2), v3.subarray(payloadAt)]);
+    v2[2] = 2;
+    assert.deepEqual(decodeBatch(v2).messages[0]!.expiresAt, 1_700_000_060_000);
+    const v1 = Buffer.concat([v3.subarray(0, payloadAt - 2 - 8), v3.subarray(payloadAt)]);
     v1[2] = 1;
     const m = decodeBatch(v1).messages[0]!;
     assert.equal(m.expiresAt, 0);

@@ -1,0 +1,235 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.js';
+
+/** Where one push stands with one device. */
+export type DeviceState = 'pending' | 'sent' | 'acked' | 'expired' | 'cancelled' | 'replaced';
+export const DEVICE_STATES: readonly DeviceState[] = ['pending', 'sent', 'acked', 'expired', 'cancelled', 'replaced'];
+
+/** scheduled: waiting for its delivery time; accepted: in RocketMQ; cancelled: DELETE was called. */
+export type PushState = 'scheduled' | 'accepted' | 'cancelled';
+
+export interface PushMeta {
+  id: string;
+  target: 'devices' | 'user' | 'tags' | 'topic' | 'broadcast';
+  qos: 0 | 1 | 2;
+  acceptedAt: number;
+  /** When it goes out; equal to acceptedAt unless delayed. */
+  deliverAt: number;
+  /** 0 for never. */
+  expiresAt: number;
+  collapseKey: string | null;
+  /** Devices it was addressed to; null for topic and broadcast targets. */
+  targeted: number | null;
+}
+
+export interface PushStatus {
+  meta: PushMeta;
+  state: PushState;
+  counts: Record<DeviceState, number>;
+}
+
+export interface Receipt {
+  pushId: string;
+  deviceId: string;
+  state: 'sent' | 'acked';
+}
+
+/** Most events the webhook stream keeps (approximately): a backlog past this loses the oldest. */
+const EVENTS_KEPT = 100_000;
+/** Pushes without expiry keep their status this long after delivery, plus the retention. */
+const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
+
+// A device's receipt: sent only after pending (or for a device not listed: topic targets); acked
+// from any state, since a device that acknowledges has the message even if it was counted expired.
+const RECEIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+local new = ARGV[2]
+if cur == new then return 0 end
+if new == 'sent' and cur and cur ~= 'pending' then return 0 end
+if not cur and redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('HSET', KEYS[2], ARGV[1], new)
+  redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
+else
+  redis.call('HSET', KEYS[2], ARGV[1], new)
+end
+if cur then redis.call('HINCRBY', KEYS[1], 'n:' .. cur, -1) end
+redis.call('HINCRBY', KEYS[1], 'n:' .. new, 1)
+if new == 'acked' then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'type', 'push.acknowledged', 'pushId', ARGV[4], 'deviceId', ARGV[1], 'at', ARGV[3])
+end
+return 1`;
+
+// Every device still pending or sent becomes expired; one event lists them. Claimed by removing
+// the push from the expiry set, so that of several API processes exactly one does it.
+const EXPIRE = `
+if redis.call('ZREM', KEYS[3], ARGV[1]) == 0 then return -1 end
+if redis.call('HGET', KEYS[1], 'state') == 'cancelled' then return 0 end
+local all = redis.call('HGETALL', KEYS[2])
+local expired = {}
+for i = 1, #all, 2 do
+  local s = all[i + 1]
+  if s == 'pending' or s == 'sent' then
+    redis.call('HSET', KEYS[2], all[i], 'expired')
+    redis.call('HINCRBY', KEYS[1], 'n:' .. s, -1)
+    expired[#expired + 1] = all[i]
+  end
+end
+if #expired > 0 then
+  redis.call('HINCRBY', KEYS[1], 'n:expired', #expired)
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'type', 'push.expired', 'pushId', ARGV[1], 'deviceIds', cjson.encode(expired), 'at', ARGV[2])
+end
+return #expired`;
+
+// Devices not delivered to yet are cancelled; a delayed push is not sent at all.
+const CANCEL = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+redis.call('HSET', KEYS[1], 'state', 'cancelled')
+redis.call('ZREM', KEYS[3], ARGV[1])
+local all = redis.call('HGETALL', KEYS[2])
+local n = 0
+for i = 1, #all, 2 do
+  if all[i + 1] == 'pending' then
+    redis.call('HSET', KEYS[2], all[i], 'cancelled')
+    n = n + 1
+  end
+end
+redis.call('HINCRBY', KEYS[1], 'n:pending', -n)
+redis.call('HINCRBY', KEYS[1], 'n:cancelled', n)
+return n`;
+
+// Points each device's collapse key at the new push; an older push still pending for that device
+// is replaced there. ARGV: prefix, key, push id, ttl ms, device ids...
+const COLLAPSE = `
+local prefix, ck, id, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local n = 0
+for i = 5, #ARGV do
+  local dev = ARGV[i]
+  local k = prefix .. 'collapse:' .. dev .. ':' .. ck
+  local old = redis.call('GET', k)
+  redis.call('SET', k, id, 'PX', ttl)
+  if old and old ~= id then
+    local devices = prefix .. 'push:' .. old .. ':devices'
+    if redis.call('HGET', devices, dev) == 'pending' then
+      redis.call('HSET', devices, dev, 'replaced')
+      redis.call('HINCRBY', prefix .. 'push:' .. old, 'n:pending', -1)
+      redis.call('HINCRBY', prefix .. 'push:' .. old, 'n:replaced', 1)
+      n = n + 1
+    end
+  end
+end
+return n`;
+
+/**
+ * Per push and per device: where each push stands (the status endpoint reads it), written by the
+ * API when a push is accepted and by the edges' receipts when devices get and acknowledge it.
+ * Every change of a device's state is one Lua call, so counts and states never disagree.
+ */
+export class PushStatusStore {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {}
+
+  /** Records a new push and its devices (all pending); `deviceIds` null for topic and broadcast. */
+  async create(meta: PushMeta, state: PushState, deviceIds: string[] | null): Promise<void> {
+    const end = meta.expiresAt > 0 ? meta.expiresAt : meta.deliverAt + NO_EXPIRY_KEPT_MS;
+    const keepUntil = end + this.retentionMs;
+    const push = this.keys.push(meta.id);
+    const devices = this.keys.pushDevices(meta.id);
+    const tx = this.redis.multi().hset(push, 'meta', JSON.stringify(meta), 'state', state, 'n:pending', deviceIds?.length ?? 0);
+    for (let i = 0; deviceIds && i < deviceIds.length; i += 1000) {
+      tx.hset(devices, ...deviceIds.slice(i, i + 1000).flatMap((d) => [d, 'pending']));
+    }
+    tx.pexpireat(push, keepUntil).pexpireat(devices, keepUntil);
+    if (meta.expiresAt > 0) tx.zadd(this.keys.pushExpiry(), meta.expiresAt, meta.id);
+    await tx.exec();
+  }
+
+  /** Makes each device's collapse key point at this push; answers how many older pushes it replaced. */
+  async collapse(pushId: string, collapseKey: string, deviceIds: string[], ttlMs: number): Promise<number> {
+    let replaced = 0;
+    for (let i = 0; i < deviceIds.length; i += 500) {
+      replaced += await this.redis.eval(COLLAPSE, 0, this.keys.prefix, collapseKey, pushId, String(ttlMs), ...deviceIds.slice(i, i + 500)) as number;
+    }
+    return replaced;
+  }
+
+  async markAccepted(pushId: string): Promise<void> {
+    await this.redis.eval(`if redis.call('HGET', KEYS[1], 'state') == 'scheduled' then redis.call('HSET', KEYS[1], 'state', 'accepted') end return 0`,
+      1, this.keys.push(pushId));
+  }
+
+  /** Applies receipts from an edge in one round trip; answers how many changed a state. */
+  async receipts(list: Receipt[], now = Date.now()): Promise<number> {
+    if (list.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const r of list) {
+      pipeline.eval(RECEIPT, 3, this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents(),
+        r.deviceId, r.state, String(now), r.pushId, String(EVENTS_KEPT));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    let changed = 0;
+    for (const [err, n] of results) {
+      if (err) throw err;
+      changed += n as number;
+    }
+    return changed;
+  }
+
+  /** Push ids whose expiry time has passed and that were not swept yet. */
+  async due(now: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pushExpiry(), '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  /** Marks what was not acknowledged expired; -1 when another process swept it first. */
+  async expire(pushId: string, now = Date.now()): Promise<number> {
+    return await this.redis.eval(EXPIRE, 4, this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry(),
+      this.keys.pushEvents(), pushId, String(now), String(EVENTS_KEPT)) as number;
+  }
+
+  /** Cancels what was not delivered yet; the number of devices cancelled, or null for an unknown push. */
+  async cancel(pushId: string): Promise<number | null> {
+    const n = await this.redis.eval(CANCEL, 3, this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry(), pushId) as number;
+    return n < 0 ? null : n;
+  }
+
+  async status(pushId: string): Promise<PushStatus | null> {
+    const h = await this.redis.hgetall(this.keys.push(pushId));
+    if (!h.meta) return null;
+    const counts = Object.fromEntries(DEVICE_STATES.map((s) => [s, Math.max(0, Number(h[`n:${s}`] ?? 0))])) as Record<DeviceState, number>;
+    return { meta: JSON.parse(h.meta) as PushMeta, state: (h.state ?? 'accepted') as PushState, counts };
+  }
+
+  /** One page of per-device states, in device id order, after `after`. */
+  async devices(pushId: string, after: string | undefined, limit: number): Promise<{ items: { deviceId: string; state: DeviceState }[]; next: string | null }> {
+    const all = await this.redis.hgetall(this.keys.pushDevices(pushId));
+    const ids = Object.keys(all).sort().filter((id) => after === undefined || id > after);
+    const page = ids.slice(0, limit);
+    return {
+      items: page.map((deviceId) => ({ deviceId, state: all[deviceId] as DeviceState })),
+      next: ids.length > limit ? page[page.length - 1]! : null,
+    };
+  }
+
+  /**
+   * For delivery: false for each (push, device) that must not go out any more because the push was
+   * cancelled or a newer push with its collapse key replaced it for that device.
+   */
+  async deliverable(list: { pushId: string; deviceId: string }[]): Promise<boolean[]> {
+    if (list.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { pushId, deviceId } of list) {
+      pipeline.hget(this.keys.push(pushId), 'state');
+      pipeline.hget(this.keys.pushDevices(pushId), deviceId);
+    }
+    const r = (await pipeline.exec()) ?? [];
+    return list.map((_, i) => {
+      const state = r[2 * i]?.[1] as string | null;
+      const device = r[2 * i + 1]?.[1] as string | null;
+      return state !== 'cancelled' && device !== 'cancelled' && device !== 'replaced';
+    });
+  }
+
+  /** The states of some devices of one push (the scheduler skips cancelled and replaced ones). */
+  async deviceStates(pushId: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.pushDevices(pushId));
+  }
+}
