@@ -43,6 +43,8 @@ export class WebhookDispatcher {
   private readonly consumer = `api-${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
+  /** Ends a backoff wait early (stop). */
+  private wake: (() => void) | null = null;
   readonly stats = { webhookCalls: 0, webhookEvents: 0, webhookFailures: 0, webhookDropped: 0 };
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly opts: WebhookOptions, private readonly log: Logger) {
@@ -63,8 +65,10 @@ export class WebhookDispatcher {
     this.loop = this.run();
   }
 
+  /** Events in a call that has not succeeded yet stay pending in the stream for the next start. */
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
     this.reader.disconnect();
   }
@@ -99,7 +103,7 @@ export class WebhookDispatcher {
   private async deliver(entries: [string, string[]][]): Promise<void> {
     const events = entries.map(([id, fields]) => toEvent(id, fields));
     const body = JSON.stringify({ events });
-    for (let attempt = 1; this.running || attempt === 1; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const error = await this.call(body);
       if (error === null) {
         this.stats.webhookCalls++;
@@ -114,7 +118,11 @@ export class WebhookDispatcher {
       }
       const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
       this.log.warn('webhook call failed, retrying', { attempt, backoffMs: backoff, events: events.length, error });
-      await sleep(backoff);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        this.wake = () => { clearTimeout(timer); resolve(); };
+      });
+      this.wake = null;
       if (!this.running) return;
     }
     await this.redis.xack(this.keys.pushEvents(), GROUP, ...entries.map(([id]) => id));
