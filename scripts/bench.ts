@@ -73,6 +73,69 @@ async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1, per
   return { name, qos, delivered, expected, seconds: (lastAt - started) / 1000, p50: q(0.5), p99: q(0.99) };
 }
 
+const PUSH_DEVICES = Number(process.env.BENCH_PUSH_DEVICES ?? 200);
+const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
+
+/**
+ * REST pushes fanned out to registered devices (all online on edge 2, QoS 1): device deliveries
+ * per second, and how long after the last delivery the status endpoint counted every receipt.
+ */
+async function runPushes(subUrl: string): Promise<{ result: Result; receiptLagMs: number }> {
+  const base = `http://127.0.0.1:${apiPort}`;
+  const { readFileSync } = await import('node:fs');
+  const key = process.env.RP_API_KEY ?? readFileSync(`${root}.data/api-key`, 'utf8').trim();
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const tag = randomUUID().slice(0, 8);
+  const ids = Array.from({ length: PUSH_DEVICES }, (_, i) => `bench-${tag}-${i}`);
+  const devices: MqttClient[] = [];
+  const latencies: number[] = [];
+  let delivered = 0;
+  let lastAt = 0;
+  for (const id of ids) {
+    const res = await fetch(`${base}/v1/devices`, { method: 'POST', headers, body: JSON.stringify({ id }) });
+    if (res.status !== 201) throw new Error(`registering ${id}: HTTP ${res.status}`);
+    const d = await mqtt.connectAsync(subUrl, { clientId: id, reconnectPeriod: 0 });
+    d.on('message', (_t, payload) => {
+      const at = now();
+      latencies.push(at - (JSON.parse(payload.toString()) as { t: number }).t);
+      delivered++;
+      lastAt = at;
+    });
+    await d.subscribeAsync(`devices/${id}`, { qos: 1 });
+    devices.push(d);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const expected = PUSH_DEVICES * PUSHES;
+  const started = now();
+  const pushIds = await Promise.all(Array.from({ length: PUSHES }, async () => {
+    const res = await fetch(`${base}/v1/pushes`, { method: 'POST', headers, body: JSON.stringify({ target: { devices: ids }, payload: { t: now() }, qos: 1 }) });
+    return ((await res.json()) as { id: string }).id;
+  }));
+  const deadline = Date.now() + 60_000;
+  while (delivered < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const allDelivered = now();
+  let acked = 0;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(pushIds.map(async (id) => {
+      const res = await fetch(`${base}/v1/pushes/${id}?limit=1`, { headers });
+      return ((await res.json()) as { counts: { acknowledged: number } }).counts.acknowledged;
+    }));
+    acked = counts.reduce((a, b) => a + b, 0);
+    if (acked >= expected) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const receiptLagMs = now() - allDelivered;
+  await Promise.all(devices.map((d) => d.endAsync(true)));
+  for (const id of ids) await fetch(`${base}/v1/devices/${id}`, { method: 'DELETE', headers });
+  latencies.sort((a, b) => a - b);
+  const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * f))] ?? NaN;
+  if (acked < expected) console.error(`receipts: only ${acked}/${expected} acknowledged within the deadline`);
+  return {
+    result: { name: `REST pushes, ${PUSHES} x ${PUSH_DEVICES} devices (fan-out)`, qos: 1, delivered, expected, seconds: (lastAt - started) / 1000, p50: q(0.5), p99: q(0.99) },
+    receiptLagMs,
+  };
+}
+
 async function stackReady(): Promise<boolean> {
   try { return (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok; } catch { return false; }
 }
@@ -86,6 +149,7 @@ const plain = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-plain-a
 const plainPort = await new Promise<number>((resolve) => plain.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
 
 const results: Result[] = [];
+let receiptLag = NaN;
 try {
   // Warm-up round so that JIT and connection set-up do not count.
   await run('warm-up', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, 1);
@@ -94,6 +158,9 @@ try {
     results.push(await run('plain aedes, in memory (reference)', `mqtt://127.0.0.1:${plainPort}`, `mqtt://127.0.0.1:${plainPort}`, qos));
   }
   results.push(await run('rocketpush, persistent sessions (queue per session)', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, 1, true));
+  const pushes = await runPushes(`mqtt://127.0.0.1:${ports[1]}`);
+  results.push(pushes.result);
+  receiptLag = pushes.receiptLagMs;
 } finally {
   plain.kill('SIGTERM');
   if (startedStack) execFileSync('bash', ['scripts/down.sh'], { cwd: root, stdio: 'inherit' });
@@ -113,4 +180,8 @@ for (const qos of [0, 1]) {
 const clean1 = results.find((r) => r.qos === 1 && r.name.startsWith('rocketpush (edge'));
 const persistent1 = results.find((r) => r.name.includes('persistent'));
 if (clean1 && persistent1) console.log(`QoS 1 to persistent sessions: ${(rate(persistent1) / rate(clean1)).toFixed(2)}x the msg/s of clean sessions`);
+const fanOut = results.find((r) => r.name.startsWith('REST pushes'));
+if (clean1 && fanOut) {
+  console.log(`REST push fan-out: ${(rate(fanOut) / rate(clean1)).toFixed(2)}x the device deliveries/s of MQTT QoS 1 (clean); every receipt counted ${Math.round(receiptLag)} ms after the last delivery`);
+}
 process.exit(0);
