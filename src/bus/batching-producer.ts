@@ -60,6 +60,9 @@ export interface BatchingProducerStats {
  * A failed send is retried with the same batch id until it succeeds or the producer stops:
  * consumers drop repeated batch ids, so a retry never delivers twice at QoS 2.
  */
+/** RocketMQ refused a delayed message (its delivery time, most likely); the message says why. */
+export class DelayRefusedError extends Error {}
+
 export class BatchingProducer {
   private readonly producer: Producer;
   private readonly lanes = new Map<string, Lane>();
@@ -254,7 +257,9 @@ export class BatchingProducer {
         await this.producer.send({ topic: DELAY_TOPIC, keys: [key], body, deliveryTimestamp: new Date(deliverAt) });
         return;
       } catch (err) {
-        if (Date.now() > deadline || /delay|timer|deliver/i.test(String(err))) throw err;
+        // The broker or proxy refusing the message itself (its delay, say): sending again cannot help.
+        if (String(err).includes('BadRequestException')) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''));
+        if (Date.now() > deadline) throw err;
         this.counters.sendRetries++;
         const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ delayed send failed, retrying', { attempt, backoffMs: backoff, key, error: String(err) });

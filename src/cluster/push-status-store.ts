@@ -152,6 +152,11 @@ export class PushStatusStore {
     return replaced;
   }
 
+  /** Removes a push that was never accepted (RocketMQ refused it). */
+  async forget(pushId: string): Promise<void> {
+    await this.redis.multi().del(this.keys.push(pushId), this.keys.pushDevices(pushId)).zrem(this.keys.pushExpiry(), pushId).exec();
+  }
+
   async markAccepted(pushId: string): Promise<void> {
     await this.redis.eval(`if redis.call('HGET', KEYS[1], 'state') == 'scheduled' then redis.call('HSET', KEYS[1], 'state', 'accepted') end return 0`,
       1, this.keys.push(pushId));

@@ -6,6 +6,7 @@ import { BROADCAST_TOPIC } from '../edge/device-acl.js';
 import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
+import { DelayRefusedError } from '../bus/batching-producer.js';
 
 export type PushTarget =
   | { kind: 'devices'; ids: string[] }
@@ -91,14 +92,21 @@ export class PushService {
       id, target: req.target.kind, qos: req.qos, acceptedAt: now, deliverAt, expiresAt,
       collapseKey: req.collapseKey ?? null, targeted,
     }, delayed ? 'scheduled' : 'accepted', deviceIds);
-    const replaced = req.collapseKey !== undefined && deviceIds
-      ? await status.collapse(id, req.collapseKey, deviceIds, expiresAt > 0 ? expiresAt - now : COLLAPSE_KEPT_MS)
-      : 0;
     if (delayed) {
-      await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload: req.payload, qos: req.qos, expiresAt }), deliverAt, id);
+      try {
+        await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload: req.payload, qos: req.qos, expiresAt }), deliverAt, id);
+      } catch (err) {
+        if (!(err instanceof DelayRefusedError)) throw err;
+        await status.forget(id);
+        throw new PushRequestError(`RocketMQ refused the delivery time: ${err.message}`, 'deliverAt');
+      }
     } else {
       await this.send(id, topics, req.payload, req.qos, expiresAt);
     }
+    // After the push is in RocketMQ: a refused push replaces nothing.
+    const replaced = req.collapseKey !== undefined && deviceIds
+      ? await status.collapse(id, req.collapseKey, deviceIds, expiresAt > 0 ? expiresAt - now : COLLAPSE_KEPT_MS)
+      : 0;
     return { id, targeted, unknownDevices, acceptedAt: now, deliverAt, expiresAt, replaced };
   }
 

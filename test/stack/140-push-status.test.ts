@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { RocketpushClient } from '../../src/sdk/index.js';
-import { adminKey, api, API, closeAll, connect, EDGE_A, EDGE_B, eventually, record, register, settle, sleep, subscribed, waitFor, type Received } from './helpers.js';
+import { adminKey, api, API, closeAll, connect, EDGE_A, EDGE_B, eventually, record, register, settle, sleep, startApi, subscribed, waitFor, type Received } from './helpers.js';
 
 after(async () => { await closeAll(); });
 
+const OPTIMIST_API_PORT = 3110;
 const client = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
 
 /** A registered device connected with a clean session, listening to its topic. */
@@ -112,10 +113,26 @@ describe('the delivery status of a push', () => {
     assert.equal(byTime.status, 202);
     await waitFor(() => live.got.length >= 2, 20_000, 'the scheduled push');
 
+    // Two days: past the gRPC proxy's own default limit (one day), within the configured three.
+    const farAhead = await api('POST', '/v1/pushes', { target: { devices: [live.id] }, payload: 'x', format: 'text', delay: 2 * 24 * 3600 });
+    assert.equal(farAhead.status, 202, JSON.stringify(farAhead.json));
+    assert.equal((await client.cancel(farAhead.json.id!)).state, 'cancelled');
     const tooFar = await api('POST', '/v1/pushes', { target: { devices: [live.id] }, payload: 'x', format: 'text', delay: 4 * 24 * 3600 });
     assert.equal(tooFar.status, 400);
     assert.equal(tooFar.json.error?.code, 'delay_too_long');
     assert.equal(tooFar.json.error?.field, 'delay');
+
+    // An API that believes in a longer limit than RocketMQ's: the broker's refusal is the answer.
+    const optimist = await startApi(OPTIMIST_API_PORT, `opt:${adminKey()}:*`, { ROCKETMQ_MAX_DELAY_S: String(10 * 24 * 3600) });
+    try {
+      const refused = await api('POST', '/v1/pushes', { target: { devices: [live.id] }, payload: 'x', format: 'text', delay: 5 * 24 * 3600 },
+        { base: `http://127.0.0.1:${OPTIMIST_API_PORT}` });
+      assert.equal(refused.status, 400, JSON.stringify(refused.json));
+      assert.equal(refused.json.error?.code, 'delay_too_long');
+      assert.match(refused.json.error?.message ?? '', /RocketMQ refused/);
+    } finally {
+      optimist.kill('SIGTERM');
+    }
   });
 
   it('cancels what was not delivered: a delayed push entirely, a queued one on the devices it has not reached', async () => {
