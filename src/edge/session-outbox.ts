@@ -15,7 +15,7 @@ interface LocalSession {
   client: Client;
   generation: string;
   liteTopic: string;
-  /** Resolves true once CONNACK went out (nothing may be written before it), false if the connection ended first. */
+  /** Resolves true once CONNACK went out (nothing may be written before it), false when the connection ended first. */
   connacked: Promise<boolean>;
   settle: (connacked: boolean) => void;
 }
@@ -84,10 +84,7 @@ export class SessionOutbox {
   async attach(client: Client): Promise<void> {
     const { generation, next } = await this.store.open(client.id);
     let settle: (connacked: boolean) => void = () => undefined;
-    const connacked = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), CONNACK_WAIT_MS);
-      settle = (ok) => { clearTimeout(timer); resolve(ok); };
-    });
+    const connacked = new Promise<boolean>((resolve) => { settle = resolve; });
     const session: LocalSession = { client, generation, liteTopic: sessionLiteTopic(generation), connacked, settle };
     this.sessions.set(client.id, session);
     this.byLiteTopic.set(session.liteTopic, session);
@@ -176,7 +173,7 @@ export class SessionOutbox {
       }
       return 'later';
     }
-    if (!(await session.connacked)) return 'later';
+    if (!(await connackedWithin(session, CONNACK_WAIT_MS))) return 'later';
     const { client } = session;
     const keys = batch.messages.map((_, i) => `${batch.batchId}:${i}`);
     const states = await this.store.states(client.id, keys);
@@ -266,6 +263,20 @@ export class SessionOutbox {
       this.waiting.set(k, { client, key, resolve: (ok) => { client.conn.removeListener('close', onClose); resolve(ok); } });
       write();
     });
+  }
+}
+
+/**
+ * True once CONNACK went out, false if the connection ended first or `ms` passed: then the batch
+ * goes back, and the next one waits again (a slow CONNACK must not stop the session for good).
+ */
+async function connackedWithin(session: LocalSession, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([session.connacked, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -30,7 +30,7 @@ describe('a publish on one edge reaches subscribers on the other edge', () => {
     await remote.subscribeAsync(topic, { qos: 1 });
     const pub = await connect(EDGE_A);
     for (let i = 0; i < 20; i++) await pub.publishAsync(topic, `x${i}`, { qos: 1 });
-    await waitFor(() => gotLocal.length >= 20 && gotRemote.length >= 20, 10_000, () => `both subscribers (local ${gotLocal.length}/20, remote ${gotRemote.length}/20)`);
+    await waitFor(() => gotLocal.length >= 20 && gotRemote.length >= 20, 30_000, () => `both subscribers (local ${gotLocal.length}/20, remote ${gotRemote.length}/20)`);
     await settle();
     assert.equal(gotLocal.length, 20);
     assert.equal(gotRemote.length, 20);

@@ -44,15 +44,15 @@ describe('the delivery status of a push', () => {
     const never = await register('never');
     const id = await push({ target: { devices: [live.id, queued, never] }, payload: 'status please', qos: 1 });
 
-    await waitFor(() => live.got.length >= 1, 15_000, 'the live device');
-    await eventually(async () => (await client.status(id)).counts.acknowledged === 1, 10_000, 'the live device\'s receipt');
+    await waitFor(() => live.got.length >= 1, 30_000, 'the live device');
+    await eventually(async () => (await client.status(id)).counts.acknowledged === 1, 30_000, 'the live device\'s receipt');
     let s = await client.status(id);
     assert.equal(s.state, 'accepted');
     assert.deepEqual(s.counts, { targeted: 3, pending: 2, sent: 0, acknowledged: 1, expired: 0, cancelled: 0, replaced: 0 });
 
     const back = await comeBack(queued);
     await waitFor(() => back.length >= 1, 30_000, 'the queued message');
-    await eventually(async () => (await client.status(id)).counts.acknowledged === 2, 10_000, 'the persistent session\'s receipt');
+    await eventually(async () => (await client.status(id)).counts.acknowledged === 2, 30_000, 'the persistent session\'s receipt');
     s = await client.status(id);
     assert.equal(s.counts.pending, 1);
 
@@ -70,14 +70,14 @@ describe('the delivery status of a push', () => {
   it('counts a QoS 0 push as sent (there is no acknowledgement), and receipts of topic pushes per receiving client', async () => {
     const live = await online();
     const q0 = await push({ target: { devices: [live.id] }, payload: 'fire and forget', qos: 0 });
-    await eventually(async () => (await client.status(q0)).counts.sent === 1, 10_000, 'the QoS 0 receipt');
+    await eventually(async () => (await client.status(q0)).counts.sent === 1, 30_000, 'the QoS 0 receipt');
     assert.equal((await client.status(q0)).counts.acknowledged, 0);
 
     const topic = `status/${randomUUID().slice(0, 8)}`;
     await subscribed(EDGE_A, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
     await subscribed(EDGE_B, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
     const t = await push({ target: { topic }, payload: 'to a topic' });
-    await eventually(async () => (await client.status(t)).counts.acknowledged === 2, 10_000, 'both subscribers\' receipts');
+    await eventually(async () => (await client.status(t)).counts.acknowledged === 2, 30_000, 'both subscribers\' receipts');
     assert.equal((await client.status(t)).counts.targeted, null);
   });
 
@@ -85,7 +85,7 @@ describe('the delivery status of a push', () => {
     const queued = await away();
     const never = await register('never');
     const id = await push({ target: { devices: [queued, never] }, payload: 'short-lived', ttl: 2 });
-    await eventually(async () => (await client.status(id)).counts.expired === 2, 15_000, () => 'both devices expired');
+    await eventually(async () => (await client.status(id)).counts.expired === 2, 30_000, () => 'both devices expired');
     const s = await client.status(id);
     assert.equal(s.counts.pending, 0);
     const back = await comeBack(queued);
@@ -105,7 +105,7 @@ describe('the delivery status of a push', () => {
     await waitFor(() => live.got.length >= 1, 20_000, 'the delayed push');
     assert.ok(Date.now() >= deliverAt - 100, 'not early');
     assert.equal(live.got[0]!.payload, 'later');
-    await eventually(async () => (await client.status(res.json.id!)).counts.acknowledged === 1, 10_000, 'its receipt');
+    await eventually(async () => (await client.status(res.json.id!)).counts.acknowledged === 1, 30_000, 'its receipt');
     assert.equal((await client.status(res.json.id!)).state, 'accepted');
 
     const at = new Date(Date.now() + 2000).toISOString();
@@ -143,8 +143,8 @@ describe('the delivery status of a push', () => {
 
     const queued = await away();
     const mixed = await push({ target: { devices: [live.id, queued] }, payload: 'half delivered' });
-    await waitFor(() => live.got.some((m) => m.payload === 'half delivered'), 15_000, 'the live device');
-    await eventually(async () => (await client.status(mixed)).counts.acknowledged === 1, 10_000, 'the live receipt');
+    await waitFor(() => live.got.some((m) => m.payload === 'half delivered'), 30_000, 'the live device');
+    await eventually(async () => (await client.status(mixed)).counts.acknowledged === 1, 30_000, 'the live receipt');
     assert.equal((await client.cancel(mixed)).cancelled, 1, 'only the device not reached yet');
     const back = await comeBack(queued);
     await sleep(5000);
