@@ -99,6 +99,7 @@ redis.call('HINCRBY', KEYS[1], 'n:cancelled', n)
 return n`;
 
 // Points each device's collapse key at the new push; an older push still pending for that device
+// (key names built here as RedisKeys builds them: collapse:<device>:<key>, push:<id>, push:<id>:devices)
 // is replaced there. ARGV: prefix, key, push id, ttl ms, device ids...
 const COLLAPSE = `
 local prefix, ck, id, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
