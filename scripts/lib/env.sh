@@ -17,6 +17,9 @@ export ROCKETMQ_BROKER_NAME="${ROCKETMQ_BROKER_NAME:-rp-broker-a}"
 export ROCKETMQ_INVISIBLE_MS="${ROCKETMQ_INVISIBLE_MS:-15000}"
 # Lite topics (persistent sessions) one edge may read at once.
 export ROCKETMQ_SESSION_QUOTA="${ROCKETMQ_SESSION_QUOTA:-100000}"
+# Session batches one edge may hold unacknowledged (the proxy's maxLiteRenewNumPerChannel, default
+# 100: past it the proxy refuses every further session receive of that edge, for all its sessions).
+export ROCKETMQ_SESSION_UNACKED="${ROCKETMQ_SESSION_UNACKED:-20000}"
 export ROCKETMQ_MAX_DELAY_S="${ROCKETMQ_MAX_DELAY_S:-259200}"
 export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}"
 
