@@ -39,6 +39,8 @@ const EVENTS_KEPT = 100_000;
 /** Pushes without expiry keep their status this long after delivery, plus the retention. */
 const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
 
+const RECEIPT_COMMAND = 'rpPushReceipt';
+
 // A device's receipt: sent only after pending (or for a device not listed: topic targets); acked
 // from any state, since a device that acknowledges has the message even if it was counted expired.
 const RECEIPT = `
@@ -127,7 +129,10 @@ return n`;
  * Every change of a device's state is one Lua call, so counts and states never disagree.
  */
 export class PushStatusStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {}
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {
+    // Receipts come one per device and delivery: sent by its SHA (EVALSHA), not as script text each time.
+    if (!(RECEIPT_COMMAND in redis)) redis.defineCommand(RECEIPT_COMMAND, { numberOfKeys: 3, lua: RECEIPT });
+  }
 
   /** Records a new push and its devices (all pending); `deviceIds` null for topic and broadcast. */
   async create(meta: PushMeta, state: PushState, deviceIds: string[] | null): Promise<void> {
@@ -166,9 +171,9 @@ export class PushStatusStore {
   /** Applies receipts from an edge in one round trip; answers how many changed a state. */
   async receipts(list: Receipt[], now = Date.now()): Promise<number> {
     if (list.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.redis.pipeline() as unknown as Record<typeof RECEIPT_COMMAND, (...args: string[]) => void> & ReturnType<Redis['pipeline']>;
     for (const r of list) {
-      pipeline.eval(RECEIPT, 3, this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents(),
+      pipeline[RECEIPT_COMMAND](this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents(),
         r.deviceId, r.state, String(now), r.pushId, String(EVENTS_KEPT));
     }
     const results = (await pipeline.exec()) ?? [];
