@@ -70,6 +70,16 @@ export class SessionConsumer {
     await this.consumer.unsubscribeLite(liteTopic);
   }
 
+  /**
+   * Makes the broker hand out a queue this edge reads from `offset` on. The client sends an
+   * offset only with a new subscription (its periodic full sync carries none), so the queue is
+   * left and subscribed again with the offset; the broker applies it at its next read.
+   */
+  async reposition(liteTopic: string, offset: number): Promise<void> {
+    await this.consumer.unsubscribeLite(liteTopic);
+    await this.consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(offset));
+  }
+
   async stop(): Promise<void> {
     await withTimeout(this.consumer.shutdown(), 5000, 'session consumer shutdown').catch(() => undefined);
   }

@@ -36,8 +36,11 @@ export class RedisKeys {
   persistentInflight(clientId: string): string { return `${this.prefix}psession:${clientId}:inflight`; }
   /** Sorted set: delivery keys of one session acknowledged by the device (newest 1,000), by time. */
   persistentDone(clientId: string): string { return `${this.prefix}psession:${clientId}:done`; }
-  /** Counter: messages written to one session's queue and not yet acknowledged (the pending cap). */
-  persistentPending(clientId: string): string { return `${this.prefix}psession:${clientId}:pending`; }
+  /**
+   * Sorted set: ids of the messages queued for one persistent session and not yet acknowledged,
+   * scored by publishedAt (the pending cap counts them).
+   */
+  persistentQueued(clientId: string): string { return `${this.prefix}psession:${clientId}:queued`; }
   /** Hash: "<client id>\u0000<filter>" -> "<qos> <generation>", every persistent subscription (publishers match it). */
   persistentIndex(): string { return `${this.prefix}psessions:index`; }
   /** Counter: grows with every change of the persistent subscription index. */

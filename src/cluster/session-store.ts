@@ -47,11 +47,26 @@ for i, key in ipairs(ARGV) do
 end
 return out`;
 
-// Take n places in the session's queue unless that passes the cap; the new count, or -1.
+// Take a place in the session's queue for one message unless that passes the cap: 1, or -1.
 const RESERVE = `
-local n = redis.call('INCRBY', KEYS[1], ARGV[1])
-if n > tonumber(ARGV[2]) then redis.call('DECRBY', KEYS[1], ARGV[1]); return -1 end
-return n`;
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
+return 1`;
+
+/**
+ * A place taken for a message that then never reached the queue (its publisher died between the
+ * reservation and SEND_OK) is given back once the queue has delivered messages published this much
+ * later. A publisher retries a send for as long as RocketMQ refuses it, so a message may still
+ * arrive after that: it then leaves nothing behind, and the cap counted one message too few meanwhile.
+ */
+export const RESERVATION_GRACE_MS = 120_000;
+
+/** A message of a session's queue that has left it for good: acknowledged, expired or withdrawn. */
+export interface Finished {
+  /** Delivery key (batch id:index). */
+  key: string;
+  messageId: string;
+}
 
 /**
  * Persistent sessions (clean session = 0) in Redis: each session's subscriptions, the index that
@@ -76,7 +91,7 @@ export class SessionStore {
     const subs = await this.redis.hkeys(this.keys.persistentSubscriptions(clientId));
     const tx = this.redis.multi().del(
       this.keys.persistentSession(clientId), this.keys.persistentSubscriptions(clientId),
-      this.keys.persistentInflight(clientId), this.keys.persistentDone(clientId), this.keys.persistentPending(clientId),
+      this.keys.persistentInflight(clientId), this.keys.persistentDone(clientId), this.keys.persistentQueued(clientId),
     );
     if (subs.length > 0) tx.hdel(this.keys.persistentIndex(), ...subs.map((f) => clientId + SEP + f));
     await tx.incr(this.keys.persistentIndexVersion()).exec();
@@ -137,32 +152,45 @@ export class SessionStore {
     return { version: Number(version ?? 0), subscriptions };
   }
 
-  /** Takes `n` places in the session's queue; false (nothing taken) when that would pass `cap`. */
-  async reserve(clientId: string, n: number, cap: number): Promise<boolean> {
-    return (await this.redis.eval(RESERVE, 1, this.keys.persistentPending(clientId), String(n), String(cap)) as number) >= 0;
+  /**
+   * Takes a place in the session's queue for one message; false (nothing taken) when the session
+   * has `cap` messages waiting. The places are the message ids themselves, so the count is of
+   * messages known to be queued, and a message counted twice is impossible.
+   */
+  async reserve(clientId: string, messageId: string, publishedAt: number, cap: number): Promise<boolean> {
+    return (await this.redis.eval(RESERVE, 1, this.keys.persistentQueued(clientId), messageId, String(cap), String(publishedAt)) as number) >= 0;
   }
 
-  /** Gives back places taken by `reserve` for messages that were not written after all. */
-  async unreserve(clientId: string, n: number): Promise<void> {
-    await this.redis.decrby(this.keys.persistentPending(clientId), n);
+  /** Gives back the place taken by `reserve` for a message that was not written after all. */
+  async unreserve(clientId: string, messageId: string): Promise<void> {
+    await this.redis.zrem(this.keys.persistentQueued(clientId), messageId);
   }
 
+  /** Messages queued for the session and not yet acknowledged (what the cap counts). */
   async pending(clientId: string): Promise<number> {
-    return Number((await this.redis.get(this.keys.persistentPending(clientId))) ?? 0);
+    return this.redis.zcard(this.keys.persistentQueued(clientId));
   }
 
-  /** Where each message of a batch stands, in one round trip. */
-  async states(clientId: string, keys: string[]): Promise<InflightState[]> {
-    const tx = this.redis.pipeline().hmget(this.keys.persistentInflight(clientId), ...keys);
+  /**
+   * Where each message of a batch stands, and the offset of the first batch of the queue the
+   * device has not acknowledged (`next`), in one round trip.
+   */
+  async states(clientId: string, keys: string[]): Promise<{ next: number; states: InflightState[] }> {
+    const tx = this.redis.pipeline()
+      .hget(this.keys.persistentSession(clientId), 'next')
+      .hmget(this.keys.persistentInflight(clientId), ...keys);
     for (const k of keys) tx.zscore(this.keys.persistentDone(clientId), k);
     const results = (await tx.exec()) ?? [];
-    const [err, inflight] = results[0] ?? [null, []];
+    const [nextErr, next] = results[0] ?? [null, null];
+    if (nextErr) throw nextErr;
+    const [err, inflight] = results[1] ?? [null, []];
     if (err) throw err;
-    return keys.map((_, i) => {
-      const [doneErr, done] = results[i + 1] ?? [null, null];
+    const states = keys.map((_, i): InflightState => {
+      const [doneErr, done] = results[i + 2] ?? [null, null];
       if (doneErr) throw doneErr;
       return done !== null ? { kind: 'done' } : parseState((inflight as (string | null)[])[i] ?? null);
     });
+    return { next: Number(next ?? 0), states };
   }
 
   /** The packet id each message is written with: the one used before when it was sent already. */
@@ -183,21 +211,31 @@ export class SessionStore {
   }
 
   /**
-   * The device acknowledged these messages: they are done for this session wherever they are read
-   * again. With `nextOffset`, the whole batch is done and the queue is to be read from there on.
+   * These messages left the session's queue (acknowledged by the device, expired or withdrawn):
+   * they are done for this session wherever they are read again. With `batchDone`, the whole batch
+   * is done: the queue is to be read from `nextOffset` on, and places still taken for messages
+   * published more than RESERVATION_GRACE_MS before the batch's oldest message are given back
+   * (their publisher died before they were written).
    */
-  async markDone(clientId: string, keys: string[], nextOffset?: number): Promise<void> {
-    if (keys.length === 0 && nextOffset === undefined) return;
+  async markDone(clientId: string, finished: Finished[], batchDone?: { nextOffset: number; oldestPublishedAt: number }): Promise<void> {
+    if (finished.length === 0 && batchDone === undefined) return;
     const now = Date.now();
     const tx = this.redis.multi();
-    if (keys.length > 0) {
+    if (finished.length > 0) {
+      const keys = finished.map((f) => f.key);
       tx.hdel(this.keys.persistentInflight(clientId), ...keys)
         .zadd(this.keys.persistentDone(clientId), ...keys.flatMap((k) => [now, k]))
         .zremrangebyrank(this.keys.persistentDone(clientId), 0, -DONE_KEPT - 1)
-        .decrby(this.keys.persistentPending(clientId), keys.length);
+        .zrem(this.keys.persistentQueued(clientId), ...finished.map((f) => f.messageId));
     }
-    // Only for a session that still exists: a discarded one must not come back as a bare hash.
-    if (nextOffset !== undefined) tx.eval(`if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then redis.call('HSET', KEYS[1], 'next', ARGV[1]) end return 0`, 1, this.keys.persistentSession(clientId), String(nextOffset));
+    if (batchDone !== undefined) {
+      // Only for a session that still exists: a discarded one must not come back as a bare hash.
+      tx.eval(`if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then redis.call('HSET', KEYS[1], 'next', ARGV[1]) end return 0`,
+        1, this.keys.persistentSession(clientId), String(batchDone.nextOffset));
+      if (Number.isFinite(batchDone.oldestPublishedAt)) {
+        tx.zremrangebyscore(this.keys.persistentQueued(clientId), '-inf', `(${batchDone.oldestPublishedAt - RESERVATION_GRACE_MS}`);
+      }
+    }
     await tx.exec();
   }
 }

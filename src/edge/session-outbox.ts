@@ -3,8 +3,9 @@ import mqttPacket from 'mqtt-packet';
 import { isExpired, type Batch, type BusMessage } from '../bus/envelope.js';
 import { sessionLiteTopic } from '../bus/names.js';
 import type { SessionOutcome } from '../bus/session-consumer.js';
-import type { InflightState, SessionStore } from '../cluster/session-store.js';
+import type { Finished, InflightState, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
+import { SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';
 
 /** The parts of an aedes client this module uses beyond the typings. */
 interface DeviceConnection extends Client {
@@ -36,7 +37,14 @@ interface Waiter {
 export interface SessionQueueReader {
   subscribe(liteTopic: string, offset: number): Promise<void>;
   unsubscribe(liteTopic: string): Promise<void>;
+  /** Makes the broker hand out the queue from `offset` on (the reader had skipped batches). */
+  reposition(liteTopic: string, offset: number): Promise<void>;
 }
+
+/** Moves of a session queue's reader back to the same offset before the skipped batches are taken as gone. */
+const REPOSITION_ATTEMPTS = 5;
+/** Least time between two such moves (the batches read meanwhile went out before the move). */
+const REPOSITION_RETRY_MS = 2000;
 
 /** What the outbox needs to know and tell about pushes (REST pushes carry a push id). */
 export interface SessionPushHooks {
@@ -45,7 +53,7 @@ export interface SessionPushHooks {
   receipt(pushId: string, deviceId: string, state: 'sent' | 'acked'): void;
 }
 
-export interface SessionOutboxStats {
+export interface SessionOutboxStats extends CursorStats {
   /** Messages written to devices from their session queues for the first time. */
   sessionDelivered: number;
   /** Messages written again, with DUP, after a connection or edge was lost. */
@@ -71,14 +79,21 @@ export class SessionOutbox {
   private readonly own = new WeakSet<object>();
   /** Stale subscriptions being dropped; an attach of the same queue waits for that first. */
   private readonly unsubscribing = new Map<string, Promise<void>>();
-  readonly stats: SessionOutboxStats = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0 };
+  private readonly counts = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0 };
+  private readonly cursor: SessionQueueCursor;
 
   constructor(
     private readonly store: SessionStore,
     private readonly reader: SessionQueueReader,
     private readonly log: Logger,
     private readonly pushes: SessionPushHooks = { deliverable: async (l) => l.map(() => true), receipt: () => undefined },
-  ) {}
+  ) {
+    this.cursor = new SessionQueueCursor(reader, log, { maxAttempts: REPOSITION_ATTEMPTS, retryAfterMs: REPOSITION_RETRY_MS });
+  }
+
+  get stats(): SessionOutboxStats {
+    return { ...this.counts, ...this.cursor.stats };
+  }
 
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
   async attach(client: Client): Promise<void> {
@@ -125,6 +140,7 @@ export class SessionOutbox {
     session.settle(false);
     this.sessions.delete(client.id);
     this.byLiteTopic.delete(session.liteTopic);
+    this.cursor.forget(session.liteTopic);
     this.reader.unsubscribe(session.liteTopic).catch((err: unknown) =>
       this.log.warn('session queue unsubscribe failed', { clientId: client.id, error: String(err) }));
   }
@@ -176,31 +192,35 @@ export class SessionOutbox {
     if (!(await connackedWithin(session, CONNACK_WAIT_MS))) return 'later';
     const { client } = session;
     const keys = batch.messages.map((_, i) => `${batch.batchId}:${i}`);
-    const states = await this.store.states(client.id, keys);
+    const { next, states } = await this.store.states(client.id, keys);
+    // The broker's read position can be wrong after it restarted: the session's own record decides.
+    const verdict = await this.cursor.check(liteTopic, offset, next, client.id);
+    if (verdict !== 'deliver') return verdict === 'skip' ? 'done' : 'later';
     const now = Date.now();
-    const expired: string[] = [];
-    const skipped: string[] = [];
+    const finished: Finished[] = [];
     let todo: { message: BusMessage; key: string; state: InflightState }[] = [];
+    let expired = 0;
     batch.messages.forEach((message, i) => {
       const state = states[i]!;
       if (state.kind === 'done') return;
-      if (isExpired(message, now)) expired.push(keys[i]!);
+      if (isExpired(message, now)) { expired++; finished.push({ key: keys[i]!, messageId: message.id }); }
       else todo.push({ message, key: keys[i]!, state });
     });
+    this.counts.sessionExpired += expired;
     // Pushes cancelled or replaced by a newer one with their collapse key leave like expired ones.
     const pushed = todo.filter((t) => t.message.pushId && t.state.kind === 'new');
     if (pushed.length > 0) {
       const ok = await this.pushes.deliverable(pushed.map((t) => ({ pushId: t.message.pushId!, deviceId: client.id })));
       const withdrawn = new Set(pushed.filter((_, i) => !ok[i]));
-      this.stats.sessionWithdrawn += withdrawn.size;
-      skipped.push(...[...withdrawn].map((t) => t.key));
+      this.counts.sessionWithdrawn += withdrawn.size;
+      finished.push(...[...withdrawn].map((t) => ({ key: t.key, messageId: t.message.id })));
       todo = todo.filter((t) => !withdrawn.has(t));
     }
-    const next = offset >= 0 ? offset + 1 : undefined;
-    this.stats.sessionExpired += expired.length;
-    const finished = [...expired, ...skipped];
+    const batchDone = offset >= 0
+      ? { nextOffset: offset + 1, oldestPublishedAt: Math.min(...batch.messages.map((m) => m.publishedAt)) }
+      : undefined;
     if (todo.length === 0) {
-      await this.store.markDone(client.id, finished, next);
+      await this.store.markDone(client.id, finished, batchDone);
       return 'done';
     }
     if (finished.length > 0) await this.store.markDone(client.id, finished);
@@ -208,7 +228,7 @@ export class SessionOutbox {
     const fresh = todo.filter((t) => t.state.kind === 'new').map((t) => t.key);
     const assigned = fresh.length > 0 ? await this.store.markSent(client.id, fresh) : new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
 
-    const acknowledged: string[] = [];
+    const acknowledged: Finished[] = [];
     const outstanding = new Set<Promise<void>>();
     let lost = false;
     for (const t of todo) {
@@ -219,7 +239,7 @@ export class SessionOutbox {
         : this.writePublish(client, t.message, sent.packetId, t.state.kind === 'sent', t.key))
         .then((ok) => {
           if (!ok) { lost = true; return; }
-          acknowledged.push(t.key);
+          acknowledged.push({ key: t.key, messageId: t.message.id });
           if (t.message.pushId) this.pushes.receipt(t.message.pushId, client.id, 'acked');
         });
       if (t.message.pushId && sent.kind === 'sent') this.pushes.receipt(t.message.pushId, client.id, 'sent');
@@ -229,7 +249,7 @@ export class SessionOutbox {
     }
     await Promise.all(outstanding);
     const complete = acknowledged.length === todo.length;
-    await this.store.markDone(client.id, acknowledged, complete ? next : undefined);
+    await this.store.markDone(client.id, acknowledged, complete ? batchDone : undefined);
     return complete ? 'done' : 'later';
   };
 
@@ -237,15 +257,15 @@ export class SessionOutbox {
     return this.await(client, packetId, key, () => {
       const packet = { cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: false, dup, messageId: packetId };
       this.own.add(packet);
-      if (dup) this.stats.sessionRedelivered++;
-      else this.stats.sessionDelivered++;
+      if (dup) this.counts.sessionRedelivered++;
+      else this.counts.sessionDelivered++;
       (client as DeviceConnection).deliverQoS(packet, () => undefined);
     });
   }
 
   private writePubrel(client: Client, packetId: number, key: string): Promise<boolean> {
     return this.await(client, packetId, key, () => {
-      this.stats.sessionReleased++;
+      this.counts.sessionReleased++;
       mqttPacket.writeToStream({ cmd: 'pubrel', messageId: packetId }, client.conn);
     });
   }
