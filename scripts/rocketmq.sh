@@ -100,14 +100,17 @@ start() {
   create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
   # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
   create_group rp-scheduler
-  if ! pid_alive proxy; then
-    render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
-    log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
-    java_start proxy 512m rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup \
-      -pm cluster -pc "$CONF_DIR/proxy.json" -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT"
-    wait_for_line "$RP_LOG_DIR/proxy.log" "rocketmq-proxy startup successfully" 120 "proxy" proxy
-  fi
+  start_proxy
   probe
+}
+
+start_proxy() {
+  pid_alive proxy && return 0
+  render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
+  log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
+  java_start proxy 512m rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup \
+    -pm cluster -pc "$CONF_DIR/proxy.json" -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT"
+  wait_for_line "$RP_LOG_DIR/proxy.log" "rocketmq-proxy startup successfully" 120 "proxy" proxy
 }
 
 # A real send and receive through the proxy: only then is RocketMQ ready for the edges.
@@ -144,9 +147,11 @@ case "${1:-}" in
   probe) probe ;;
   group) [ $# -eq 2 ] || die "usage: $0 group NAME"; create_group "$2" ;;
   admin) shift; mqadmin "$@" ;;
-  # For failure tests: the broker alone goes away and comes back; name server and proxy stay.
+  # For failure tests: the broker (or the proxy) alone goes away and comes back; the rest stays.
   stop-broker) stop_pid broker 60 ;;
   kill-broker) pid_alive broker && kill -KILL "$(cat "$RP_RUN_DIR/broker.pid")"; rm -f "$RP_RUN_DIR/broker.pid" ;;
   start-broker) start_broker ;;
-  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|kill-broker|start-broker|admin ARGS" >&2; exit 2 ;;
+  kill-proxy) pid_alive proxy && kill -KILL "$(cat "$RP_RUN_DIR/proxy.pid")"; rm -f "$RP_RUN_DIR/proxy.pid" ;;
+  start-proxy) start_proxy ;;
+  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|kill-broker|start-broker|kill-proxy|start-proxy|admin ARGS" >&2; exit 2 ;;
 esac

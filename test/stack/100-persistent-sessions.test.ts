@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, connect, EDGE_A, EDGE_B, hadSession, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, eventually, hadSession, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -128,7 +128,7 @@ describe('persistent sessions (clean session = 0)', () => {
     await settle(1500);
     assert.deepEqual(got.map((m) => m.payload), ['long-lived']);
     await eventuallyStat('edge-2', 'sessionExpired', expiredBefore + 1);
-    assert.equal(Number(await redis.get(`${prefix}psession:${clientId}:pending`)), 0, 'the expired message left the pending count');
+    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 0, 'the expired message left the pending count');
   });
 
   it('cap their queue: past SESSION_PENDING_CAP new messages are not queued, and that is counted', async () => {
@@ -141,7 +141,7 @@ describe('persistent sessions (clean session = 0)', () => {
 
     const publisher = await connect(`mqtt://127.0.0.1:${capEdgePort}`);
     for (let i = 0; i < 8; i++) await publisher.publishAsync(topic, `m${i}`, { qos: 1 });
-    assert.equal(Number(await redis.get(`${prefix}psession:${clientId}:pending`)), 5);
+    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 5);
 
     const device = await connect(EDGE_B, { clientId, clean: false });
     const got = record(device);
@@ -149,9 +149,27 @@ describe('persistent sessions (clean session = 0)', () => {
     await settle(2000);
     assert.deepEqual(got.map((m) => m.payload), ['m0', 'm1', 'm2', 'm3', 'm4']);
     // Acknowledged messages leave the count, so the queue takes new ones again.
-    assert.equal(Number(await redis.get(`${prefix}psession:${clientId}:pending`)), 0);
+    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 0);
 
     // The edge reports the overflow in its heartbeat stats.
     await eventuallyStat(capEdgeId, 'sessionOverflow', 3);
+  });
+
+  it('give back a queue place that a publisher left behind when it died before its message was written', async () => {
+    const clientId = `p-${randomUUID().slice(0, 8)}`;
+    const topic = uniqueTopic('persist-leak');
+    await leaveSubscribed(EDGE_A, clientId, [topic], 1);
+    // What a publisher killed between taking the place and SEND_OK leaves: a place for a message
+    // that never reaches the queue, taken three minutes ago.
+    await redis.zadd(`${prefix}psession:${clientId}:queued`, Date.now() - 180_000, 'lost-before-send');
+    const publisher = await connect(EDGE_A);
+    await publisher.publishAsync(topic, 'after', { qos: 1 });
+    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 2);
+
+    const device = await connect(EDGE_B, { clientId, clean: false });
+    const got = record(device);
+    await waitFor(() => got.length >= 1, 20_000, 'the queued message');
+    await eventually(async () => (await redis.zcard(`${prefix}psession:${clientId}:queued`)) === 0, 10_000,
+      'the abandoned place given back once a younger message was delivered');
   });
 });

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import mqtt, { type MqttClient } from 'mqtt';
+import { api, closeAll, clusterSettled, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from './helpers.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const rocketmq = (cmd: string) => run('bash', ['scripts/rocketmq.sh', cmd], { cwd: root, timeout: 180_000 });
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
+const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+
+/** Kills per run: a handful in CI; raise them to hunt for a rare loss (RP_TEST_BROKER_KILLS=20). */
+const BROKER_KILLS = Number(process.env.RP_TEST_BROKER_KILLS ?? 3);
+const PROXY_KILLS = Number(process.env.RP_TEST_PROXY_KILLS ?? 1);
+/** Devices per kind, and messages per device in one round. */
+const ONLINE = 6;
+const OFFLINE = 2;
+const PER_DEVICE = 60;
+
+interface Receipt { payload: string; dup: boolean }
+
+interface Device {
+  clientId: string;
+  topic: string;
+  qos: 1 | 2;
+  got: Receipt[];
+  client: MqttClient | null;
+}
+
+const clients: MqttClient[] = [];
+after(async () => {
+  await rocketmq('start-broker').catch(() => undefined);
+  await rocketmq('start-proxy').catch(() => undefined);
+  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+  await closeAll();
+  redis.disconnect();
+  await clusterSettled();
+});
+
+/**
+ * A device as a phone runs it: one mqtt.js client that reconnects by itself, with a persistent
+ * session (or a clean one), acknowledging each message a little later (so that deliveries are in
+ * flight when RocketMQ goes away).
+ */
+async function device(url: string, clientId: string, clean: boolean, got: Receipt[]): Promise<MqttClient> {
+  const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, connectTimeout: 20_000, keepalive: 300 });
+  clients.push(client);
+  client.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), dup: packet.dup }));
+  const ack = client.handleMessage.bind(client);
+  client.handleMessage = (packet, done) => { setTimeout(() => ack(packet, done), Math.random() * 20); };
+  await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
+  return client;
+}
+
+/** A publisher that keeps `window` QoS 1/2 publishes in flight and records which were acknowledged. */
+async function publishAll(url: string, qos: 1 | 2, work: { topic: string; payload: string }[], window: number, acked: Set<string>): Promise<void> {
+  const pub = mqtt.connect(url, { clientId: `rk-pub-${qos}-${randomUUID().slice(0, 6)}`, reconnectPeriod: 500, keepalive: 300 });
+  clients.push(pub);
+  await new Promise((resolve) => pub.once('connect', resolve));
+  let next = 0;
+  await Promise.all(Array.from({ length: window }, async () => {
+    while (next < work.length) {
+      const w = work[next++]!;
+      await pub.publishAsync(w.topic, w.payload, { qos });
+      acked.add(w.payload);
+      // Spread the flow over a few seconds, so that the kill falls in the middle of it.
+      await sleep(window * 8);
+    }
+  }));
+  await pub.endAsync();
+}
+
+function missing(d: Device, acked: Set<string>): string[] {
+  const seen = new Set(d.got.map((r) => r.payload));
+  return [...acked].filter((p) => p.startsWith(`${d.clientId}|`) && !seen.has(p));
+}
+
+/**
+ * One round: persistent devices reading at QoS 1 and 2, persistent devices away, two clean-session
+ * subscribers, and a delayed push that comes due around the kill; `victim` is killed with SIGKILL
+ * at a random point of the flow and started again after a random pause. Then every message that
+ * was acknowledged to its publisher is counted at every device that should have it.
+ */
+async function round(victim: 'broker' | 'proxy') {
+  const tag = randomUUID().slice(0, 6);
+  const killAfterMs = 300 + Math.floor(Math.random() * 3500);
+  const downMs = 1000 + Math.floor(Math.random() * 5000);
+  const where = `${victim} killed ${killAfterMs} ms into the flow, down ${downMs} ms (round ${tag})`;
+
+  const devices: Device[] = [];
+  for (const qos of [1, 2] as const) {
+    for (let i = 0; i < ONLINE + OFFLINE; i++) {
+      const clientId = `rk-${tag}-q${qos}-${i}`;
+      const d: Device = { clientId, topic: `rk/${tag}/q${qos}/${i}`, qos, got: [], client: null };
+      d.client = await device(EDGE_B, clientId, false, d.got);
+      await d.client.subscribeAsync(d.topic, { qos });
+      devices.push(d);
+    }
+  }
+  const away = devices.filter((_, i) => i % (ONLINE + OFFLINE) >= ONLINE);
+  for (const d of away) { await d.client!.endAsync(); d.client = null; }
+  const cleanGot: Receipt[][] = [[], []];
+  for (const got of cleanGot) {
+    const c = await device(EDGE_B, `rk-${tag}-clean-${cleanGot.indexOf(got)}`, true, got);
+    await c.subscribeAsync(`rk/${tag}/q1/+`, { qos: 1 });
+  }
+  // A registered device with a persistent session for the delayed push (pushes go to devices/<id>).
+  const pushDeviceId = await register(`rk-${tag}-push`);
+  const pushGot: Receipt[] = [];
+  const pushDevice = await device(EDGE_B, pushDeviceId, false, pushGot);
+  await pushDevice.subscribeAsync(`devices/${pushDeviceId}`, { qos: 1 });
+
+  const acked = new Set<string>();
+  const work = (qos: 1 | 2) => devices.filter((d) => d.qos === qos).flatMap((d) =>
+    Array.from({ length: PER_DEVICE }, (_, n) => ({ topic: d.topic, payload: `${d.clientId}|${n}` })));
+  // Interleave the devices, so every session's queue is written all through the flow.
+  const interleave = (list: { topic: string; payload: string }[]) => list.sort((a, b) => Number(a.payload.split('|')[1]) - Number(b.payload.split('|')[1]));
+  const flow = Promise.all([
+    publishAll(EDGE_A, 1, interleave(work(1)), 8, acked),
+    publishAll(EDGE_A, 2, interleave(work(2)), 8, acked),
+  ]);
+  const push = await api('POST', '/v1/pushes', {
+    target: { devices: [pushDeviceId] }, payload: `delayed-${tag}`, format: 'text', delay: 1 + Math.floor(killAfterMs / 1000),
+  });
+  assert.equal(push.status, 202, `the delayed push was accepted: ${JSON.stringify(push.json)}`);
+
+  await sleep(killAfterMs);
+  const ackedAtKill = acked.size;
+  await rocketmq(`kill-${victim}`);
+  await sleep(downMs);
+  await rocketmq(`start-${victim}`);
+  await flow;
+  assert.equal(acked.size, devices.length * PER_DEVICE, `every publish was acknowledged once RocketMQ was back (${where})`);
+  assert.ok(ackedAtKill > 0 && ackedAtKill < acked.size, `the kill fell inside the flow: ${ackedAtKill} of ${acked.size} acknowledged before it (${where})`);
+
+  // The devices that were away come back, to the other edge.
+  for (const d of away) d.client = await device(EDGE_A, d.clientId, false, d.got);
+
+  const allIn = () => devices.every((d) => missing(d, acked).length === 0);
+  const report = () => `${where}: ${devices.map((d) => `${d.clientId} missing ${missing(d, acked).length}`).filter((s) => !s.endsWith(' 0')).join(', ')}`;
+  await waitFor(allIn, 180_000, report);
+  await waitFor(() => pushGot.length >= 1, 60_000, `the delayed push (${where})`);
+
+  for (const d of devices) {
+    const counts = new Map<string, number>();
+    for (const r of d.got) counts.set(r.payload, (counts.get(r.payload) ?? 0) + 1);
+    if (d.qos === 2) {
+      assert.deepEqual([...counts].filter(([, n]) => n > 1), [], `QoS 2: nothing twice at ${d.clientId} (${where})`);
+    } else {
+      const firstSeen = new Set<string>();
+      for (const r of d.got) {
+        if (firstSeen.has(r.payload)) assert.equal(r.dup, true, `QoS 1: a repeat of ${r.payload} carries DUP (${where})`);
+        firstSeen.add(r.payload);
+      }
+    }
+    // Each publisher's messages in publish order (MQTT 3.1.1 4.6), counting first arrivals.
+    const order = [...counts.keys()].map((p) => Number(p.split('|')[1]));
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), `publish order at ${d.clientId} (${where})`);
+  }
+  const q1 = [...acked].filter((p) => p.includes('-q1-'));
+  for (const got of cleanGot) {
+    await waitFor(() => q1.every((p) => got.some((r) => r.payload === p)), 60_000, `every QoS 1 message at the clean-session subscriber (${where})`);
+  }
+  // A delayed push is sent at least once (a scheduler that lost its RocketMQ ack sends it again).
+  assert.deepEqual([...new Set(pushGot.map((r) => r.payload))], [`delayed-${tag}`], `the delayed push (${where})`);
+  const pushAcked = async () => ((await api('GET', `/v1/pushes/${push.json.id}`)).json.counts as { acknowledged?: number } | undefined)?.acknowledged === 1;
+  await eventually(pushAcked, 30_000, `the delayed push counted as acknowledged (${where})`);
+
+  // Nothing stays counted as pending once every message was delivered and acknowledged.
+  for (const d of [...devices]) {
+    const key = `${prefix}psession:${d.clientId}:queued`;
+    const deadline = Date.now() + 15_000;
+    while ((await redis.zcard(key)) > 0 && Date.now() < deadline) await sleep(200);
+    assert.equal(await redis.zcard(key), 0, `pending count of ${d.clientId} back to 0 (${where})`);
+  }
+  console.log(`# ${where}: ${acked.size} acknowledged, ${ackedAtKill} before the kill, 0 lost`);
+  for (const c of clients.splice(0)) await c.endAsync(true).catch(() => undefined);
+  await clusterSettled();
+}
+
+describe('acknowledged messages of persistent sessions survive RocketMQ being killed', () => {
+  for (let k = 1; k <= BROKER_KILLS; k++) {
+    it(`broker SIGKILLed at a random point of QoS 1 and QoS 2 traffic (kill ${k} of ${BROKER_KILLS}): none lost, none twice at QoS 2`, async () => {
+      await clusterSettled();
+      await round('broker');
+    });
+  }
+  for (let k = 1; k <= PROXY_KILLS; k++) {
+    it(`gRPC proxy SIGKILLed instead (kill ${k} of ${PROXY_KILLS}): none lost, none twice at QoS 2`, async () => {
+      await clusterSettled();
+      await round('proxy');
+    });
+  }
+});
