@@ -44,15 +44,16 @@ after(async () => {
 
 /**
  * A device as a phone runs it: one mqtt.js client that reconnects by itself, with a persistent
- * session (or a clean one), acknowledging each message a little later (so that deliveries are in
- * flight when RocketMQ goes away).
+ * session (or a clean one), acknowledging each message 50-300 ms later: deliveries are in flight
+ * when RocketMQ goes away, and each session's queue has a backlog (what a reader that skips ahead
+ * loses).
  */
 async function device(url: string, clientId: string, clean: boolean, got: Receipt[]): Promise<MqttClient> {
   const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, connectTimeout: 20_000, keepalive: 300 });
   clients.push(client);
   client.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), dup: packet.dup }));
   const ack = client.handleMessage.bind(client);
-  client.handleMessage = (packet, done) => { setTimeout(() => ack(packet, done), Math.random() * 20); };
+  client.handleMessage = (packet, done) => { setTimeout(() => ack(packet, done), 50 + Math.random() * 250); };
   await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
   return client;
 }
