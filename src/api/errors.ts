@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { BusUnavailableError } from '../bus/batching-producer.js';
 import type { ZodError } from 'zod';
 
 /** Every error the API answers has this one shape. */
@@ -28,6 +29,10 @@ export function sendError(res: Response, err: ApiError): void {
 export function errorHandler(log: { error: (msg: string, meta: object) => void }) {
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof ApiError) return sendError(res, err);
+    if (err instanceof BusUnavailableError) {
+      res.set('Retry-After', '1');
+      return sendError(res, new ApiError(503, 'unavailable', 'RocketMQ is not answering; nothing was accepted, retry the request'));
+    }
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.parse.failed') return sendError(res, new ApiError(400, 'invalid_json', 'request body is not valid JSON'));
     if (e.type === 'entity.too.large') return sendError(res, new ApiError(413, 'payload_too_large', 'request body is too large'));

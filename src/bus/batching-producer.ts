@@ -63,6 +63,17 @@ export interface BatchingProducerStats {
 /** RocketMQ refused a delayed message (its delivery time, most likely); the message says why. */
 export class DelayRefusedError extends Error {}
 
+/** RocketMQ could not be reached (or kept failing) for longer than the caller may wait; worth retrying later. */
+export class BusUnavailableError extends Error {}
+
+/**
+ * Refusals that say the proxy does not know the topic's type yet (for some seconds after a broker
+ * restart it answers UNSPECIFIED): the message is fine, the proxy's metadata is not back.
+ */
+function isMetadataNotBack(err: unknown): boolean {
+  return String(err).includes('TopicMessageType validate failed');
+}
+
 export class BatchingProducer {
   private readonly producer: Producer;
   private readonly lanes = new Map<string, Lane>();
@@ -258,8 +269,8 @@ export class BatchingProducer {
         return;
       } catch (err) {
         // The broker or proxy refusing the message itself (its delay, say): sending again cannot help.
-        if (String(err).includes('BadRequestException')) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''));
-        if (Date.now() > deadline) throw err;
+        if (String(err).includes('BadRequestException') && !isMetadataNotBack(err)) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''));
+        if (Date.now() > deadline) throw new BusUnavailableError(`RocketMQ did not take the delayed message within ${giveUpAfterMs} ms`, { cause: err });
         this.counters.sendRetries++;
         const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ delayed send failed, retrying', { attempt, backoffMs: backoff, key, error: String(err) });

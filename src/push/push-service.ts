@@ -6,7 +6,7 @@ import { BROADCAST_TOPIC } from '../edge/device-acl.js';
 import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
-import { DelayRefusedError } from '../bus/batching-producer.js';
+import { BusUnavailableError, DelayRefusedError } from '../bus/batching-producer.js';
 
 export type PushTarget =
   | { kind: 'devices'; ids: string[] }
@@ -96,6 +96,7 @@ export class PushService {
       try {
         await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload: req.payload, qos: req.qos, expiresAt }), deliverAt, id);
       } catch (err) {
+        if (err instanceof BusUnavailableError) { await status.forget(id); throw err; }
         if (!(err instanceof DelayRefusedError)) throw err;
         await status.forget(id);
         throw new PushRequestError(`RocketMQ refused the delivery time: ${err.message}`, 'deliverAt');

@@ -53,7 +53,12 @@ async function device(url: string, clientId: string, clean: boolean, got: Receip
   client.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), dup: packet.dup }));
   const ack = client.handleMessage.bind(client);
   client.handleMessage = (packet, done) => { setTimeout(() => ack(packet, done), 30 + Math.random() * 170); };
-  await new Promise((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
+  // Like a phone, it tries again when refused (CONNACK 3 while the cluster recovers from a restart).
+  client.on('error', () => undefined);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${clientId} not connected within 60 s`)), 60_000);
+    client.once('connect', () => { clearTimeout(timer); resolve(undefined); });
+  });
   return client;
 }
 
@@ -61,6 +66,7 @@ async function device(url: string, clientId: string, clean: boolean, got: Receip
 async function publishAll(url: string, qos: 1 | 2, work: { topic: string; payload: string }[], window: number, acked: Set<string>): Promise<void> {
   const pub = mqtt.connect(url, { clientId: `rk-pub-${qos}-${randomUUID().slice(0, 6)}`, reconnectPeriod: 500, keepalive: 300 });
   clients.push(pub);
+  pub.on('error', () => undefined);
   await new Promise((resolve) => pub.once('connect', resolve));
   let next = 0;
   await Promise.all(Array.from({ length: window }, async () => {
@@ -125,9 +131,13 @@ export async function round(victim: 'broker' | 'proxy'): Promise<void> {
     publishAll(EDGE_A, 1, interleave(work(1)), 8, acked),
     publishAll(EDGE_A, 2, interleave(work(2)), 8, acked),
   ]);
-  const push = await api('POST', '/v1/pushes', {
-    target: { devices: [pushDeviceId] }, payload: `delayed-${tag}`, format: 'text', delay: 1 + Math.floor(killAfterMs / 1000),
-  });
+  const delay = 1 + Math.floor(killAfterMs / 1000);
+  let push = await api('POST', '/v1/pushes', { target: { devices: [pushDeviceId] }, payload: `delayed-${tag}`, format: 'text', delay });
+  // A backend retries a 503 (RocketMQ not answering yet, after an earlier round's restart).
+  for (let i = 0; push.status === 503 && i < 30; i++) {
+    await sleep(1000);
+    push = await api('POST', '/v1/pushes', { target: { devices: [pushDeviceId] }, payload: `delayed-${tag}`, format: 'text', delay });
+  }
   assert.equal(push.status, 202, `the delayed push was accepted: ${JSON.stringify(push.json)}`);
 
   await sleep(killAfterMs);
