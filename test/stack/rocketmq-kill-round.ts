@@ -48,7 +48,7 @@ export async function cleanUp(): Promise<void> {
  * loses).
  */
 async function device(url: string, clientId: string, clean: boolean, got: Receipt[]): Promise<MqttClient> {
-  const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, connectTimeout: 20_000, keepalive: 300 });
+  const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, reconnectOnConnackError: true, connectTimeout: 20_000, keepalive: 300 });
   clients.push(client);
   client.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), dup: packet.dup }));
   const ack = client.handleMessage.bind(client);
@@ -64,7 +64,7 @@ async function device(url: string, clientId: string, clean: boolean, got: Receip
 
 /** A publisher that keeps `window` QoS 1/2 publishes in flight and records which were acknowledged. */
 async function publishAll(url: string, qos: 1 | 2, work: { topic: string; payload: string }[], window: number, acked: Set<string>): Promise<void> {
-  const pub = mqtt.connect(url, { clientId: `rk-pub-${qos}-${randomUUID().slice(0, 6)}`, reconnectPeriod: 500, keepalive: 300 });
+  const pub = mqtt.connect(url, { clientId: `rk-pub-${qos}-${randomUUID().slice(0, 6)}`, reconnectPeriod: 500, reconnectOnConnackError: true, keepalive: 300 });
   clients.push(pub);
   pub.on('error', () => undefined);
   await new Promise((resolve) => pub.once('connect', resolve));
@@ -93,6 +93,15 @@ function missing(d: Device, acked: Set<string>): string[] {
  * was acknowledged to its publisher is counted at every device that should have it.
  */
 export async function round(victim: 'broker' | 'proxy'): Promise<void> {
+  try {
+    await roundOf(victim);
+  } finally {
+    // A failed round must not leave its devices' sessions to the next one.
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
+  }
+}
+
+async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
   const started = Date.now();
   const tag = randomUUID().slice(0, 6);
   const killAfterMs = 300 + Math.floor(Math.random() * 3500);
@@ -190,6 +199,5 @@ export async function round(victim: 'broker' | 'proxy'): Promise<void> {
     assert.equal(await redis.zcard(key), 0, `pending count of ${d.clientId} back to 0 (${where})`);
   }
   console.log(`# ${where}: ${acked.size} acknowledged, ${ackedAtKill} before the kill, 0 lost, round took ${Date.now() - started} ms`);
-  for (const c of clients.splice(0)) await c.endAsync(true).catch(() => undefined);
 }
 
