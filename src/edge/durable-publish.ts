@@ -17,17 +17,28 @@ export interface DurablePublishDeps {
 
 export class PublishRejectedError extends Error {}
 
+export interface DurablePublishStats {
+  /** Publishes to topics starting with `$` (the server's own): acknowledged and dropped. */
+  reservedTopicPublishes: number;
+}
+
 /**
  * aedes' authorizePublish hook, the one place a device's PUBLISH (and a will) enters the bus.
  * aedes sends PUBACK / PUBREC only after this hook calls back, so calling back after SEND_OK is
  * what makes "accepted means durable" hold. An error closes the device's connection, which is
- * MQTT 3.1.1's only way to refuse a publish.
+ * MQTT 3.1.1's only way to refuse a publish (kept for payloads over the limit).
  */
-export function durablePublishHook(deps: DurablePublishDeps) {
+export function durablePublishHook(deps: DurablePublishDeps, stats: DurablePublishStats = { reservedTopicPublishes: 0 }) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
     if (!client) return callback(null);
     if (packet.topic.startsWith('$')) {
-      return callback(new PublishRejectedError(`topics starting with $ are reserved: ${packet.topic}`));
+      // `$` topics are the server's (MQTT-4.7.2-1: no wildcard filter matches them). Closing the
+      // connection would make a client such as mqtt.js send the same packet again after every
+      // reconnect, for ever; so it is acknowledged, counted and dropped, like a denied publish.
+      stats.reservedTopicPublishes++;
+      deps.log.info('publish to a $ topic dropped', { clientId: client.id, topic: packet.topic });
+      packet.retain = false;
+      return callback(null);
     }
     if (!deps.mayPublish(client, packet.topic)) {
       // MQTT 3.1.1 has no refusal for one PUBLISH: acknowledged and dropped (the bus emitter

@@ -14,7 +14,7 @@ import { WillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BusEmitter } from './bus-emitter.js';
-import { durablePublishHook, type IncomingStore } from './durable-publish.js';
+import { durablePublishHook, type DurablePublishStats, type IncomingStore } from './durable-publish.js';
 import { openListeners, type Listener } from './listeners.js';
 import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
@@ -131,8 +131,19 @@ export class Edge {
       add: (filter) => this.routeTable.add(edge.id, filter),
       remove: (filter) => this.routeTable.remove(edge.id, filter),
     }, (err) => this.log.error('route table update failed', { error: String(err) }));
+    // MQTT-3.1.3-8: a zero-length client id needs clean session 1; aedes would make one up.
+    const emptyIdPersistent = new WeakSet<object>();
+    const publishStats: DurablePublishStats = { reservedTopicPublishes: 0 };
     const broker = new Aedes({
+      preConnect: (client, packet, done) => {
+        const connect = packet as { clientId?: string; clean?: boolean };
+        if (!connect.clientId && connect.clean === false) emptyIdPersistent.add(client);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => {
+        if (emptyIdPersistent.has(client)) {
+          return done(Object.assign(new Error('a zero-length client id needs clean session'), { returnCode: 2 as const }), false);
+        }
         if (!deviceAuth) return guard.authenticate(client, username, password, done);
         deviceAuth.check(client, password).then(() => guard.authenticate(client, username, password, done),
           (err: Error & { returnCode: number }) => done(err, false));
@@ -156,7 +167,7 @@ export class Edge {
         maxPayloadBytes: edge.maxPayloadBytes,
         mayPublish: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
         log: this.log,
-      }),
+      }, publishStats),
     });
     await broker.listen();
     this.broker = broker;
@@ -199,7 +210,7 @@ export class Edge {
     const port = this.listeners[0]!.port;
     const consumer = this.consumer;
     await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
+      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     this.routeKeeper = setInterval(() => {

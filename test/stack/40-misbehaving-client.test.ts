@@ -58,4 +58,24 @@ describe('a misbehaving client harms only itself', () => {
     await waitFor(() => got.length >= 1, 10_000, 'the small message');
     assert.deepEqual(got.map((m) => m.payload), ['small']);
   });
+
+  it('refuses a zero-length client id without clean session with CONNACK 2 (MQTT-3.1.3-8), and admits it with clean session', async () => {
+    await assert.rejects(connect(EDGE_A, { clientId: '', clean: false }), (err: Error & { code?: number }) => err.code === 2);
+    const anonymous = await connect(EDGE_A, { clientId: '', clean: true });
+    assert.equal(anonymous.connected, true);
+  });
+
+  it('acknowledges a publish to a $ topic and delivers it to no wildcard subscriber, keeping the connection (MQTT-4.7.2-1)', async () => {
+    const { got } = await subscribed(EDGE_B, '#', 0);
+    const plus = await subscribed(EDGE_B, '+/rocketpush-test', 0);
+    const device = await connect(EDGE_A);
+    await device.publishAsync('$rocketpush-test/x', 'dollar', { qos: 1 });
+    await device.publishAsync('$rocketpush-test', 'dollar', { qos: 1 });
+    const topic = uniqueTopic('after-dollar');
+    await device.publishAsync(topic, 'after', { qos: 1 });
+    await waitFor(() => got.some((m) => m.topic === topic), 10_000, 'the publish after the $ ones');
+    assert.equal(device.connected, true, 'the connection stays open');
+    assert.deepEqual(got.filter((m) => m.topic.startsWith('$')), []);
+    assert.deepEqual(plus.got, []);
+  });
 });
