@@ -8,7 +8,7 @@ start() {
   if pid_alive "edge-$id"; then return 0; fi
   port_open "$port" && die "port $port is taken (edge $id)"
   # Must match edgeConsumerGroup() in src/bus/names.ts.
-  bash "$ROOT_DIR/scripts/rocketmq.sh" group "rp-edge-$id"
+  bash "$ROOT_DIR/scripts/rocketmq.sh" edge-group "rp-edge-$id"
   log "starting edge $id on MQTT port $port"
   : >"$RP_LOG_DIR/edge-$id.log"
   local extra=()

@@ -76,6 +76,23 @@ create_group() {
   log "consumer group $name ready"
 }
 
+# init_offsets GROUP FROM TOPIC...: a new consumer group gets a committed offset on every queue of
+# its topics, once (a marker in the store remembers it): FROM is `now` (the newest message) or `0`
+# (the oldest). The broker writes committed offsets to disk every 5 s and, for a queue it has none
+# for, starts a reader at the queue's *end*: after a SIGKILL, whatever was written to a queue that
+# had no offset on disk yet was skipped (a delayed push came due and was never read; issue 8).
+init_offsets() {
+  local group=$1 from=$2 topic out marker="$STORE_DIR/rocketpush-offsets/$1"
+  shift 2
+  [ -f "$marker" ] && return 0
+  for topic in "$@"; do
+    out=$(mqadmin resetOffsetByTime -g "$group" -t "$topic" -s "$from")
+    echo "$out" | grep -q "#offset" || { echo "$out" >&2; die "could not set the offsets of $group on $topic"; }
+  done
+  mkdir -p "$(dirname "$marker")" && touch "$marker"
+  log "offsets of $group on $* committed"
+}
+
 start_broker() {
   pid_alive broker && return 0
   render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
@@ -99,7 +116,9 @@ start() {
   # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
   create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
   # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
+  # From the oldest message: a delayed push that came due before the first API read must be read.
   create_group rp-scheduler
+  init_offsets rp-scheduler 0 rp-delay
   start_proxy
   probe
 }
@@ -146,6 +165,8 @@ case "${1:-}" in
   topics) create_topics ;;
   probe) probe ;;
   group) [ $# -eq 2 ] || die "usage: $0 group NAME"; create_group "$2" ;;
+  # An edge's own group: it reads the delivery and control topics from the newest message on.
+  edge-group) [ $# -eq 2 ] || die "usage: $0 edge-group NAME"; create_group "$2"; init_offsets "$2" now rp-deliver rp-control ;;
   admin) shift; mqadmin "$@" ;;
   # For failure tests: the broker (or the proxy) alone goes away and comes back; the rest stays.
   stop-broker) stop_pid broker 60 ;;
