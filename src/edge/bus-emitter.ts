@@ -1,6 +1,11 @@
-import mqemitter from 'mqemitter';
+import { LocalDispatch } from './local-dispatch.js';
 
-type Message = mqemitter.Message;
+/** A packet as aedes hands it to its `mq`. */
+export interface Message {
+  topic: string;
+  brokerId?: string;
+  [key: string]: unknown;
+}
 type Listener = (message: Message, done: () => void) => void;
 
 /** Tells the route table which filters this edge has subscribers for. */
@@ -23,18 +28,20 @@ export const FROM_BUS = 'rocketpush-bus';
  * aedes sends SUBACK, the last one leaving removes it.
  */
 export class BusEmitter {
-  private readonly local: mqemitter.MQEmitter;
+  private readonly local: LocalDispatch<Message>;
   private readonly interest = new Map<string, number>();
   /** Route additions still on their way to Redis, by filter. */
   private readonly announcing = new Map<string, Promise<void>>();
 
-  constructor(concurrency: number, private readonly routes?: RouteAnnouncer, private readonly onRouteError?: (err: unknown) => void) {
-    // matchEmptyLevels: MQTT-4.7.1-3, `a/#` matches `a/` too, as aedes' own emitter does.
-    this.local = mqemitter({ concurrency, matchEmptyLevels: true });
+  constructor(concurrency: number, private readonly routes?: RouteAnnouncer, private readonly onRouteError?: (err: unknown) => void, maxBacklog = 10_000) {
+    this.local = new LocalDispatch<Message>(concurrency, maxBacklog);
   }
 
-  get current(): number { return this.local.current; }
-  get concurrent(): number { return this.local.concurrent; }
+  /** Packets waiting for local subscribers or being taken by them. */
+  backlog(): number { return this.local.backlog(); }
+
+  /** Nothing while local delivery has room; else a promise of room (the caller then takes more from RocketMQ). */
+  room(): Promise<void> | undefined { return this.local.room(); }
 
   on(topic: string, listener: Listener, callback?: () => void): this {
     const count = this.interest.get(topic) ?? 0;

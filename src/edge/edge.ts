@@ -178,7 +178,7 @@ export class Edge {
       sessionOutbox.detach(client);
     });
 
-    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log, (counter, pushId) => tracker.label(counter, pushId));
+    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
     this.local = local;
     this.consumer = new DeliveryConsumer({
       ...this.config.rocketmq,

@@ -22,6 +22,11 @@ export class LocalDelivery {
     private readonly log: Logger,
     /** Told the broker counter a push message enters aedes with (its receipts are found by it). */
     private readonly labelPush: (brokerCounter: number, pushId: string) => void = () => undefined,
+    /**
+     * Resolves when local dispatch can take more. Waiting here holds the RocketMQ batch unacked,
+     * and the consumer stops receiving once its cache is full: the backlog stays in RocketMQ.
+     */
+    private readonly room: () => Promise<void> | undefined = () => undefined,
   ) {}
 
   async deliver(messages: BusMessage[]): Promise<void> {
@@ -31,6 +36,8 @@ export class LocalDelivery {
     for (const m of messages) {
       if (m.retain) await this.applyRetained(m);
       if (isExpired(m, now)) { expired++; continue; }
+      const full = this.room();
+      if (full) await full;
       // Started in order and not awaited one by one: aedes keeps the order of publish() calls.
       done.push(this.publishLocally(m));
     }

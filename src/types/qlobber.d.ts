@@ -6,6 +6,12 @@ declare module 'qlobber' {
     wildcard_some?: string;
     match_empty_levels?: boolean;
   }
+  export class Qlobber<V = string> {
+    constructor(options?: QlobberOptions);
+    add(topic: string, value: V): this;
+    remove(topic: string, value?: V): this;
+    match(topic: string): V[];
+  }
   export class QlobberDedup<V = string> {
     constructor(options?: QlobberOptions);
     add(topic: string, value: V): this;
