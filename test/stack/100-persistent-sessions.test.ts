@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import mqtt from 'mqtt';
 import { closeAll, connect, EDGE_A, EDGE_B, eventually, hadSession, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
@@ -166,10 +167,12 @@ describe('persistent sessions (clean session = 0)', () => {
     await publisher.publishAsync(topic, 'after', { qos: 1 });
     assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 2);
 
-    const device = await connect(EDGE_B, { clientId, clean: false });
+    // Listening before CONNACK: the queued message may come in the same read as CONNACK.
+    const device = mqtt.connect(EDGE_B, { clientId, clean: false, reconnectPeriod: 0 });
     const got = record(device);
     await waitFor(() => got.length >= 1, 20_000, 'the queued message');
     await eventually(async () => (await redis.zcard(`${prefix}psession:${clientId}:queued`)) === 0, 10_000,
       'the abandoned place given back once a younger message was delivered');
+    await device.endAsync(true);
   });
 });
