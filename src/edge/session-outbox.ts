@@ -81,6 +81,8 @@ export class SessionOutbox {
   private readonly unsubscribing = new Map<string, Promise<void>>();
   private readonly counts = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0 };
   private readonly cursor: SessionQueueCursor;
+  /** The batch handling of each session queue in progress here, so that the next one waits its turn. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: SessionStore,
@@ -171,11 +173,25 @@ export class SessionOutbox {
   }
 
   /**
-   * One queued batch of a session; 'later' puts it back for whoever reads the queue next. Its
-   * messages are written in order with up to SESSION_INFLIGHT unacknowledged at a time, and the
+   * One queued batch of a session; 'later' puts it back for whoever reads the queue next. A
+   * session's batches are handled one after the other: after a broker restart the client can hand
+   * out batches of the same queue from a new read while one from the old read is still waiting for
+   * the device, and two handlers of one batch both saw its messages as new and wrote them twice
+   * without DUP (found by test 92). In turn, the second one finds the batch done by its offset.
+   */
+  handle = (liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> => {
+    const mine = (this.turns.get(liteTopic) ?? Promise.resolve()).then(() => this.handleInTurn(liteTopic, batch, offset));
+    const settled = mine.then(() => undefined, () => undefined);
+    this.turns.set(liteTopic, settled);
+    void settled.then(() => { if (this.turns.get(liteTopic) === settled) this.turns.delete(liteTopic); });
+    return mine;
+  };
+
+  /**
+   * Its messages are written in order with up to SESSION_INFLIGHT unacknowledged at a time, and the
    * Redis bookkeeping is one call per batch for each step, not per message.
    */
-  handle = async (liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> => {
+  private async handleInTurn(liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> {
     const session = this.byLiteTopic.get(liteTopic);
     if (!session) {
       // Still subscribed to a session that left (an unsubscribe can lose a race with the client's
@@ -251,7 +267,7 @@ export class SessionOutbox {
     const complete = acknowledged.length === todo.length;
     await this.store.markDone(client.id, acknowledged, complete ? batchDone : undefined);
     return complete ? 'done' : 'later';
-  };
+  }
 
   private writePublish(client: Client, m: BusMessage, packetId: number, dup: boolean, key: string): Promise<boolean> {
     return this.await(client, packetId, key, () => {

@@ -104,9 +104,11 @@ export async function round(victim: 'broker' | 'proxy'): Promise<void> {
 async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
   const started = Date.now();
   const tag = randomUUID().slice(0, 6);
-  const killAfterMs = 300 + Math.floor(Math.random() * 3500);
+  // The kill falls after a random share (5-80 %) of the flow was acknowledged.
+  const total = 2 * (ONLINE + OFFLINE) * PER_DEVICE;
+  const killAfterAcks = Math.floor(total * (0.05 + Math.random() * 0.75));
   const downMs = 1000 + Math.floor(Math.random() * 5000);
-  const where = `${victim} killed ${killAfterMs} ms into the flow, down ${downMs} ms (round ${tag})`;
+  const where = `${victim} killed after ${killAfterAcks} of ${total} publishes were acknowledged, down ${downMs} ms (round ${tag})`;
 
   const devices: Device[] = [];
   for (const qos of [1, 2] as const) {
@@ -140,7 +142,8 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
     publishAll(EDGE_A, 1, interleave(work(1)), 8, acked),
     publishAll(EDGE_A, 2, interleave(work(2)), 8, acked),
   ]);
-  const delay = 1 + Math.floor(killAfterMs / 1000);
+  // Due around the kill (the flow takes a few seconds).
+  const delay = 1 + Math.floor(Math.random() * 4);
   let push = await api('POST', '/v1/pushes', { target: { devices: [pushDeviceId] }, payload: `delayed-${tag}`, format: 'text', delay });
   // A backend retries a 503 (RocketMQ not answering yet, after an earlier round's restart).
   for (let i = 0; push.status === 503 && i < 30; i++) {
@@ -149,7 +152,7 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
   }
   assert.equal(push.status, 202, `the delayed push was accepted: ${JSON.stringify(push.json)}`);
 
-  await sleep(killAfterMs);
+  await waitFor(() => acked.size >= killAfterAcks, 60_000, `${killAfterAcks} acknowledgements before the kill (${where})`);
   const ackedAtKill = acked.size;
   await rocketmq(`kill-${victim}`);
   await sleep(downMs);
