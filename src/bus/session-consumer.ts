@@ -93,12 +93,15 @@ export class SessionConsumer {
       this.opts.log.error('undecodable session batch skipped', { messageId: view.messageId, liteTopic: view.liteTopic, error: String(err) });
       return ConsumeResult.SUCCESS;
     }
+    const offset = Number(view.offset ?? -1);
+    this.opts.log.debug('session batch read', { liteTopic: view.liteTopic, offset, batchId: batch.batchId });
     let outcome: SessionOutcome = 'later';
     try {
-      outcome = await this.opts.handle(view.liteTopic ?? '', batch, Number(view.offset ?? -1));
+      outcome = await this.opts.handle(view.liteTopic ?? '', batch, offset);
     } catch (err) {
       this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
     }
+    this.opts.log.debug('session batch handled', { liteTopic: view.liteTopic, offset, outcome });
     if (outcome === 'done') {
       this.stats.sessionBatches++;
       return ConsumeResult.SUCCESS;

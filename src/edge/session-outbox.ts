@@ -109,6 +109,7 @@ export class SessionOutbox {
     client.conn.once('close', () => this.detach(client));
     await this.unsubscribing.get(session.liteTopic);
     await this.reader.subscribe(session.liteTopic, next);
+    this.log.debug('session queue subscribed', { clientId: client.id, liteTopic: session.liteTopic, offset: next });
   }
 
   /** The persistent sessions connected here, with their generation. */
@@ -143,8 +144,9 @@ export class SessionOutbox {
     this.sessions.delete(client.id);
     this.byLiteTopic.delete(session.liteTopic);
     this.cursor.forget(session.liteTopic);
-    this.reader.unsubscribe(session.liteTopic).catch((err: unknown) =>
-      this.log.warn('session queue unsubscribe failed', { clientId: client.id, error: String(err) }));
+    this.reader.unsubscribe(session.liteTopic).then(
+      () => this.log.debug('session queue unsubscribed', { clientId: client.id, liteTopic: session.liteTopic }),
+      (err: unknown) => this.log.warn('session queue unsubscribe failed', { clientId: client.id, error: String(err) }));
   }
 
   /** True for packets this outbox handed to aedes (aedes' forward check must let them through). */

@@ -31,6 +31,9 @@ export function connect(url: string, opts: IClientOptions = {}): Promise<MqttCli
     ...opts,
   });
   open.push(client);
+  // Queued messages of a persistent session can come in the same read as CONNACK, before the
+  // caller could listen: everything is recorded from the start, and record() hands that out.
+  record(client);
   return new Promise((resolve, reject) => {
     const fail = (err?: Error) => { cleanup(); reject(err ?? new Error(`connection to ${url} closed before CONNACK`)); };
     const ok = (connack: { sessionPresent: boolean }) => { cleanup(); sessionPresent.set(client, connack.sessionPresent); resolve(client); };
@@ -54,9 +57,14 @@ export interface Received {
   dup: boolean;
 }
 
-/** Records every message a client receives. */
+const recordings = new WeakMap<MqttClient, Received[]>();
+
+/** Everything `client` received, from when it was created by connect() (or from now for others). */
 export function record(client: MqttClient): Received[] {
+  const known = recordings.get(client);
+  if (known) return known;
   const got: Received[] = [];
+  recordings.set(client, got);
   client.on('message', (topic, payload, packet) => {
     got.push({ topic, payload: payload.toString(), raw: Buffer.from(payload), qos: packet.qos, retain: packet.retain, dup: packet.dup });
   });
