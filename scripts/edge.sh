@@ -11,10 +11,11 @@ start() {
   bash "$ROOT_DIR/scripts/rocketmq.sh" edge-group "rp-edge-$id"
   log "starting edge $id on MQTT port $port"
   : >"$RP_LOG_DIR/edge-$id.log"
+  # RP_EDGE_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile an edge.
   local extra=()
   [ -n "$ws_port" ] && extra+=("MQTT_WS_PORT=$ws_port")
   [ -n "$tls_port" ] && extra+=("MQTT_TLS_PORT=$tls_port" "MQTT_TLS_CERT_FILE=$RP_TLS_CERT_FILE" "MQTT_TLS_KEY_FILE=$RP_TLS_KEY_FILE")
-  env "${extra[@]}" EDGE_ID="$id" MQTT_PORT="$port" setsid nohup node "$ROOT_DIR/dist/edge/main.js" >>"$RP_LOG_DIR/edge-$id.log" 2>&1 </dev/null &
+  env "${extra[@]}" EDGE_ID="$id" MQTT_PORT="$port" setsid nohup node ${RP_EDGE_NODE_ARGS:-} "$ROOT_DIR/dist/edge/main.js" >>"$RP_LOG_DIR/edge-$id.log" 2>&1 </dev/null &
   echo $! >"$RP_RUN_DIR/edge-$id.pid"
   wait_for_line "$RP_LOG_DIR/edge-$id.log" '"message":"edge ready"' 60 "edge $id" "edge-$id"
 }

@@ -31,6 +31,8 @@ const schema = z.object({
   MQTT_AUTH: z.enum(['devices', 'open']).default('devices'),
   MQTT_PUBLISH_TOPICS: z.string().default('devices/{id}/up/#'),
   MQTT_AUTH_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
+  MQTT_OUTBOUND_MAX_BYTES: positiveInt.default(1024 * 1024),
+  MQTT_OUTBOUND_MAX_UNACKED: positiveInt.default(1000),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
   EDGE_LEASE_MS: positiveInt.default(10000),
 
@@ -38,7 +40,7 @@ const schema = z.object({
   BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
   BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(1),
   BATCH_LANES: positiveInt.max(256).default(8),
-  BATCH_MAX_QUEUED: positiveInt.default(20000),
+  BATCH_MAX_QUEUED: positiveInt.default(8192),
   BUS_SEND_RETRY_MAX_MS: positiveInt.default(5000),
   CONSUMER_MAX_CACHED: positiveInt.default(1024),
   SESSION_PENDING_CAP: positiveInt.default(10000),
@@ -77,6 +79,8 @@ export interface Config {
     /** Topic filters a device may publish to; `{id}` and `{user}` are filled in per device. */
     publishTopics: string[];
     authCacheMs: number;
+    /** Per-device outbound limits (see OutboundGate). */
+    outbound: { maxBufferedBytes: number; maxUnacked: number };
   };
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auth: e.MQTT_AUTH,
       publishTopics: e.MQTT_PUBLISH_TOPICS.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
       authCacheMs: e.MQTT_AUTH_CACHE_MS,
+      outbound: { maxBufferedBytes: e.MQTT_OUTBOUND_MAX_BYTES, maxUnacked: e.MQTT_OUTBOUND_MAX_UNACKED },
     },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,

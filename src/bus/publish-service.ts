@@ -54,6 +54,11 @@ export class PublishService {
 
   constructor(private readonly deps: PublishServiceDeps) {}
 
+  /** Nothing while the bus takes more now; else a promise of room (see BatchingProducer.room). */
+  room(): Promise<void> | undefined {
+    return this.deps.producer.room();
+  }
+
   async publish(input: PublishInput): Promise<BusMessage> {
     const { producer, routes, sessions } = this.deps;
     const now = Date.now();

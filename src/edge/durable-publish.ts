@@ -62,11 +62,17 @@ export function durablePublishHook(deps: DurablePublishDeps, stats: DurablePubli
           callback(err instanceof Error ? err : new Error(String(err)));
         });
     };
-    if (packet.qos === 2) {
-      // A QoS 2 resend whose first copy is still waiting for PUBREL is in RocketMQ already.
-      deps.incoming().incomingGetPacket(client, packet).then(() => callback(null), send);
-    } else {
-      send();
-    }
+    const start = () => {
+      if (packet.qos === 2) {
+        // A QoS 2 resend whose first copy is still waiting for PUBREL is in RocketMQ already.
+        deps.incoming().incomingGetPacket(client, packet).then(() => callback(null), send);
+      } else {
+        send();
+      }
+    };
+    // aedes hands over every packet of a read at once; under a flood they wait here, cheaply.
+    const room = deps.publisher.room();
+    if (room) void room.then(start);
+    else start();
   };
 }

@@ -33,12 +33,20 @@ import { withTimeout } from '../bus/client-support.js';
 import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
+import { OutboundGate, type GatedClient } from './outbound-gate.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;
 
 const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
+
+/** The process' memory in MiB, for the heartbeat: where a flood's memory went shows here first. */
+function memoryMiB(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 1024 / 1024);
+  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+}
 
 /**
  * One MQTT edge: aedes on TCP, a batching RocketMQ producer for what devices publish, and its own
@@ -134,8 +142,11 @@ export class Edge {
     // MQTT-3.1.3-8: a zero-length client id needs clean session 1; aedes would make one up.
     const emptyIdPersistent = new WeakSet<object>();
     const publishStats: DurablePublishStats = { reservedTopicPublishes: 0 };
+    const gate = new OutboundGate(edge.outbound, this.log);
     const broker = new Aedes({
       preConnect: (client, packet, done) => {
+        // Before anything can subscribe: subscriptions capture the client's deliver functions.
+        gate.guard(client as unknown as GatedClient);
         const connect = packet as { clientId?: string; clean?: boolean };
         if (!connect.clientId && connect.clean === false) emptyIdPersistent.add(client);
         done(null, true);
@@ -159,7 +170,9 @@ export class Edge {
         const p = packet as typeof packet & { brokerId?: string };
         if (!client.clean && p.qos > 0 && !p.retain && p.brokerId === FROM_BUS
           && bestMatchingQos((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions, p.topic) > 0) return null;
-        return tracker.forward(client, p);
+        const forwarded = tracker.forward(client, p);
+        if (forwarded) gate.forwarded(client, forwarded);
+        return forwarded;
       },
       authorizePublish: durablePublishHook({
         publisher,
@@ -173,6 +186,7 @@ export class Edge {
     this.broker = broker;
     watchClients(broker, this.log);
     broker.on('connackSent', (_connack, client) => sessionOutbox.connackSent(client));
+    broker.on('ack', (_packet, client) => gate.acknowledged(client));
     broker.on('clientDisconnect', (client) => {
       guard.disconnected(client);
       sessionOutbox.detach(client);
@@ -210,7 +224,7 @@ export class Edge {
     const port = this.listeners[0]!.port;
     const consumer = this.consumer;
     await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued }));
+      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued, localBacklog: emitter.backlog(), ...memoryMiB() }));
     this.reaper.start(edge.heartbeatMs);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     this.routeKeeper = setInterval(() => {

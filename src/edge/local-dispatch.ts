@@ -1,4 +1,5 @@
 import { Qlobber } from 'qlobber';
+import { Waiters } from '../bus/waiters.js';
 
 /** One packet handed to the subscribers of this edge, and what aedes wants told when all took it. */
 export interface DispatchPacket {
@@ -39,7 +40,7 @@ export class LocalDispatch<P extends DispatchPacket> {
   private pumping = false;
   private closed = false;
   private dispatched = 0;
-  private readonly roomWaiters: Array<() => void> = [];
+  private readonly roomWaiters = new Waiters();
 
   constructor(private readonly concurrency: number, private readonly maxBacklog: number) {}
 
@@ -55,7 +56,7 @@ export class LocalDispatch<P extends DispatchPacket> {
   /** Nothing while the backlog is under its limit; else a promise of room (the caller waits for it). */
   room(): Promise<void> | undefined {
     if (this.backlog() < this.maxBacklog || this.closed) return undefined;
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    return this.roomWaiters.wait();
   }
 
   on(topic: string, listener: DispatchListener<P>, callback?: () => void): void {
@@ -81,7 +82,7 @@ export class LocalDispatch<P extends DispatchPacket> {
     this.closed = true;
     for (const w of this.queue.splice(0).slice(this.head)) w.callback(new Error('local dispatch is closed'));
     this.head = 0;
-    while (this.roomWaiters.length > 0) this.roomWaiters.shift()!();
+    this.roomWaiters.wakeAll();
     setImmediate(callback);
   }
 
@@ -108,7 +109,7 @@ export class LocalDispatch<P extends DispatchPacket> {
       this.inFlight--;
       this.dispatched++;
       callback();
-      if (this.backlog() < this.maxBacklog) while (this.roomWaiters.length > 0) this.roomWaiters.shift()!();
+      if (this.backlog() < this.maxBacklog) this.roomWaiters.wakeAll();
       // Called from inside the loop (a subscriber that answered at once): the loop goes on by itself.
       this.pump();
     };
