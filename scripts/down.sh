@@ -3,10 +3,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 stop_pid api 20
-for f in "$RP_RUN_DIR"/edge-*.pid; do
-  [ -e "$f" ] || continue
-  name=$(basename "$f" .pid)
+for name in $(edge_names); do
   stop_pid "$name" 30
+  rm -f "$RP_RUN_DIR/$name.http"
 done
 bash "$ROOT_DIR/scripts/rocketmq.sh" stop
 bash "$ROOT_DIR/scripts/redis.sh" stop

@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
-# One line per process the scripts manage, then the API's readiness.
+# One line per process the scripts manage, then whether the whole cluster is ready. "ready: yes"
+# only when the API and every edge answer /readyz; otherwise "ready: no" and the parts that do not.
 set -uo pipefail
 source "$(dirname "$0")/lib/env.sh"
 bash "$ROOT_DIR/scripts/rocketmq.sh" status
 bash "$ROOT_DIR/scripts/redis.sh" status
-for f in "$RP_RUN_DIR"/edge-*.pid; do
-  [ -e "$f" ] || continue
-  name=$(basename "$f" .pid)
-  if pid_alive "$name"; then echo "$name: running (pid $(cat "$f"))"; else echo "$name: stopped"; fi
+down=()
+
+# describe NAME URL: running / restarting / stopped, with its restarts and readiness.
+describe() {
+  local name=$1 url=$2 restarts=0 state
+  [ -f "$RP_RUN_DIR/$name.restarts" ] && restarts=$(cat "$RP_RUN_DIR/$name.restarts")
+  if pid_alive "$name"; then
+    state="running (pid $(cat "$RP_RUN_DIR/$name.pid")"
+    if curl -fs "$url" >/dev/null 2>&1; then state+=", ready"; else state+=", not ready"; down+=("$name not ready"); fi
+  elif supervisor_alive "$name"; then
+    state="restarting"; down+=("$name restarting")
+  else
+    state="stopped"; down+=("$name down")
+  fi
+  supervisor_alive "$name" && state+=", restarts: $restarts" || true
+  [[ $state == running* ]] && state+=")"
+  echo "$name: $state"
+}
+
+for name in $(edge_names); do
+  describe "$name" "http://127.0.0.1:$(cat "$RP_RUN_DIR/$name.http" 2>/dev/null || echo 0)/readyz"
 done
-if pid_alive api; then echo "api: running (pid $(cat "$RP_RUN_DIR/api.pid"), port $API_PORT)"; else echo "api: stopped"; fi
-if curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then echo "ready: yes"; else echo "ready: no"; fi
+describe api "http://127.0.0.1:$API_PORT/readyz"
+if [ ${#down[@]} -eq 0 ]; then
+  echo "ready: yes"
+else
+  (IFS=','; echo "ready: no (${down[*]})")
+fi

@@ -15,8 +15,9 @@ bash scripts/rocketmq.sh start
 IFS=',' read -r -a ports <<<"$RP_EDGE_PORTS"
 IFS=',' read -r -a ws_ports <<<"$RP_EDGE_WS_PORTS"
 IFS=',' read -r -a tls_ports <<<"$RP_EDGE_TLS_PORTS"
+IFS=',' read -r -a http_ports <<<"$RP_EDGE_HTTP_PORTS"
 for i in "${!ports[@]}"; do
-  bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}"
+  bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}" "${http_ports[$i]:-}"
 done
 
 # Without API_KEYS of your own, one admin key is made once and kept in .data/api-key.
@@ -24,17 +25,11 @@ if [ -z "${API_KEYS:-}" ]; then
   [ -s "$RP_API_KEY_FILE" ] || { umask 077; node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" >"$RP_API_KEY_FILE"; }
   export API_KEYS="admin:$(cat "$RP_API_KEY_FILE"):*"
 fi
-if ! pid_alive api; then
+if ! pid_alive api && ! supervisor_alive api; then
   port_open "$API_PORT" && die "port $API_PORT is taken (set API_PORT)"
   log "starting API on :$API_PORT"
-  : >"$RP_LOG_DIR/api.log"
-  setsid nohup node dist/api/main.js >>"$RP_LOG_DIR/api.log" 2>&1 </dev/null &
-  echo $! >"$RP_RUN_DIR/api.pid"
-  n=0
-  until curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; do
-    sleep 0.3; n=$((n + 1))
-    if ! pid_alive api || [ $n -gt 200 ]; then tail -n 30 "$RP_LOG_DIR/api.log" >&2; die "API did not become ready"; fi
-  done
+  supervised api "$RP_LOG_DIR/api.log" node dist/api/main.js
+  wait_ready "http://127.0.0.1:$API_PORT/readyz" 60 "API" api "$RP_LOG_DIR/api.log"
 fi
 
 log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
@@ -42,6 +37,6 @@ if $detach; then exit 0; fi
 
 log "press Ctrl-C to stop everything"
 trap 'trap - INT TERM; echo; bash "$ROOT_DIR/scripts/down.sh"; exit 0' INT TERM
-while pid_alive api; do sleep 1; done
-log "the API exited; stopping the rest"
+while supervisor_alive api; do sleep 1; done
+log "the API's supervisor exited; stopping the rest"
 bash scripts/down.sh

@@ -31,6 +31,7 @@ const schema = z.object({
   MQTT_AUTH: z.enum(['devices', 'open']).default('devices'),
   MQTT_PUBLISH_TOPICS: z.string().default('devices/{id}/up/#'),
   MQTT_AUTH_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
+  EDGE_HTTP_PORT: port.default(9080),
   MQTT_OUTBOUND_MAX_BYTES: positiveInt.default(1024 * 1024),
   MQTT_OUTBOUND_MAX_UNACKED: positiveInt.default(1000),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
@@ -79,6 +80,8 @@ export interface Config {
     /** Topic filters a device may publish to; `{id}` and `{user}` are filled in per device. */
     publishTopics: string[];
     authCacheMs: number;
+    /** HTTP port of /healthz and /readyz (MQTT_HOST's address). */
+    httpPort: number;
     /** Per-device outbound limits (see OutboundGate). */
     outbound: { maxBufferedBytes: number; maxUnacked: number };
   };
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auth: e.MQTT_AUTH,
       publishTopics: e.MQTT_PUBLISH_TOPICS.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
       authCacheMs: e.MQTT_AUTH_CACHE_MS,
+      httpPort: e.EDGE_HTTP_PORT,
       outbound: { maxBufferedBytes: e.MQTT_OUTBOUND_MAX_BYTES, maxUnacked: e.MQTT_OUTBOUND_MAX_UNACKED },
     },
     batch: {

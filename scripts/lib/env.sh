@@ -32,6 +32,8 @@ export MQTT_AUTH="${MQTT_AUTH:-open}"
 export RP_EDGE_PORTS="${RP_EDGE_PORTS:-1883,1884}"
 export RP_EDGE_WS_PORTS="${RP_EDGE_WS_PORTS:-8083,8084}"
 export RP_EDGE_TLS_PORTS="${RP_EDGE_TLS_PORTS:-8883,8884}"
+# Each edge's /healthz and /readyz (scripts/edge.sh uses MQTT port + 8000 for others).
+export RP_EDGE_HTTP_PORTS="${RP_EDGE_HTTP_PORTS:-9883,9884}"
 # Without a certificate of your own, setup.sh makes a self-signed one for 127.0.0.1 and localhost.
 export RP_TLS_CERT_FILE="${RP_TLS_CERT_FILE:-$RP_DATA_DIR/tls/edge.crt}"
 export RP_TLS_KEY_FILE="${RP_TLS_KEY_FILE:-$RP_DATA_DIR/tls/edge.key}"
@@ -52,9 +54,72 @@ pid_alive() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
-# stop_pid NAME [SECONDS]: SIGTERM the process we started, wait, then SIGKILL as a last resort.
+# Logs of the processes the scripts start grow to RP_LOG_MAX_BYTES, then move to NAME.log.1 (up to
+# RP_LOG_KEEP old files). Copy and truncate: the writer appends, so it goes on at the new end.
+export RP_LOG_MAX_BYTES="${RP_LOG_MAX_BYTES:-52428800}"
+export RP_LOG_KEEP="${RP_LOG_KEEP:-5}"
+rotate_log() {
+  local f=$1 size i
+  size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+  [ "$size" -gt "$RP_LOG_MAX_BYTES" ] || return 0
+  for ((i = RP_LOG_KEEP - 1; i >= 1; i--)); do
+    [ -f "$f.$i" ] && mv -f "$f.$i" "$f.$((i + 1))"
+  done
+  cp "$f" "$f.1" && : >"$f"
+}
+
+# supervised NAME LOGFILE COMMAND...: starts COMMAND under scripts/lib/supervise.sh (restarted when
+# it dies); NAME.pid is the process itself, NAME.supervisor.pid its supervisor.
+supervised() {
+  local name=$1
+  rm -f "$RP_RUN_DIR/$name.pid"
+  setsid nohup bash "$ROOT_DIR/scripts/lib/supervise.sh" "$@" </dev/null >/dev/null 2>&1 &
+  echo $! >"$RP_RUN_DIR/$name.supervisor.pid"
+  local i=0
+  while [ ! -s "$RP_RUN_DIR/$name.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+# wait_ready URL SECONDS NAME PIDNAME LOGFILE: wait until URL answers 2xx; fail with the log tail.
+wait_ready() {
+  local url=$1 secs=$2 name=$3 pidname=$4 file=$5 i=0
+  while [ $i -lt $((secs * 5)) ]; do
+    if curl -fs "$url" >/dev/null 2>&1; then return 0; fi
+    if ! pid_alive "$pidname" && ! supervisor_alive "$pidname"; then
+      printf '[rocketpush] %s exited during start; last lines of %s:\n' "$name" "$file" >&2
+      tail -n 40 "$file" >&2
+      exit 1
+    fi
+    sleep 0.2; i=$((i + 1))
+  done
+  printf '[rocketpush] %s not ready after %ss (%s); last lines of %s:\n' "$name" "$secs" "$url" "$file" >&2
+  tail -n 40 "$file" >&2
+  exit 1
+}
+
+supervisor_alive() {
+  local f="$RP_RUN_DIR/$1.supervisor.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# stop_pid NAME [SECONDS]: SIGTERM the process we started (through its supervisor when it has one),
+# wait, then SIGKILL as a last resort.
 stop_pid() {
   local name=$1 wait_s=${2:-20} f="$RP_RUN_DIR/$1.pid"
+  if supervisor_alive "$name"; then
+    local spid; spid=$(cat "$RP_RUN_DIR/$name.supervisor.pid")
+    log "stopping $name (pid $(cat "$f" 2>/dev/null || echo -), supervisor $spid)"
+    kill -TERM "$spid" 2>/dev/null || true
+    local j=0
+    while kill -0 "$spid" 2>/dev/null && [ $j -lt $((wait_s * 10)) ]; do sleep 0.1; j=$((j + 1)); done
+    if kill -0 "$spid" 2>/dev/null; then
+      log "$name did not stop in ${wait_s}s, killing"
+      kill -KILL "$spid" 2>/dev/null || true
+      [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+    fi
+    rm -f "$f" "$RP_RUN_DIR/$name.supervisor.pid"
+    return 0
+  fi
+  rm -f "$RP_RUN_DIR/$name.supervisor.pid"
   [ -f "$f" ] || return 0
   local pid; pid=$(cat "$f")
   if kill -0 "$pid" 2>/dev/null; then
@@ -86,6 +151,15 @@ wait_for_line() {
   printf '[rocketpush] %s not ready after %ss; last lines of %s:\n' "$name" "$secs" "$file" >&2
   tail -n 40 "$file" >&2
   exit 1
+}
+
+# edge_names: every edge the scripts started (running, restarting or dead), as edge-ID.
+edge_names() {
+  local f
+  for f in "$RP_RUN_DIR"/edge-*.pid "$RP_RUN_DIR"/edge-*.supervisor.pid; do
+    [ -e "$f" ] || continue
+    f=$(basename "$f"); echo "${f%%.*}"
+  done | sort -u
 }
 
 # port_open PORT: true when something listens on 127.0.0.1:PORT.

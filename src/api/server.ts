@@ -6,7 +6,6 @@ import { RedisKeys } from '../cluster/keys.js';
 import { RetainedStore } from '../cluster/retained-store.js';
 import { RouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
-import { withTimeout } from '../bus/client-support.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
@@ -17,6 +16,7 @@ import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
+import { Readiness } from '../health/readiness.js';
 import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
@@ -30,7 +30,10 @@ export class ApiServer {
   private scheduler: PushScheduler | null = null;
   private sweeper: ExpirySweeper | null = null;
   private webhook: WebhookDispatcher | null = null;
-  private lastReady: { at: number; result: Promise<void> } | null = null;
+  private readonly readiness = new Readiness({
+    redis: async () => { const pong = await this.redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
+    rocketmq: () => this.producer.ping(),
+  });
 
   constructor(private readonly config: Config, private readonly log: Logger) {
     // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
@@ -83,7 +86,7 @@ export class ApiServer {
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
-      checkReady: () => this.checkReady(),
+      checkReady: () => this.readiness.check(),
       maxBodyBytes: this.config.api.maxBodyBytes,
       maxPayloadBytes: this.config.edge.maxPayloadBytes,
       log: this.log,
@@ -96,20 +99,6 @@ export class ApiServer {
     this.server = server;
     const address = server.address();
     this.log.info('api ready', { port: typeof address === 'object' && address ? address.port : this.config.api.port });
-  }
-
-  /** Probes both backends, at most once a second however often it is asked. */
-  private checkReady(): Promise<void> {
-    const now = Date.now();
-    if (this.lastReady && now - this.lastReady.at < 1000) return this.lastReady.result;
-    const result = (async () => {
-      const pong = await withTimeout(this.redis.ping(), 2000, 'Redis PING').catch((err: unknown) => { throw new Error(`redis: ${String(err)}`); });
-      if (pong !== 'PONG') throw new Error(`redis answered ${pong}`);
-      await this.producer.ping().catch((err: unknown) => { throw new Error(`rocketmq: ${String(err)}`); });
-    })();
-    result.catch(() => undefined);
-    this.lastReady = { at: now, result };
-    return result;
   }
 
   async stop(): Promise<void> {

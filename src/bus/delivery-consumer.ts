@@ -37,6 +37,7 @@ export class DeliveryConsumer {
   private readonly consumer: PushConsumer;
   private readonly seen = new RecentIds(50_000);
   private startedAt = 0;
+  private stopped = false;
   private readonly probes = new Map<string, () => void>();
   readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0 };
 
@@ -89,7 +90,13 @@ export class DeliveryConsumer {
     ]);
   }
 
+  /** Started and not stopped (readiness). */
+  get running(): boolean {
+    return this.startedAt > 0 && !this.stopped;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
     await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
   }

@@ -34,6 +34,8 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate, type GatedClient } from './outbound-gate.js';
+import { HealthServer } from './health-server.js';
+import { Readiness } from '../health/readiness.js';
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
@@ -67,6 +69,7 @@ export class Edge {
   private sessionConsumer: SessionConsumer | null = null;
   private receipts: PushReceipts | null = null;
   private listeners: Listener[] = [];
+  private health: HealthServer | null = null;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
     const keys = new RedisKeys(config.keyPrefix);
@@ -89,6 +92,15 @@ export class Edge {
 
   async start(): Promise<void> {
     const { edge } = this.config;
+    // Up first: /healthz answers while the edge starts, /readyz says "starting" until it is ready.
+    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id }, new Readiness({
+      listeners: () => { if (this.listeners.length === 0) throw new Error('MQTT listeners are not open'); },
+      redis: async () => { const pong = await this.redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
+      rocketmq: () => this.producer.ping(),
+      consumer: () => { if (!this.consumer?.running) throw new Error('delivery consumer is not running'); },
+    }), this.log);
+    const httpPort = await health.start();
+    this.health = health;
     await this.redis.connect();
     await this.producer.start();
     // Routes of an earlier life of this edge id are stale: its devices are gone.
@@ -237,7 +249,8 @@ export class Edge {
     // written back; their route sets are rewritten by the route keeper above.
     // Registered once connected: every later 'ready' is a reconnect.
     this.redis.on('ready', () => void this.restoreSessions(sessionStore, sessionOutbox));
-    this.log.info('edge ready', { listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retained.length });
+    health.ready();
+    this.log.info('edge ready', { httpPort, listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retained.length });
   }
 
   private async restoreSessions(store: SessionStore, outbox: SessionOutbox): Promise<void> {
@@ -257,6 +270,7 @@ export class Edge {
   /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
   async stop(): Promise<void> {
     this.log.info('edge stopping');
+    this.health?.notReady();
     this.reaper?.stop();
     if (this.routeKeeper) clearInterval(this.routeKeeper);
     await withTimeout(this.registry.stop(), 2000, 'registry stop').catch(() => undefined);
@@ -270,6 +284,7 @@ export class Edge {
     this.local?.stop();
     await withTimeout(this.receipts?.stop() ?? Promise.resolve(), 2000, 'receipts flush').catch(() => undefined);
     await withTimeout(this.redis.quit(), 2000, 'Redis quit').catch(() => this.redis.disconnect());
+    await this.health?.stop();
     this.log.info('edge stopped');
   }
 }

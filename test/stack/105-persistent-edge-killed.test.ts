@@ -29,7 +29,7 @@ after(async () => {
  * reconnect) whose server list sends it to a live edge when the first one is gone.
  */
 async function killMidFlow(qos: 1 | 2, edgeId: string) {
-  await run('bash', ['scripts/edge.sh', 'start', edgeId, String(doomedPort)], { cwd: root, timeout: 120_000 });
+  await run('bash', ['scripts/edge.sh', 'start', edgeId, String(doomedPort)], { cwd: root, timeout: 120_000, env: { ...process.env, RP_SUPERVISE: '0' } });
   const topics = Array.from({ length: DEVICES }, () => uniqueTopic(`killed-session-q${qos}`));
   const receipts: Receipt[][] = topics.map(() => []);
   // Just before the kill each device holds back its acknowledgement (PUBACK at QoS 1, PUBREC at

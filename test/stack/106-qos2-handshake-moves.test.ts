@@ -32,7 +32,7 @@ async function persistentDevice(p: number, clientId: string): Promise<{ device: 
 
 describe('a QoS 2 handshake to a device whose edge dies', () => {
   it('resumes on the next edge with the same packet id: PUBLISH again with DUP before PUBREC, only PUBREL after it', async () => {
-    await run('bash', ['scripts/edge.sh', 'start', edgeId, String(port)], { cwd: root, timeout: 120_000 });
+    await run('bash', ['scripts/edge.sh', 'start', edgeId, String(port)], { cwd: root, timeout: 120_000, env: { ...process.env, RP_SUPERVISE: '0' } });
     const topic = uniqueTopic('handshake');
     const [idBefore, idAfter] = [`hs-a-${randomUUID().slice(0, 6)}`, `hs-b-${randomUUID().slice(0, 6)}`];
 

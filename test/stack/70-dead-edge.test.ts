@@ -23,7 +23,7 @@ after(async () => {
 
 describe('an edge that dies without a goodbye', () => {
   it('has its devices\' wills published by a live edge after the lease, and their sessions marked offline', async () => {
-    await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000 });
+    await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000, env: { ...process.env, RP_SUPERVISE: '0' } });
     const topic = uniqueTopic('dead-edge-will');
     const { got } = await subscribed(EDGE_A, topic);
     const clientId = `doomed-${Date.now()}`;

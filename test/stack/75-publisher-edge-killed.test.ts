@@ -19,7 +19,7 @@ after(async () => {
 
 describe('accepted means durable, even when the accepting edge is killed', () => {
   it('delivers every QoS 1 message whose PUBACK arrived before the publishing edge was killed with SIGKILL', async () => {
-    await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000 });
+    await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000, env: { ...process.env, RP_SUPERVISE: '0' } });
     const topic = uniqueTopic('killed-publisher');
     const { got } = await subscribed(EDGE_B, topic);
     const pub = await connect(`mqtt://127.0.0.1:${port}`);

@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from '../log.js';
+import type { Readiness } from '../health/readiness.js';
+
+/**
+ * The edge's own HTTP port: `GET /healthz` (the process answers) and `GET /readyz` (it should get
+ * devices: listeners open, Redis and RocketMQ answering). Load balancers, the scripts and the
+ * supervisor ask here instead of reading logs.
+ */
+export class HealthServer {
+  private server: Server | null = null;
+  private listening = false;
+
+  constructor(
+    private readonly opts: { host: string; port: number; edgeId: string },
+    private readonly readiness: Readiness,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<number> {
+    const server = createServer((req, res) => {
+      const reply = (status: number, body: object) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'GET') return reply(405, { error: 'method_not_allowed' });
+      if (path === '/healthz') return reply(200, { status: 'ok', edgeId: this.opts.edgeId });
+      if (path === '/readyz') {
+        if (!this.listening) return reply(503, { status: 'not_ready', edgeId: this.opts.edgeId, reason: 'starting' });
+        this.readiness.check().then(
+          () => reply(200, { status: 'ready', edgeId: this.opts.edgeId }),
+          (err: unknown) => reply(503, { status: 'not_ready', edgeId: this.opts.edgeId, reason: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
+      }
+      reply(404, { error: 'not_found' });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => { server.off('error', reject); resolve(); });
+    });
+    this.server = server;
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : this.opts.port;
+  }
+
+  /** From now on /readyz runs its checks (before: 503 "starting"). */
+  ready(): void {
+    this.listening = true;
+  }
+
+  /** /readyz answers 503 from now on (stopping). */
+  notReady(): void {
+    this.listening = false;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.log.info('health port closed');
+  }
+}
