@@ -33,7 +33,8 @@ import { withTimeout } from '../bus/client-support.js';
 import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
-import { OutboundGate, type GatedClient } from './outbound-gate.js';
+import { OutboundGate } from './outbound-gate.js';
+import { clientSubscriptions, gatedClient } from './aedes-adapter.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
 
@@ -158,7 +159,7 @@ export class Edge {
     const broker = new Aedes({
       preConnect: (client, packet, done) => {
         // Before anything can subscribe: subscriptions capture the client's deliver functions.
-        gate.guard(client as unknown as GatedClient);
+        gate.guard(gatedClient(client));
         const connect = packet as { clientId?: string; clean?: boolean };
         if (!connect.clientId && connect.clean === false) emptyIdPersistent.add(client);
         done(null, true);
@@ -181,7 +182,7 @@ export class Edge {
         if (sessionOutbox.isOwnPacket(packet)) return packet;
         const p = packet as typeof packet & { brokerId?: string };
         if (!client.clean && p.qos > 0 && !p.retain && p.brokerId === FROM_BUS
-          && bestMatchingQos((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions, p.topic) > 0) return null;
+          && bestMatchingQos(clientSubscriptions(client), p.topic) > 0) return null;
         const forwarded = tracker.forward(client, p);
         if (forwarded) gate.forwarded(client, forwarded);
         return forwarded;
@@ -256,7 +257,7 @@ export class Edge {
   private async restoreSessions(store: SessionStore, outbox: SessionOutbox): Promise<void> {
     let restored = 0;
     for (const { client, generation } of outbox.connected()) {
-      const subs = Object.entries((client as unknown as { subscriptions: Record<string, { qos: number }> }).subscriptions)
+      const subs = Object.entries(clientSubscriptions(client))
         .map(([topic, s]) => ({ topic, qos: s.qos }));
       try {
         if (await store.restore(client.id, generation, subs)) restored++;

@@ -2,6 +2,7 @@ import type { Aedes, PublishPacket } from 'aedes';
 import { isExpired, type BusMessage } from '../bus/envelope.js';
 import type { Logger } from '../log.js';
 import { FROM_BUS } from './bus-emitter.js';
+import { nextBrokerCounter } from './aedes-adapter.js';
 
 export interface RetainedPersistence {
   storeRetained(packet: object): Promise<void>;
@@ -88,8 +89,7 @@ export class LocalDelivery {
     } as unknown as PublishPacket & { brokerCounter?: number };
     if (m.pushId) {
       // Taken from aedes' own counter, as aedes would: its per-client dedupe wants it to grow.
-      const broker = this.broker as unknown as { counter: number };
-      packet.brokerCounter = ++broker.counter;
+      packet.brokerCounter = nextBrokerCounter(this.broker);
       this.labelPush(packet.brokerCounter, m.pushId);
     }
     return new Promise((resolve) => {

@@ -1,14 +1,13 @@
 import type { Client } from 'aedes';
 import type { Receipt } from '../cluster/push-status-store.js';
 import { FROM_BUS } from './bus-emitter.js';
+import { takePacketId } from './aedes-adapter.js';
 
 /** Live push deliveries remembered for their receipts, at most (the oldest are forgotten first). */
 const REMEMBERED = 100_000;
 
 interface ForwardedPacket { brokerId?: string; brokerCounter?: number; qos?: number; messageId?: number }
 
-/** The parts of an aedes client used here beyond the typings: its next packet id. */
-interface PacketIds { _nextId: number }
 
 /**
  * Receipts for pushes delivered live through aedes (clean sessions, and QoS 0 subscriptions of
@@ -35,9 +34,7 @@ export class PushTracker {
     if (!pushId) return packet;
     this.receipt(pushId, client.id, 'sent');
     if (!client.clean || !packet.qos || packet.messageId) return packet;
-    const ids = client as unknown as PacketIds;
-    const messageId = ids._nextId;
-    ids._nextId = messageId >= 65535 ? 1 : messageId + 1;
+    const messageId = takePacketId(client);
     remember(this.byPacket, `${client.id}\u0000${messageId}`, pushId);
     return { ...packet, messageId };
   }

@@ -5,17 +5,11 @@ import type { SessionRegistry } from '../cluster/session-registry.js';
 import type { WillStore } from '../cluster/will-store.js';
 import type { Logger } from '../log.js';
 import { withTimeout } from '../bus/client-support.js';
+import { clientWill } from './aedes-adapter.js';
 
 interface LiveSession {
   client: Client;
   epoch: number;
-}
-
-interface WillPacket {
-  topic: string;
-  payload: Buffer | string;
-  qos: 0 | 1 | 2;
-  retain: boolean;
 }
 
 export interface SessionGuardDeps {
@@ -61,7 +55,7 @@ export class SessionGuard {
     const { edgeId, registry, wills } = this.deps;
     const epoch = await registry.claim(client.id, edgeId);
     this.live.set(client.id, { client, epoch });
-    const will = (client as unknown as { _will?: WillPacket })._will;
+    const will = clientWill(client);
     if (will && this.deps.willAllowed(client, will.topic)) {
       await wills.put(edgeId, {
         id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,

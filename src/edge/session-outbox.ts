@@ -6,12 +6,9 @@ import type { SessionOutcome } from '../bus/session-consumer.js';
 import type { Finished, InflightState, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import { SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';
+import { deliverQoS } from './aedes-adapter.js';
 
 /** The parts of an aedes client this module uses beyond the typings. */
-interface DeviceConnection extends Client {
-  deliverQoS(packet: object, done: () => void): void;
-}
-
 interface LocalSession {
   client: Client;
   generation: string;
@@ -277,7 +274,7 @@ export class SessionOutbox {
       this.own.add(packet);
       if (dup) this.counts.sessionRedelivered++;
       else this.counts.sessionDelivered++;
-      (client as DeviceConnection).deliverQoS(packet, () => undefined);
+      deliverQoS(client, packet, () => undefined);
     });
   }
 
