@@ -1,4 +1,4 @@
-import type { Aedes, Client } from 'aedes';
+import type { Aedes, AedesOptions, Client } from 'aedes';
 import type { GatedClient } from './outbound-gate.js';
 
 /**
@@ -60,3 +60,10 @@ export function gatedClient(client: Client): GatedClient {
 export function nextBrokerCounter(broker: Aedes): number {
   return ++(broker as unknown as { counter: number }).counter;
 }
+
+/** aedes' hook signatures (its typings do not export them by name). */
+export type PreConnectHandler = NonNullable<AedesOptions['preConnect']>;
+export type AuthenticateHandler = NonNullable<AedesOptions['authenticate']>;
+export type AuthorizeSubscribeHandler = NonNullable<AedesOptions['authorizeSubscribe']>;
+export type AuthorizeForwardHandler = NonNullable<AedesOptions['authorizeForward']>;
+export type AuthorizePublishHandler = NonNullable<AedesOptions['authorizePublish']>;

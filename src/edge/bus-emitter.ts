@@ -33,9 +33,17 @@ export class BusEmitter {
   /** Route additions still on their way to Redis, by filter. */
   private readonly announcing = new Map<string, Promise<void>>();
 
-  constructor(concurrency: number, private readonly routes?: RouteAnnouncer, private readonly onRouteError?: (err: unknown) => void, maxBacklog = 10_000) {
-    this.local = new LocalDispatch<Message>(concurrency, maxBacklog);
+  constructor(
+    concurrency: number,
+    private readonly routes?: RouteAnnouncer,
+    private readonly onRouteError?: (err: unknown) => void,
+    maxBacklog = 10_000,
+    onListenerError?: (err: unknown, topic: string) => void,
+  ) {
+    this.local = new LocalDispatch<Message>(concurrency, maxBacklog, onListenerError);
   }
+
+  get listenerErrors(): number { return this.local.stats.listenerErrors; }
 
   /** Packets waiting for local subscribers or being taken by them. */
   backlog(): number { return this.local.backlog(); }

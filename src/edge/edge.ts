@@ -14,7 +14,12 @@ import { WillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BusEmitter } from './bus-emitter.js';
-import { durablePublishHook, type DurablePublishStats, type IncomingStore } from './durable-publish.js';
+import { durablePublishHook, type DurablePublishStats, type IncomingStore } from './hooks/authorize-publish.js';
+import { preConnectHook } from './hooks/pre-connect.js';
+import { authenticateHook } from './hooks/authenticate.js';
+import { authorizeSubscribeHook } from './hooks/authorize-subscribe.js';
+import { authorizeForwardHook } from './hooks/authorize-forward.js';
+import { EmptyClientIdCheck } from './hooks/empty-client-id.js';
 import { openListeners, type Listener } from './listeners.js';
 import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
@@ -27,21 +32,19 @@ import { SessionOutbox } from './session-outbox.js';
 import { DeviceAuth } from './device-auth.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
-import { FROM_BUS } from './bus-emitter.js';
-import { bestMatchingQos } from './topic-filter.js';
 import { withTimeout } from '../bus/client-support.js';
 import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
-import { clientSubscriptions, gatedClient } from './aedes-adapter.js';
+import { clientSubscriptions } from './aedes-adapter.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
 
-// aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;
 
+// aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
 
 /** The process' memory in MiB, for the heartbeat: where a flood's memory went shows here first. */
@@ -51,241 +54,215 @@ function memoryMiB(): Record<string, number> {
   return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
 }
 
+/** A started part of the edge and how it is stopped. */
+interface Started {
+  name: string;
+  stop: () => Promise<unknown> | void;
+  /** Longest wait for its stop before the next part is stopped anyway. */
+  stopWithinMs: number;
+}
+
 /**
- * One MQTT edge: aedes on TCP, a batching RocketMQ producer for what devices publish, and its own
- * consumer group for what it delivers. Stateless: what must outlive it is in RocketMQ or Redis.
+ * One MQTT edge: aedes on TCP, TLS and WebSocket, a batching RocketMQ producer for what devices
+ * publish, its own consumer group for what it delivers, and the persistent sessions' queues.
+ * Stateless: what must outlive it is in RocketMQ or Redis.
+ *
+ * The composition root: start() builds the parts and starts them in the order they are listed
+ * (each one's dependencies before it), stop() stops them in reverse: first nothing new comes in
+ * (listeners), then what is in flight drains (PUBACKs through the producer), then the connections.
  */
 export class Edge {
-  private readonly redis: Redis;
-  private readonly producer: BatchingProducer;
-  private readonly registry: EdgeRegistry;
-  private readonly retained: RetainedStore;
-  private readonly keys: RedisKeys;
-  private readonly routeTable: RouteTable;
-  private reaper: EdgeReaper | null = null;
-  private local: LocalDelivery | null = null;
-  private routeKeeper: NodeJS.Timeout | null = null;
-  private broker: Aedes | null = null;
-  private consumer: DeliveryConsumer | null = null;
-  private sessionConsumer: SessionConsumer | null = null;
-  private receipts: PushReceipts | null = null;
-  private listeners: Listener[] = [];
+  private readonly started: Started[] = [];
   private health: HealthServer | null = null;
 
-  constructor(private readonly config: Config, private readonly log: Logger) {
-    const keys = new RedisKeys(config.keyPrefix);
-    this.keys = keys;
-    // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
-    // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
-    this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
-    this.routeTable = new RouteTable(this.redis, keys);
-    this.retained = new RetainedStore(this.redis, keys, log);
-    this.registry = new EdgeRegistry(this.redis, keys, log);
-    this.producer = new BatchingProducer({
-      ...config.rocketmq,
-      ...config.batch,
-      producerId: config.edge.id,
-      log,
-    });
+  constructor(private readonly config: Config, private readonly log: Logger) {}
+
+  /** Starts a part and lists it for stop(). */
+  private async part(name: string, start: () => Promise<unknown> | void, stop: () => Promise<unknown> | void = () => undefined, stopWithinMs = 10_000): Promise<void> {
+    await start();
+    this.started.push({ name, stop, stopWithinMs });
   }
 
-
   async start(): Promise<void> {
-    const { edge } = this.config;
-    // Up first: /healthz answers while the edge starts, /readyz says "starting" until it is ready.
-    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id }, new Readiness({
-      listeners: () => { if (this.listeners.length === 0) throw new Error('MQTT listeners are not open'); },
-      redis: async () => { const pong = await this.redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
-      rocketmq: () => this.producer.ping(),
-      consumer: () => { if (!this.consumer?.running) throw new Error('delivery consumer is not running'); },
-    }), this.log);
-    const httpPort = await health.start();
-    this.health = health;
-    await this.redis.connect();
-    await this.producer.start();
-    // Routes of an earlier life of this edge id are stale: its devices are gone.
-    await this.routeTable.clear(edge.id);
-    const routes = new RouteResolver(this.routeTable, this.config.routeBroadcastThreshold);
-    await routes.start();
-    const sessionStore = new SessionStore(this.redis, this.keys);
+    const { config, log } = this;
+    const { edge } = config;
+    const keys = new RedisKeys(config.keyPrefix);
+    // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
+    // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
+    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+    redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
+    const routeTable = new RouteTable(redis, keys);
+    const retainedStore = new RetainedStore(redis, keys, log);
+    const registry = new EdgeRegistry(redis, keys, log);
+    const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log });
+    const sessionStore = new SessionStore(redis, keys);
+    const routes = new RouteResolver(routeTable, config.routeBroadcastThreshold);
     const sessionResolver = new SessionResolver(sessionStore);
-    await sessionResolver.start();
     const publisher = new PublishService({
-      producer: this.producer, retained: this.retained, origin: edge.id, defaultTtlMs: this.config.messageTtlMs,
-      routes, sessions: sessionResolver, sessionStore, sessionPendingCap: this.config.sessionPendingCap, log: this.log,
+      producer, retained: retainedStore, origin: edge.id, defaultTtlMs: config.messageTtlMs,
+      routes, sessions: sessionResolver, sessionStore, sessionPendingCap: config.sessionPendingCap, log,
     });
     // The outbox reads queues through the consumer, and the consumer hands batches to the outbox.
     let outbox: SessionOutbox | null = null;
     const sessionConsumer = new SessionConsumer({
-      ...this.config.rocketmq, maxCached: this.config.consumer.maxCached, retryLaterMs: 1000, log: this.log,
+      ...config.rocketmq, maxCached: config.consumer.maxCached, retryLaterMs: 1000, log,
       handle: (liteTopic, batch, offset) => outbox ? outbox.handle(liteTopic, batch, offset) : Promise.resolve('later'),
     });
-    this.sessionConsumer = sessionConsumer;
-    const pushStatus = new PushStatusStore(this.redis, this.keys, this.config.push.statusRetentionMs);
-    const receipts = new PushReceipts(pushStatus, this.log);
-    this.receipts = receipts;
-    receipts.start();
+    const pushStatus = new PushStatusStore(redis, keys, config.push.statusRetentionMs);
+    const receipts = new PushReceipts(pushStatus, log);
     const tracker = new PushTracker((pushId, deviceId, state) => receipts.add(pushId, deviceId, state));
-    outbox = new SessionOutbox(sessionStore, sessionConsumer, this.log, {
+    const sessionOutbox = new SessionOutbox(sessionStore, sessionConsumer, log, {
       deliverable: (list) => pushStatus.deliverable(list),
       receipt: (pushId, deviceId, state) => receipts.add(pushId, deviceId, state),
     });
-    const sessionOutbox = outbox;
-    await sessionConsumer.start();
+    outbox = sessionOutbox;
     const deviceAuth = edge.auth === 'devices'
-      ? new DeviceAuth({ registry: new DeviceRegistry(this.redis, this.keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log: this.log })
+      ? new DeviceAuth({ registry: new DeviceRegistry(redis, keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log })
       : null;
-    if (!deviceAuth) this.log.warn('MQTT_AUTH=open: any client may connect and use any topic');
-    const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, this.log,
+    if (!deviceAuth) log.warn('MQTT_AUTH=open: any client may connect and use any topic');
+    const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, log,
       (client, filter) => !deviceAuth || deviceAuth.allows(client, filter),
       (client, messageId) => tracker.acknowledged(client, messageId));
-    const sessions = new SessionRegistry(this.redis, this.keys);
-    const wills = new WillStore(this.redis, this.keys, this.log);
+    const sessions = new SessionRegistry(redis, keys);
+    const wills = new WillStore(redis, keys, log);
     const guard = new SessionGuard({
-      edgeId: edge.id, registry: sessions, wills, log: this.log,
-      sendControl: (body, giveUpAfterMs) => this.producer.sendControl(body, giveUpAfterMs),
+      edgeId: edge.id, registry: sessions, wills, log,
+      sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs),
       willAllowed: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
       admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });
     const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
-      add: (filter) => this.routeTable.add(edge.id, filter),
-      remove: (filter) => this.routeTable.remove(edge.id, filter),
-    }, (err) => this.log.error('route table update failed', { error: String(err) }));
-    // MQTT-3.1.3-8: a zero-length client id needs clean session 1; aedes would make one up.
-    const emptyIdPersistent = new WeakSet<object>();
+      add: (filter) => routeTable.add(edge.id, filter),
+      remove: (filter) => routeTable.remove(edge.id, filter),
+    }, (err) => log.error('route table update failed', { error: String(err) }), 10_000,
+    (err, topic) => log.error('a local subscriber failed to take a packet', { topic, error: String(err) }));
+    const emptyIds = new EmptyClientIdCheck();
     const publishStats: DurablePublishStats = { reservedTopicPublishes: 0 };
-    const gate = new OutboundGate(edge.outbound, this.log);
+    const gate = new OutboundGate(edge.outbound, log);
     const broker = new Aedes({
-      preConnect: (client, packet, done) => {
-        // Before anything can subscribe: subscriptions capture the client's deliver functions.
-        gate.guard(gatedClient(client));
-        const connect = packet as { clientId?: string; clean?: boolean };
-        if (!connect.clientId && connect.clean === false) emptyIdPersistent.add(client);
-        done(null, true);
-      },
-      authenticate: (client, username, password, done) => {
-        if (emptyIdPersistent.has(client)) {
-          return done(Object.assign(new Error('a zero-length client id needs clean session'), { returnCode: 2 as const }), false);
-        }
-        if (!deviceAuth) return guard.authenticate(client, username, password, done);
-        deviceAuth.check(client, password).then(() => guard.authenticate(client, username, password, done),
-          (err: Error & { returnCode: number }) => done(err, false));
-      },
-      // A refused filter gets 0x80 in SUBACK.
-      authorizeSubscribe: (client, sub, done) => done(null, !deviceAuth || deviceAuth.maySubscribe(client, sub.topic) ? sub : null),
       id: edge.id,
       mq: emitter,
       persistence,
-      // A QoS 1/2 message for a persistent session's QoS 1/2 subscription comes from its queue, not live.
-      authorizeForward: (client, packet) => {
-        if (sessionOutbox.isOwnPacket(packet)) return packet;
-        const p = packet as typeof packet & { brokerId?: string };
-        if (!client.clean && p.qos > 0 && !p.retain && p.brokerId === FROM_BUS
-          && bestMatchingQos(clientSubscriptions(client), p.topic) > 0) return null;
-        const forwarded = tracker.forward(client, p);
-        if (forwarded) gate.forwarded(client, forwarded);
-        return forwarded;
-      },
+      preConnect: preConnectHook({ gate, emptyIds }),
+      authenticate: authenticateHook({ emptyIds, deviceAuth, guard }),
+      authorizeSubscribe: authorizeSubscribeHook(deviceAuth),
+      authorizeForward: authorizeForwardHook({ outbox: sessionOutbox, tracker, gate }),
       authorizePublish: durablePublishHook({
         publisher,
         incoming: () => persistence as unknown as IncomingStore,
         maxPayloadBytes: edge.maxPayloadBytes,
         mayPublish: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
-        log: this.log,
+        log,
       }, publishStats),
     });
-    await broker.listen();
-    this.broker = broker;
-    watchClients(broker, this.log);
-    broker.on('connackSent', (_connack, client) => sessionOutbox.connackSent(client));
-    broker.on('ack', (_packet, client) => gate.acknowledged(client));
-    broker.on('clientDisconnect', (client) => {
-      guard.disconnected(client);
-      sessionOutbox.detach(client);
-    });
-
-    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, this.log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
-    this.local = local;
-    this.consumer = new DeliveryConsumer({
-      ...this.config.rocketmq,
+    const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
+    const consumer = new DeliveryConsumer({
+      ...config.rocketmq,
       edgeId: edge.id,
-      maxCached: this.config.consumer.maxCached,
-      log: this.log,
+      maxCached: config.consumer.maxCached,
+      log,
       deliver: (messages) => local.deliver(messages),
       control: (message) => {
         if (message.kind === 'revoke') deviceAuth?.forget(message.clientId);
         guard.control(message);
       },
     });
+    const reaper = new EdgeReaper({
+      selfId: edge.id, leaseMs: edge.leaseMs, redis, keys, edges: registry,
+      sessions, wills, publisher, routes: routeTable, log,
+    });
+    let listeners: Listener[] = [];
+    // Up first: /healthz answers while the edge starts, /readyz says "starting" until it is ready.
+    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id }, new Readiness({
+      listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
+      redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
+      rocketmq: () => producer.ping(),
+      consumer: () => { if (!consumer.running) throw new Error('delivery consumer is not running'); },
+    }), log);
+    this.health = health;
+    let httpPort = 0;
+    let retainedCount = 0;
+
+    await this.part('health port', async () => { httpPort = await health.start(); }, () => health.stop());
+    await this.part('redis', () => redis.connect(), () => withTimeout(redis.quit(), 2000, 'Redis quit').catch(() => redis.disconnect()), 3000);
+    // Stopped after aedes: wills and in-flight publishes still go out through it.
+    await this.part('producer', () => producer.start(), () => producer.stop());
+    // Routes of an earlier life of this edge id are stale: its devices are gone.
+    await this.part('routes', async () => { await routeTable.clear(edge.id); await routes.start(); },
+      () => withTimeout(routeTable.clear(edge.id), 2000, 'route clear'), 3000);
+    await this.part('session index', () => sessionResolver.start());
+    await this.part('push receipts', () => receipts.start(), () => withTimeout(receipts.stop(), 2000, 'receipts flush'), 3000);
+    await this.part('session queues', () => sessionConsumer.start(), () => sessionConsumer.stop());
+    await this.part('aedes', () => broker.listen(), () => new Promise<void>((r) => broker.close(() => r())));
+    watchClients(broker, log);
+    broker.on('connackSent', (_connack, client) => sessionOutbox.connackSent(client));
+    broker.on('ack', (_packet, client) => gate.acknowledged(client));
+    broker.on('clientDisconnect', (client) => {
+      guard.disconnected(client);
+      sessionOutbox.detach(client);
+    });
     // Follow the bus first, then load the snapshot: the clock in LocalDelivery keeps the newer one.
-    await this.consumer.start();
-    await this.consumer.ready({
-      delivery: (tag, id) => this.producer.sendProbe(tag, id),
-      control: (body) => this.producer.sendControl(body),
-    });
-    const retained = await this.retained.all();
-    for (const m of retained) await local.applyRetained(m);
-
-    this.reaper = new EdgeReaper({
-      selfId: edge.id, leaseMs: edge.leaseMs, redis: this.redis, keys: this.keys, edges: this.registry,
-      sessions, wills, publisher, routes: this.routeTable, log: this.log,
-    });
-    await this.reaper.reapPreviousLife();
-
-    this.listeners = await openListeners(broker, edge, this.log);
-    const port = this.listeners[0]!.port;
-    const consumer = this.consumer;
-    await this.registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-      () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, connectedClients: broker.connectedClients, publishQueued: this.producer.stats.queued, localBacklog: emitter.backlog(), ...memoryMiB() }));
-    this.reaper.start(edge.heartbeatMs);
+    await this.part('delivery consumer', async () => {
+      await consumer.start();
+      await consumer.ready({
+        delivery: (tag, id) => producer.sendProbe(tag, id),
+        control: (body) => producer.sendControl(body),
+      });
+    }, () => consumer.stop());
+    await this.part('retained messages', async () => {
+      const retained = await retainedStore.all();
+      for (const m of retained) await local.applyRetained(m);
+      retainedCount = retained.length;
+    }, () => local.stop());
+    await this.part('reaper', () => reaper.reapPreviousLife(), () => reaper.stop());
+    await this.part('listeners', async () => { listeners = await openListeners(broker, edge, log); },
+      () => Promise.all(listeners.splice(0).map((l) => l.close())));
+    const port = listeners[0]!.port;
+    await this.part('registry', async () => {
+      await registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
+        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
+      reaper.start(edge.heartbeatMs);
+    }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
-    this.routeKeeper = setInterval(() => {
-      this.routeTable.reconcile(edge.id, emitter.filters()).then((rewritten) => {
-        if (rewritten) this.log.warn('route set in Redis differed from local subscriptions; rewritten');
-      }, (err: unknown) => this.log.warn('route check failed', { error: String(err) }));
-    }, edge.heartbeatMs);
-    this.routeKeeper.unref();
+    let routeKeeper: NodeJS.Timeout | null = null;
+    await this.part('route keeper', () => {
+      routeKeeper = setInterval(() => {
+        routeTable.reconcile(edge.id, emitter.filters()).then((rewritten) => {
+          if (rewritten) log.warn('route set in Redis differed from local subscriptions; rewritten');
+        }, (err: unknown) => log.warn('route check failed', { error: String(err) }));
+      }, edge.heartbeatMs);
+      routeKeeper.unref();
+    }, () => { if (routeKeeper) clearInterval(routeKeeper); });
     // After Redis came back (it may have lost its last writes), the sessions connected here are
     // written back; their route sets are rewritten by the route keeper above.
     // Registered once connected: every later 'ready' is a reconnect.
-    this.redis.on('ready', () => void this.restoreSessions(sessionStore, sessionOutbox));
+    redis.on('ready', () => void restoreSessions(sessionStore, sessionOutbox, log));
     health.ready();
-    this.log.info('edge ready', { httpPort, listeners: this.listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retained.length });
+    log.info('edge ready', { httpPort, listeners: listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retainedCount });
   }
 
-  private async restoreSessions(store: SessionStore, outbox: SessionOutbox): Promise<void> {
-    let restored = 0;
-    for (const { client, generation } of outbox.connected()) {
-      const subs = Object.entries(clientSubscriptions(client))
-        .map(([topic, s]) => ({ topic, qos: s.qos }));
-      try {
-        if (await store.restore(client.id, generation, subs)) restored++;
-      } catch (err) {
-        this.log.warn('persistent session restore failed', { clientId: client.id, error: String(err) });
-      }
-    }
-    this.log.info('Redis reconnected: persistent sessions checked', { restored });
-  }
-
-  /** Stops accepting, closes devices (their wills still go out), drains the producer, then closes. */
+  /** Stops the started parts in reverse order; one that fails or hangs does not keep the rest running. */
   async stop(): Promise<void> {
     this.log.info('edge stopping');
     this.health?.notReady();
-    this.reaper?.stop();
-    if (this.routeKeeper) clearInterval(this.routeKeeper);
-    await withTimeout(this.registry.stop(), 2000, 'registry stop').catch(() => undefined);
-    const closed = Promise.all(this.listeners.splice(0).map((l) => l.close()));
-    const broker = this.broker;
-    if (broker) await new Promise<void>((r) => broker.close(() => r()));
-    await closed;
-    await this.producer.stop();
-    await withTimeout(this.routeTable.clear(this.config.edge.id), 2000, 'route clear').catch(() => undefined);
-    await Promise.all([this.consumer?.stop(), this.sessionConsumer?.stop()]);
-    this.local?.stop();
-    await withTimeout(this.receipts?.stop() ?? Promise.resolve(), 2000, 'receipts flush').catch(() => undefined);
-    await withTimeout(this.redis.quit(), 2000, 'Redis quit').catch(() => this.redis.disconnect());
-    await this.health?.stop();
+    for (let part = this.started.pop(); part; part = this.started.pop()) {
+      const { name, stop, stopWithinMs } = part;
+      await withTimeout(Promise.resolve(stop()), stopWithinMs, `stopping ${name}`)
+        .catch((err: unknown) => this.log.warn('part did not stop cleanly', { part: name, error: String(err) }));
+    }
     this.log.info('edge stopped');
   }
+}
+
+async function restoreSessions(store: SessionStore, outbox: SessionOutbox, log: Logger): Promise<void> {
+  let restored = 0;
+  for (const { client, generation } of outbox.connected()) {
+    const subs = Object.entries(clientSubscriptions(client)).map(([topic, s]) => ({ topic, qos: s.qos }));
+    try {
+      if (await store.restore(client.id, generation, subs)) restored++;
+    } catch (err) {
+      log.warn('persistent session restore failed', { clientId: client.id, error: String(err) });
+    }
+  }
+  log.info('Redis reconnected: persistent sessions checked', { restored });
 }

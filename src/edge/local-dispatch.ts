@@ -19,6 +19,8 @@ export interface LocalDispatchStats {
   waiting: number;
   /** Packets being taken by their subscribers, now. */
   inFlight: number;
+  /** Subscribers that threw while taking a packet (each also reported to onListenerError). */
+  listenerErrors: number;
 }
 
 /**
@@ -42,10 +44,16 @@ export class LocalDispatch<P extends DispatchPacket> {
   private dispatched = 0;
   private readonly roomWaiters = new Waiters();
 
-  constructor(private readonly concurrency: number, private readonly maxBacklog: number) {}
+  private listenerErrors = 0;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxBacklog: number,
+    private readonly onListenerError: (err: unknown, topic: string) => void = () => undefined,
+  ) {}
 
   get stats(): LocalDispatchStats {
-    return { dispatched: this.dispatched, waiting: this.queue.length - this.head, inFlight: this.inFlight };
+    return { dispatched: this.dispatched, waiting: this.queue.length - this.head, inFlight: this.inFlight, listenerErrors: this.listenerErrors };
   }
 
   /** Packets waiting or being taken. */
@@ -123,8 +131,10 @@ export class LocalDispatch<P extends DispatchPacket> {
       };
       try {
         listener(packet, done);
-      } catch {
+      } catch (err) {
         // A subscriber that throws has taken what it could; the others must not wait for it.
+        this.listenerErrors++;
+        this.onListenerError(err, packet.topic);
         done();
       }
     }

@@ -75,8 +75,9 @@ describe('local dispatch to the subscribers of one edge', () => {
     assert.equal(d.room(), undefined);
   });
 
-  it('does not let a subscriber that answers twice or throws hold up or double-count a packet', async () => {
-    const d = new LocalDispatch<P>(10, 100);
+  it('does not let a subscriber that answers twice or throws hold up or double-count a packet, and reports the throw', async () => {
+    const reported: string[] = [];
+    const d = new LocalDispatch<P>(10, 100, (err, topic) => reported.push(`${topic}: ${(err as Error).message}`));
     d.on('t', (_p, done) => { done(); done(); });
     d.on('t', () => { throw new Error('broken subscriber'); });
     const ok: string[] = [];
@@ -87,6 +88,8 @@ describe('local dispatch to the subscribers of one edge', () => {
     assert.deepEqual(ok, ['t', 't']);
     assert.equal(d.stats.dispatched, 2);
     assert.equal(d.backlog(), 0);
+    assert.deepEqual(reported, ['t: broken subscriber', 't: broken subscriber']);
+    assert.equal(d.stats.listenerErrors, 2);
   });
 
   it('stops delivering to a subscriber once it is removed', async () => {

@@ -1,6 +1,6 @@
 import type { Client, PublishPacket } from 'aedes';
-import type { PublishService } from '../bus/publish-service.js';
-import type { Logger } from '../log.js';
+import type { PublishService } from '../../bus/publish-service.js';
+import type { Logger } from '../../log.js';
 
 export interface IncomingStore {
   incomingGetPacket(client: Client, packet: { messageId?: number }): Promise<unknown>;
