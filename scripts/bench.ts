@@ -1,139 +1,216 @@
-// npm run bench: cross-edge delivered msg/s and publish-to-deliver latency, at QoS 0 and 1, with N
-// publishers on edge 1 and N subscribers on edge 2 (pairs, one topic each), against the running
-// stack (started when it is not); the same workload on a plain in-memory aedes, started in this
-// run, is the reference row.
-import { spawn, execFileSync } from 'node:child_process';
+// npm run bench: rocketpush against two peers measured in the same run, under one client load (this
+// process): Mosquitto from Debian (installed when missing; its own port, no persistence,
+// TCP_NODELAY) and a plain in-memory aedes. rocketpush runs across edges: publishers on edge 1,
+// subscribers on edge 2. Prints one table, each rocketpush figure as a ratio to both peers.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
+import { openDevices, type RawDevice } from './bench-raw-device.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const N = Number(process.env.BENCH_PAIRS ?? 4);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 5000);
-const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
-const PAYLOAD = Number(process.env.BENCH_PAYLOAD_BYTES ?? 64);
-const ports = (process.env.RP_EDGE_PORTS ?? '1883,1884').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 10_000);
+const BROADCAST = Number(process.env.BENCH_BROADCAST_DEVICES ?? 10_000);
+const only = (process.env.BENCH_ONLY ?? 'abcdefg').split('');
+const edgePorts = (process.env.RP_EDGE_PORTS ?? '1883,1884').split(',').map(Number);
 const apiPort = Number(process.env.API_PORT ?? 3000);
+const dataDir = process.env.RP_DATA_DIR ?? join(root, '.data');
 
-interface Result { name: string; qos: number; delivered: number; expected: number; seconds: number; p50: number; p99: number }
+interface System { name: 'mosquitto' | 'aedes' | 'rocketpush'; pubPort: number; subPort: number; pid: () => number }
+interface Figure { value: number; unit: string; detail?: string; higherIsBetter: boolean }
 
 const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (xs: number[], f: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * f))] ?? NaN;
+};
+const stamped = (bytes = 64) => { const b = Buffer.alloc(bytes); b.writeDoubleBE(now(), 0); return b; };
 
-async function run(name: string, pubUrl: string, subUrl: string, qos: 0 | 1, persistent = false): Promise<Result> {
-  const tag = randomUUID().slice(0, 8);
-  const subs: MqttClient[] = [];
-  const pubs: MqttClient[] = [];
-  const latencies: number[] = [];
-  let delivered = 0;
-  let lastAt = 0;
-  for (let i = 0; i < N; i++) {
-    const s = await mqtt.connectAsync(subUrl, { clientId: `bench-s-${tag}-${i}`, reconnectPeriod: 0, clean: !persistent });
-    s.on('message', (_t, payload) => {
-      const at = now();
-      latencies.push(at - payload.readDoubleBE(0));
-      delivered++;
-      lastAt = at;
-    });
-    await s.subscribeAsync(`bench/${tag}/${i}`, { qos });
-    subs.push(s);
-    pubs.push(await mqtt.connectAsync(pubUrl, { clientId: `bench-p-${tag}-${i}`, reconnectPeriod: 0 }));
-  }
-  // Subscriptions must be live everywhere before the clock starts.
-  await new Promise((r) => setTimeout(r, 500));
-  const expected = N * MESSAGES;
-  const started = now();
-  await Promise.all(pubs.map(async (p, i) => {
-    let next = 0;
-    const topic = `bench/${tag}/${i}`;
-    await Promise.all(Array.from({ length: WINDOW }, async () => {
-      while (next < MESSAGES) {
-        next++;
-        const payload = Buffer.alloc(PAYLOAD);
-        payload.writeDoubleBE(now(), 0);
-        await p.publishAsync(topic, payload, { qos });
-      }
-    }));
-  }));
-  const deadline = Date.now() + 60_000;
-  let last = -1;
-  while (delivered < expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    if (qos === 0 && delivered === last) break; // QoS 0 may drop; stop once nothing moves
-    last = delivered;
-  }
-  await Promise.all([...subs, ...pubs].map((c) => c.endAsync(true)));
-  // A clean-session connect ends the benchmark's persistent sessions (and their queues).
-  if (persistent) {
-    for (let i = 0; i < N; i++) {
-      await (await mqtt.connectAsync(subUrl, { clientId: `bench-s-${tag}-${i}`, reconnectPeriod: 0, clean: true })).endAsync();
-    }
-  }
-  latencies.sort((a, b) => a - b);
-  const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * f))] ?? NaN;
-  return { name, qos, delivered, expected, seconds: (lastAt - started) / 1000, p50: q(0.5), p99: q(0.99) };
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+  });
 }
 
-const PUSH_DEVICES = Number(process.env.BENCH_PUSH_DEVICES ?? 200);
-const PUSHES = Number(process.env.BENCH_PUSHES ?? 20);
+function rssKiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
 
-/**
- * REST pushes fanned out to registered devices (all online on edge 2, QoS 1): device deliveries
- * per second, and how long after the last delivery the status endpoint counted every receipt.
- */
-async function runPushes(subUrl: string): Promise<{ result: Result; receiptLagMs: number }> {
-  const base = `http://127.0.0.1:${apiPort}`;
-  const { readFileSync } = await import('node:fs');
-  const key = process.env.RP_API_KEY ?? readFileSync(`${root}.data/api-key`, 'utf8').trim();
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+async function clients(port: number, n: number, tag: string): Promise<MqttClient[]> {
+  const out: MqttClient[] = [];
+  for (let i = 0; i < n; i += 50) {
+    out.push(...await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `bench-${tag}-${i + j}`, reconnectPeriod: 0, keepalive: 0 }))));
+  }
+  return out;
+}
+
+async function closeAll(cs: MqttClient[]): Promise<void> {
+  await Promise.all(cs.map((c) => c.endAsync(true).catch(() => undefined)));
+}
+
+/** (a), (b): `publishers` QoS 1 publishers, one in flight each, into one subscriber. */
+async function fanIn(sys: System, publishers: number): Promise<Figure> {
   const tag = randomUUID().slice(0, 8);
-  const ids = Array.from({ length: PUSH_DEVICES }, (_, i) => `bench-${tag}-${i}`);
-  const devices: MqttClient[] = [];
-  const latencies: number[] = [];
+  const topic = `bench/${tag}`;
+  const [sub] = await clients(sys.subPort, 1, `${tag}-s`);
   let delivered = 0;
-  let lastAt = 0;
-  for (const id of ids) {
-    const res = await fetch(`${base}/v1/devices`, { method: 'POST', headers, body: JSON.stringify({ id }) });
-    if (res.status !== 201) throw new Error(`registering ${id}: HTTP ${res.status}`);
-    const d = await mqtt.connectAsync(subUrl, { clientId: id, reconnectPeriod: 0 });
-    d.on('message', (_t, payload) => {
-      const at = now();
-      latencies.push(at - (JSON.parse(payload.toString()) as { t: number }).t);
-      delivered++;
-      lastAt = at;
-    });
-    await d.subscribeAsync(`devices/${id}`, { qos: 1 });
-    devices.push(d);
+  sub!.on('message', () => { delivered++; });
+  await sub!.subscribeAsync(topic, { qos: 1 });
+  const pubs = await clients(sys.pubPort, publishers, `${tag}-p`);
+  await sleep(500);
+  const acks: number[] = [];
+  let stop = false;
+  const started = Date.now();
+  const flows = pubs.map(async (p) => {
+    while (!stop) {
+      const t = now();
+      await p.publishAsync(topic, stamped(), { qos: 1 });
+      acks.push(now() - t);
+    }
+  });
+  await sleep(SECONDS * 1000);
+  const counted = delivered;
+  const elapsed = (Date.now() - started) / 1000;
+  stop = true;
+  await Promise.race([Promise.all(flows), sleep(10_000)]);
+  await closeAll([sub!, ...pubs]);
+  return { value: counted / elapsed, unit: 'msg/s', detail: `PUBACK p50 ${quantile(acks, 0.5).toFixed(1)} ms`, higherIsBetter: true };
+}
+
+/** (c), (d): one publisher, 50 subscribers. QoS 0 as fast as the socket takes it; QoS 1 with 64 in flight. */
+async function fanOut(sys: System, qos: 0 | 1): Promise<Figure> {
+  const tag = randomUUID().slice(0, 8);
+  const topic = `bench/${tag}`;
+  const subs = await clients(sys.subPort, 50, `${tag}-s`);
+  let delivered = 0;
+  const latencies: number[] = [];
+  for (const s of subs) {
+    s.on('message', (_t, payload) => { delivered++; if (delivered % 10 === 0) latencies.push(now() - payload.readDoubleBE(0)); });
+    await s.subscribeAsync(topic, { qos });
   }
-  await new Promise((r) => setTimeout(r, 500));
-  const expected = PUSH_DEVICES * PUSHES;
-  const started = now();
-  const pushIds = await Promise.all(Array.from({ length: PUSHES }, async () => {
-    const res = await fetch(`${base}/v1/pushes`, { method: 'POST', headers, body: JSON.stringify({ target: { devices: ids }, payload: { t: now() }, qos: 1 }) });
-    return ((await res.json()) as { id: string }).id;
-  }));
-  const deadline = Date.now() + 60_000;
-  while (delivered < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const allDelivered = now();
-  let acked = 0;
-  while (Date.now() < deadline) {
-    const counts = await Promise.all(pushIds.map(async (id) => {
-      const res = await fetch(`${base}/v1/pushes/${id}?limit=1`, { headers });
-      return ((await res.json()) as { counts: { acknowledged: number } }).counts.acknowledged;
-    }));
-    acked = counts.reduce((a, b) => a + b, 0);
-    if (acked >= expected) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const receiptLagMs = now() - allDelivered;
-  await Promise.all(devices.map((d) => d.endAsync(true)));
-  for (const id of ids) await fetch(`${base}/v1/devices/${id}`, { method: 'DELETE', headers });
-  latencies.sort((a, b) => a - b);
-  const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * f))] ?? NaN;
-  if (acked < expected) console.error(`receipts: only ${acked}/${expected} acknowledged within the deadline`);
+  const [pub] = await clients(sys.pubPort, 1, `${tag}-p`);
+  await sleep(500);
+  let stop = false;
+  const started = Date.now();
+  const flow = (async () => {
+    if (qos === 0) {
+      while (!stop && pub!.connected) {
+        for (let i = 0; i < 50; i++) pub!.publish(topic, stamped(), { qos: 0 });
+        if (pub!.stream.writableNeedDrain) await new Promise((r) => pub!.stream.once('drain', r));
+        else await new Promise((r) => setImmediate(r));
+      }
+    } else {
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (!stop) await pub!.publishAsync(topic, stamped(), { qos: 1 });
+      }));
+    }
+  })();
+  await sleep(SECONDS * 1000);
+  const counted = delivered;
+  const elapsed = (Date.now() - started) / 1000;
+  stop = true;
+  await Promise.race([flow, sleep(10_000)]);
+  await closeAll([...subs, pub!]);
   return {
-    result: { name: `REST pushes, ${PUSHES} x ${PUSH_DEVICES} devices (fan-out)`, qos: 1, delivered, expected, seconds: (lastAt - started) / 1000, p50: q(0.5), p99: q(0.99) },
-    receiptLagMs,
+    value: counted / elapsed, unit: 'deliveries/s', higherIsBetter: true,
+    detail: qos === 1 ? `publish -> deliver p99 ${quantile(latencies, 0.99).toFixed(0)} ms` : undefined,
   };
+}
+
+/** (e): 1,000 msg/s of QoS 1 from 10 publishers, each to its own subscriber: publish -> deliver p50 and p99. */
+async function steady(sys: System): Promise<{ p50: Figure; p99: Figure }> {
+  const tag = randomUUID().slice(0, 8);
+  const subs = await clients(sys.subPort, 10, `${tag}-s`);
+  const latencies: number[] = [];
+  await Promise.all(subs.map(async (s, i) => {
+    s.on('message', (_t, payload) => latencies.push(now() - payload.readDoubleBE(0)));
+    await s.subscribeAsync(`bench/${tag}/${i}`, { qos: 1 });
+  }));
+  const pubs = await clients(sys.pubPort, 10, `${tag}-p`);
+  await sleep(500);
+  const started = Date.now();
+  await Promise.all(pubs.map(async (p, i) => {
+    const sends: Promise<unknown>[] = [];
+    for (let n = 0; n < SECONDS * 100; n++) {
+      const due = started + n * 10 + i;
+      if (due > Date.now()) await sleep(due - Date.now());
+      sends.push(p.publishAsync(`bench/${tag}/${i}`, stamped(), { qos: 1 }));
+    }
+    await Promise.all(sends);
+  }));
+  await sleep(1000);
+  await closeAll([...subs, ...pubs]);
+  return {
+    p50: { value: quantile(latencies, 0.5), unit: 'ms', higherIsBetter: false },
+    p99: { value: quantile(latencies, 0.99), unit: 'ms', higherIsBetter: false },
+  };
+}
+
+/** (f): RSS the broker process gains per idle connection. */
+async function idle(sys: System): Promise<Figure> {
+  const pid = sys.pid();
+  const before = rssKiB(pid);
+  const devices = await openDevices([sys.subPort], IDLE, `bench-idle-${randomUUID().slice(0, 6)}`);
+  await sleep(3000);
+  const after = rssKiB(pid);
+  for (const d of devices) d.close();
+  await sleep(1000);
+  return { value: (after - before) / IDLE, unit: 'KiB/connection', higherIsBetter: false };
+}
+
+/** (g): one message to BROADCAST devices subscribed to `broadcast`: time until every device has it. */
+async function broadcast(sys: System, send: () => Promise<void>): Promise<Figure> {
+  const ports = sys.name === 'rocketpush' ? edgePorts : [sys.subPort];
+  const devices: RawDevice[] = await openDevices(ports, BROADCAST, `bench-bc-${randomUUID().slice(0, 6)}`);
+  await Promise.all(devices.map((d) => d.subscribe('broadcast', 1)));
+  await sleep(1000);
+  const started = now();
+  await send();
+  const deadline = Date.now() + 60_000;
+  while (devices.some((d) => d.received === 0) && Date.now() < deadline) await sleep(5);
+  const ms = now() - started;
+  const got = devices.filter((d) => d.received > 0).length;
+  for (const d of devices) d.close();
+  await sleep(1000);
+  return { value: ms, unit: 'ms', detail: got < BROADCAST ? `only ${got}/${BROADCAST} within 60 s` : undefined, higherIsBetter: false };
+}
+
+// --- the three systems -----------------------------------------------------------------------
+
+function startMosquitto(port: number): ChildProcess {
+  if (!existsSync('/usr/sbin/mosquitto')) {
+    console.error('installing Mosquitto from Debian');
+    execFileSync('bash', ['-c', 'apt-get install -y mosquitto >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y mosquitto >/dev/null)'], { stdio: 'inherit' });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'rp-bench-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [
+    `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'set_tcp_nodelay true',
+    'max_queued_messages 100000', 'max_inflight_messages 0', 'log_dest none', '',
+  ].join('\n'));
+  return spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+      s.connect(port, '127.0.0.1');
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing listens on ${port}`);
 }
 
 async function stackReady(): Promise<boolean> {
@@ -145,43 +222,77 @@ if (!(await stackReady())) {
   execFileSync('bash', ['scripts/up.sh', '--detach'], { cwd: root, stdio: 'inherit' });
   startedStack = true;
 }
+const mosquittoPort = await freePort();
+const mosquitto = startMosquitto(mosquittoPort);
 const plain = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-plain-aedes.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const plainPort = await new Promise<number>((resolve) => plain.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+await waitPort(mosquittoPort);
+const edgePid = () => Number(readFileSync(join(dataDir, 'run', 'edge-edge-2.pid'), 'utf8').trim());
+const systems: System[] = [
+  { name: 'mosquitto', pubPort: mosquittoPort, subPort: mosquittoPort, pid: () => mosquitto.pid! },
+  { name: 'aedes', pubPort: plainPort, subPort: plainPort, pid: () => plain.pid! },
+  { name: 'rocketpush', pubPort: edgePorts[0]!, subPort: edgePorts[1]!, pid: edgePid },
+];
+const apiKey = process.env.RP_API_KEY ?? (existsSync(join(dataDir, 'api-key')) ? readFileSync(join(dataDir, 'api-key'), 'utf8').trim() : '');
 
-const results: Result[] = [];
-let receiptLag = NaN;
-try {
-  // Warm-up round so that JIT and connection set-up do not count.
-  await run('warm-up', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, 1);
-  for (const qos of [0, 1] as const) {
-    results.push(await run('rocketpush (edge 1 -> RocketMQ -> edge 2)', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, qos));
-    results.push(await run('plain aedes, in memory (reference)', `mqtt://127.0.0.1:${plainPort}`, `mqtt://127.0.0.1:${plainPort}`, qos));
+async function send(sys: System): Promise<void> {
+  if (sys.name === 'rocketpush') {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/v1/pushes`, {
+      method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: { broadcast: true }, payload: { hello: 'everyone' }, qos: 1 }),
+    });
+    if (res.status !== 202) throw new Error(`push: HTTP ${res.status} ${await res.text()}`);
+    return;
   }
-  results.push(await run('rocketpush, persistent sessions (queue per session)', `mqtt://127.0.0.1:${ports[0]}`, `mqtt://127.0.0.1:${ports[1]}`, 1, true));
-  const pushes = await runPushes(`mqtt://127.0.0.1:${ports[1]}`);
-  results.push(pushes.result);
-  receiptLag = pushes.receiptLagMs;
+  const [p] = await clients(sys.pubPort, 1, `bc-${randomUUID().slice(0, 6)}`);
+  await p!.publishAsync('broadcast', 'hello everyone', { qos: 1 });
+  await p!.endAsync();
+}
+
+interface Row { key: string; label: string; target: string; figures: Partial<Record<System['name'], Figure>> }
+const rows: Row[] = [];
+const row = (key: string, label: string, target: string): Row => { const r = { key, label, target, figures: {} }; rows.push(r); return r; };
+
+try {
+  // A short warm-up per system so that JIT and first connections do not count.
+  for (const sys of systems) await fanIn(sys, 10).catch(() => undefined);
+  const ra = row('a', 'fan-in QoS 1, 500 publishers x 1 in flight -> 1', '>= 0.5x Mosquitto');
+  const rb = row('b', 'fan-in QoS 1, 50 publishers x 1 in flight -> 1', '>= 0.25x Mosquitto');
+  const rc = row('c', 'fan-out QoS 0, 1 -> 50', '>= 0.6x Mosquitto, >= 1.0x aedes');
+  const rd = row('d', 'fan-out QoS 1, 64 in flight, 1 -> 50', '>= 1.0x aedes, p99 < 1 s');
+  const re50 = row('e', '1,000 msg/s QoS 1 from 10 publishers, p50', '<= 3 ms');
+  const re99 = row('e', '1,000 msg/s QoS 1 from 10 publishers, p99', '<= 15 ms');
+  const rf = row('f', `${IDLE.toLocaleString('en')} idle connections on one broker/edge`, '<= 12 KiB');
+  const rg = row('g', `broadcast to ${BROADCAST.toLocaleString('en')} devices (REST push for rocketpush)`, '<= 1.5x Mosquitto');
+  for (const sys of systems) {
+    console.error(`measuring ${sys.name}`);
+    if (only.includes('a')) ra.figures[sys.name] = await fanIn(sys, 500);
+    if (only.includes('b')) rb.figures[sys.name] = await fanIn(sys, 50);
+    if (only.includes('c')) rc.figures[sys.name] = await fanOut(sys, 0);
+    if (only.includes('d')) rd.figures[sys.name] = await fanOut(sys, 1);
+    if (only.includes('e')) { const e = await steady(sys); re50.figures[sys.name] = e.p50; re99.figures[sys.name] = e.p99; }
+    if (only.includes('f')) rf.figures[sys.name] = await idle(sys);
+    if (only.includes('g')) rg.figures[sys.name] = await broadcast(sys, () => send(sys));
+  }
 } finally {
+  mosquitto.kill('SIGTERM');
   plain.kill('SIGTERM');
   if (startedStack) execFileSync('bash', ['scripts/down.sh'], { cwd: root, stdio: 'inherit' });
 }
 
-console.log(`\n${N} publishers -> ${N} subscribers, ${MESSAGES} messages each, ${PAYLOAD}-byte payload, window ${WINDOW}\n`);
-console.log('| system | QoS | delivered | msg/s | p50 ms | p99 ms |');
-console.log('|---|---|---|---|---|---|');
-for (const r of results) {
-  console.log(`| ${r.name} | ${r.qos} | ${r.delivered}/${r.expected} | ${Math.round(r.delivered / r.seconds)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+const fmt = (f?: Figure) => (f ? `${f.value >= 100 ? Math.round(f.value).toLocaleString('en') : f.value.toFixed(1)} ${f.unit}${f.detail ? ` (${f.detail})` : ''}` : '-');
+// A ratio above 1 is always "rocketpush better": speed as rp/peer, times and sizes as peer/rp.
+const ratio = (rp?: Figure, peer?: Figure) => {
+  if (!rp || !peer || !peer.value || !rp.value) return '-';
+  return `${(rp.higherIsBetter ? rp.value / peer.value : peer.value / rp.value).toFixed(2)}x`;
+};
+console.log(`\nnpm run bench: ${SECONDS} s per throughput workload, one client process, ${new Date().toISOString()}\n`);
+console.log('| workload | Mosquitto | plain aedes | rocketpush | rocketpush vs Mosquitto | vs aedes | target |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const { mosquitto: m, aedes: a, rocketpush: p } = r.figures;
+  if (!m && !a && !p) continue;
+  console.log(`| (${r.key}) ${r.label} | ${fmt(m)} | ${fmt(a)} | ${fmt(p)} | ${ratio(p, m)} | ${ratio(p, a)} | ${r.target} |`);
 }
-const rate = (r: Result) => r.delivered / r.seconds;
-for (const qos of [0, 1]) {
-  const [rp, ref] = results.filter((r) => r.qos === qos);
-  if (rp && ref) console.log(`QoS ${qos}: rocketpush delivers ${(rate(rp) / rate(ref)).toFixed(2)}x the msg/s of plain aedes`);
-}
-const clean1 = results.find((r) => r.qos === 1 && r.name.startsWith('rocketpush (edge'));
-const persistent1 = results.find((r) => r.name.includes('persistent'));
-if (clean1 && persistent1) console.log(`QoS 1 to persistent sessions: ${(rate(persistent1) / rate(clean1)).toFixed(2)}x the msg/s of clean sessions`);
-const fanOut = results.find((r) => r.name.startsWith('REST pushes'));
-if (clean1 && fanOut) {
-  console.log(`REST push fan-out: ${(rate(fanOut) / rate(clean1)).toFixed(2)}x the device deliveries/s of MQTT QoS 1 (clean); every receipt counted ${Math.round(receiptLag)} ms after the last delivery`);
-}
+console.log('\nRatios: above 1x rocketpush is better (msg/s: rocketpush / peer; ms and KiB: peer / rocketpush).');
 process.exit(0);

@@ -1,0 +1,65 @@
+// A bare MQTT 3.1.1 device for the benchmark's many-connection workloads: one socket and a packet
+// parser, no client library (10,000 mqtt.js clients would cost the benchmark process more than
+// the brokers it measures). It answers PUBACK for QoS 1 and counts what it receives.
+import net from 'node:net';
+import mqttPacket, { type Packet } from 'mqtt-packet';
+
+export class RawDevice {
+  received = 0;
+  /** Called with each received PUBLISH's payload. */
+  onMessage: (payload: Buffer) => void = () => undefined;
+  private readonly socket: net.Socket;
+  private connacked!: Promise<void>;
+  private subacked: (() => void) | null = null;
+
+  private constructor(port: number, clientId: string) {
+    this.socket = net.connect({ host: '127.0.0.1', port });
+    this.socket.setNoDelay(true);
+    this.socket.on('error', () => undefined);
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    this.connacked = new Promise((resolve, reject) => {
+      parser.on('packet', (p: Packet) => {
+        if (p.cmd === 'connack') { if (p.returnCode === 0) resolve(); else reject(new Error(`CONNACK ${p.returnCode}`)); }
+        else if (p.cmd === 'suback') { this.subacked?.(); }
+        else if (p.cmd === 'publish') {
+          this.received++;
+          this.onMessage(p.payload as Buffer);
+          if (p.qos === 1) this.socket.write(mqttPacket.generate({ cmd: 'puback', messageId: p.messageId! }));
+        }
+      });
+      this.socket.once('close', () => reject(new Error('closed')));
+    });
+    this.socket.on('data', (d) => parser.parse(d));
+    this.socket.once('connect', () => {
+      this.socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId, keepalive: 0 }));
+    });
+  }
+
+  static async open(port: number, clientId: string): Promise<RawDevice> {
+    const d = new RawDevice(port, clientId);
+    await d.connacked;
+    return d;
+  }
+
+  subscribe(topic: string, qos: 0 | 1): Promise<void> {
+    return new Promise((resolve) => {
+      this.subacked = () => { this.subacked = null; resolve(); };
+      this.socket.write(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] }));
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Opens `n` devices on the given ports (round robin), `parallel` connects at a time. */
+export async function openDevices(ports: number[], n: number, prefix: string, parallel = 200): Promise<RawDevice[]> {
+  const devices: RawDevice[] = [];
+  for (let i = 0; i < n; i += parallel) {
+    const batch = await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, (_, j) =>
+      RawDevice.open(ports[(i + j) % ports.length]!, `${prefix}-${i + j}`)));
+    devices.push(...batch);
+  }
+  return devices;
+}
