@@ -21,6 +21,10 @@ const devices: MqttClient[] = [];
 after(async () => {
   await Promise.all(devices.map((d) => d.endAsync(true).catch(() => undefined)));
   await closeAll();
+  // The killed edges' pid files go too: the cluster's status must not count them as down.
+  for (const id of ['test-edge-sessions-q1', 'test-edge-sessions-q2']) {
+    await run('bash', ['scripts/edge.sh', 'stop', id], { cwd: root }).catch(() => undefined);
+  }
 });
 
 /**
