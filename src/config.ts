@@ -33,7 +33,7 @@ const schema = z.object({
   MQTT_AUTH_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
   EDGE_HTTP_PORT: port.default(9080),
   MQTT_OUTBOUND_MAX_BYTES: positiveInt.default(1024 * 1024),
-  MQTT_OUTBOUND_MAX_UNACKED: positiveInt.default(1000),
+  MQTT_OUTBOUND_MAX_UNACKED: positiveInt.default(10_000),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
   EDGE_LEASE_MS: positiveInt.default(10000),
 
