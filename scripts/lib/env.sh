@@ -101,6 +101,16 @@ supervisor_alive() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+# term_wait PID SECONDS NAME: SIGTERM, wait up to SECONDS, then SIGKILL; true when it had to kill.
+term_wait() {
+  local pid=$1 wait_s=$2 name=$3 i=0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ $i -lt $((wait_s * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+  kill -0 "$pid" 2>/dev/null || return 1
+  log "$name did not stop in ${wait_s}s, killing"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 # stop_pid NAME [SECONDS]: SIGTERM the process we started (through its supervisor when it has one),
 # wait, then SIGKILL as a last resort.
 stop_pid() {
@@ -108,14 +118,8 @@ stop_pid() {
   if supervisor_alive "$name"; then
     local spid; spid=$(cat "$RP_RUN_DIR/$name.supervisor.pid")
     log "stopping $name (pid $(cat "$f" 2>/dev/null || echo -), supervisor $spid)"
-    kill -TERM "$spid" 2>/dev/null || true
-    local j=0
-    while kill -0 "$spid" 2>/dev/null && [ $j -lt $((wait_s * 10)) ]; do sleep 0.1; j=$((j + 1)); done
-    if kill -0 "$spid" 2>/dev/null; then
-      log "$name did not stop in ${wait_s}s, killing"
-      kill -KILL "$spid" 2>/dev/null || true
-      [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null || true
-    fi
+    # A supervisor killed outright leaves its child: that one goes too.
+    if term_wait "$spid" "$wait_s" "$name" && [ -f "$f" ]; then kill -KILL "$(cat "$f")" 2>/dev/null || true; fi
     rm -f "$f" "$RP_RUN_DIR/$name.supervisor.pid"
     return 0
   fi
@@ -124,13 +128,7 @@ stop_pid() {
   local pid; pid=$(cat "$f")
   if kill -0 "$pid" 2>/dev/null; then
     log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    local i=0
-    while kill -0 "$pid" 2>/dev/null && [ $i -lt $((wait_s * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name did not stop in ${wait_s}s, killing"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+    term_wait "$pid" "$wait_s" "$name" || true
   fi
   rm -f "$f"
 }

@@ -94,14 +94,16 @@ export class SessionConsumer {
       return ConsumeResult.SUCCESS;
     }
     const offset = Number(view.offset ?? -1);
-    this.opts.log.debug('session batch read', { liteTopic: view.liteTopic, offset, batchId: batch.batchId });
+    // Per batch: the log object is only built when debug logging is on.
+    const debug = this.opts.log.isDebugEnabled();
+    if (debug) this.opts.log.debug('session batch read', { liteTopic: view.liteTopic, offset, batchId: batch.batchId });
     let outcome: SessionOutcome = 'later';
     try {
       outcome = await this.opts.handle(view.liteTopic ?? '', batch, offset);
     } catch (err) {
       this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
     }
-    this.opts.log.debug('session batch handled', { liteTopic: view.liteTopic, offset, outcome });
+    if (debug) this.opts.log.debug('session batch handled', { liteTopic: view.liteTopic, offset, outcome });
     if (outcome === 'done') {
       this.stats.sessionBatches++;
       return ConsumeResult.SUCCESS;
