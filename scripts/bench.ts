@@ -17,6 +17,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 10_000);
 const BROADCAST = Number(process.env.BENCH_BROADCAST_DEVICES ?? 10_000);
 const only = (process.env.BENCH_ONLY ?? 'abcdefg').split('');
+// BENCH_SYSTEMS=rocketpush measures one system alone (for profiling); ratios then print as n/a.
+const measured = (process.env.BENCH_SYSTEMS ?? 'mosquitto,aedes,rocketpush').split(',');
 const edgePorts = (process.env.RP_EDGE_PORTS ?? '1883,1884').split(',').map(Number);
 const apiPort = Number(process.env.API_PORT ?? 3000);
 const dataDir = process.env.RP_DATA_DIR ?? join(root, '.data');
@@ -255,7 +257,8 @@ const row = (key: string, label: string, target: string): Row => { const r = { k
 
 try {
   // A short warm-up per system so that JIT and first connections do not count.
-  for (const sys of systems) await fanIn(sys, 10).catch(() => undefined);
+  const chosen = systems.filter((s) => measured.includes(s.name));
+  for (const sys of chosen) await fanIn(sys, 10).catch(() => undefined);
   const ra = row('a', 'fan-in QoS 1, 500 publishers x 1 in flight -> 1', '>= 0.5x Mosquitto');
   const rb = row('b', 'fan-in QoS 1, 50 publishers x 1 in flight -> 1', '>= 0.25x Mosquitto');
   const rc = row('c', 'fan-out QoS 0, 1 -> 50', '>= 0.6x Mosquitto, >= 1.0x aedes');
@@ -264,7 +267,7 @@ try {
   const re99 = row('e', '1,000 msg/s QoS 1 from 10 publishers, p99', '<= 15 ms');
   const rf = row('f', `${IDLE.toLocaleString('en')} idle connections on one broker/edge`, '<= 12 KiB');
   const rg = row('g', `broadcast to ${BROADCAST.toLocaleString('en')} devices (REST push for rocketpush)`, '<= 1.5x Mosquitto');
-  for (const sys of systems) {
+  for (const sys of chosen) {
     console.error(`measuring ${sys.name}`);
     if (only.includes('a')) ra.figures[sys.name] = await fanIn(sys, 500);
     if (only.includes('b')) rb.figures[sys.name] = await fanIn(sys, 50);

@@ -28,7 +28,7 @@ fi
 if ! pid_alive api && ! supervisor_alive api; then
   port_open "$API_PORT" && die "port $API_PORT is taken (set API_PORT)"
   log "starting API on :$API_PORT"
-  supervised api "$RP_LOG_DIR/api.log" node dist/api/main.js
+  supervised api "$RP_LOG_DIR/api.log" node --max-semi-space-size="$RP_NODE_SEMI_SPACE_MB" dist/api/main.js
   wait_ready "http://127.0.0.1:$API_PORT/readyz" 60 "API" api "$RP_LOG_DIR/api.log"
 fi
 

@@ -54,6 +54,9 @@ pid_alive() {
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
+# Young generation (MiB per semi-space) of the edge and API node processes; see scripts/edge.sh.
+export RP_NODE_SEMI_SPACE_MB="${RP_NODE_SEMI_SPACE_MB:-64}"
+
 # Logs of the processes the scripts start grow to RP_LOG_MAX_BYTES, then move to NAME.log.1 (up to
 # RP_LOG_KEEP old files). Copy and truncate: the writer appends, so it goes on at the new end.
 export RP_LOG_MAX_BYTES="${RP_LOG_MAX_BYTES:-52428800}"

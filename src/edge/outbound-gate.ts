@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { WriteCoalescer, type Corkable } from './write-coalescer.js';
 
 /** A packet on its way to one device, as aedes hands it to a client's deliver functions. */
 export interface OutboundPacket {
@@ -13,7 +14,7 @@ type Deliver = (packet: OutboundPacket, done: () => void) => void;
 export interface GatedClient {
   id: string;
   clean: boolean;
-  conn: { writableLength: number; destroyed: boolean; destroy(error?: Error): void };
+  conn: Corkable & { writableLength: number; destroy(error?: Error): void };
   deliver0: Deliver;
   deliverQoS: Deliver;
 }
@@ -69,7 +70,13 @@ export class OutboundGate {
   readonly stats: OutboundStats = { qos0DroppedBufferFull: 0, slowConsumerDisconnects: 0 };
   private readonly states = new WeakMap<object, GateState>();
 
-  constructor(private readonly limits: OutboundLimits, private readonly log: Logger) {}
+  constructor(
+    private readonly limits: OutboundLimits,
+    private readonly log: Logger,
+    private readonly coalescer = new WriteCoalescer(),
+  ) {}
+
+  get flushes(): number { return this.coalescer.stats.flushes; }
 
   /** Wraps a new client's deliver functions; call before it can subscribe (aedes' preConnect). */
   guard(client: GatedClient): void {
@@ -86,11 +93,17 @@ export class OutboundGate {
         done();
         return;
       }
-      this.handOver(state, bytes, done, (written) => deliver0.call(client, packet, written));
+      this.handOver(client, state, bytes, done, (written) => deliver0.call(client, packet, written));
     };
     const gatedQoS: Deliver = (packet, done) => {
       if (packet.qos === 0) { gated0(packet, done); return; }
-      if (!client.clean) { deliverQoS.call(client, packet, done); return; }
+      if (!client.clean) {
+        // A persistent session's window is bounded by its outbox; only the write is coalesced.
+        this.coalescer.hold(client.conn);
+        deliverQoS.call(client, packet, done);
+        setImmediate(() => this.coalescer.release(client.conn));
+        return;
+      }
       const bytes = packetBytes(packet);
       if (state.cut || client.conn.destroyed) { done(); return; }
       if (this.buffered(client, state) + bytes > this.limits.maxBufferedBytes) {
@@ -98,7 +111,7 @@ export class OutboundGate {
         done();
         return;
       }
-      this.handOver(state, bytes, done, (written) => {
+      this.handOver(client, state, bytes, done, (written) => {
         state.qosDelivery = true;
         try {
           deliverQoS.call(client, packet, written);
@@ -139,11 +152,13 @@ export class OutboundGate {
    * after 'drain' when the socket is full. Our turn is queued after aedes' own, so when it comes
    * the packet is in the socket buffer (or was not written at all): then local dispatch is told.
    */
-  private handOver(state: GateState, bytes: number, done: () => void, deliver: (written: () => void) => void): void {
+  private handOver(client: GatedClient, state: GateState, bytes: number, done: () => void, deliver: (written: () => void) => void): void {
     state.handedOver += bytes;
+    this.coalescer.hold(client.conn);
     deliver(noop);
     setImmediate(() => {
       state.handedOver -= bytes;
+      this.coalescer.release(client.conn);
       done();
     });
   }

@@ -11,7 +11,8 @@ const tick = () => new Promise((r) => setImmediate(r));
  * and aedes answers it only once the socket took the bytes (after 'drain' when it was full).
  */
 class FakeDevice implements GatedClient {
-  conn = { writableLength: 0, destroyed: false, destroy: () => { this.conn.destroyed = true; } };
+  conn = { writableLength: 0, destroyed: false, destroy: () => { this.conn.destroyed = true; }, cork: () => { this.corked++; }, uncork: () => { this.corked--; } };
+  corked = 0;
   written: OutboundPacket[] = [];
   private drainWaiters: Array<() => void> = [];
   /** Bytes the socket takes before write() answers false. */
@@ -153,5 +154,18 @@ describe('outbound gate: one slow device never holds up the others', () => {
     d.reading = false;
     for (let i = 0; i < 20; i++) await deliver(d.deliverQoS, msg(i, 0));
     assert.ok(gate.stats.qos0DroppedBufferFull > 0);
+  });
+
+  it('leaves no device socket corked once its deliveries were written', async () => {
+    const gate = new OutboundGate({ maxBufferedBytes: 100_000, maxUnacked: 1000 }, log);
+    const clean = new FakeDevice('c', true);
+    const persistent = new FakeDevice('p', false);
+    gate.guard(clean);
+    gate.guard(persistent);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => [deliver(clean.deliverQoS, msg(i, i % 2)), deliver(persistent.deliverQoS, msg(i, 1))]).flat());
+    await tick(); await tick();
+    assert.equal(clean.corked, 0);
+    assert.equal(persistent.corked, 0);
+    assert.ok(gate.flushes >= 2);
   });
 });
