@@ -39,7 +39,7 @@ const schema = z.object({
 
   BATCH_MAX_MESSAGES: positiveInt.max(10000).default(256),
   BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
-  BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(1),
+  BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
   BATCH_LANES: positiveInt.max(256).default(8),
   BATCH_MAX_QUEUED: positiveInt.default(8192),
   BUS_SEND_RETRY_MAX_MS: positiveInt.default(5000),

@@ -38,7 +38,7 @@ export class ApiServer {
   constructor(private readonly config: Config, private readonly log: Logger) {
     // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
     // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log });
   }

@@ -1,6 +1,6 @@
 import { Waiters } from './waiters.js';
 import { randomUUID } from 'node:crypto';
-import { Producer } from 'rocketmq-client-nodejs';
+import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
@@ -21,6 +21,15 @@ export interface BatchingProducerOptions {
   maxQueued: number;
   retryMaxMs: number;
   log: Logger;
+  /** What writes to RocketMQ; a rocketmq-client-nodejs Producer unless given (tests pass a fake). */
+  sender?: BusSender;
+}
+
+/** The part of a RocketMQ producer the batcher uses. */
+export interface BusSender {
+  startup(): Promise<void>;
+  shutdown(): Promise<unknown>;
+  send(message: MessageOptions): Promise<unknown>;
 }
 
 interface Pending {
@@ -39,7 +48,8 @@ interface Lane {
   queue: Pending[];
   bytes: number;
   sending: boolean;
-  timer: NodeJS.Timeout | null;
+  /** A send of this lane is scheduled (next turn of the event loop, or after the linger). */
+  timer: NodeJS.Timeout | NodeJS.Immediate | null;
 }
 
 export class ProducerStoppedError extends Error {}
@@ -76,7 +86,7 @@ function isMetadataNotBack(err: unknown): boolean {
 }
 
 export class BatchingProducer {
-  private readonly producer: Producer;
+  private readonly producer: BusSender;
   private readonly lanes = new Map<string, Lane>();
   private queued = 0;
   private readonly roomWaiters = new Waiters();
@@ -85,7 +95,7 @@ export class BatchingProducer {
   private readonly counters = { batchesSent: 0, messagesSent: 0, sendRetries: 0 };
 
   constructor(private readonly opts: BatchingProducerOptions) {
-    this.producer = new Producer({
+    this.producer = opts.sender ?? new Producer({
       endpoints: opts.endpoints,
       namespace: opts.namespace,
       requestTimeout: opts.requestTimeoutMs,
@@ -168,11 +178,14 @@ export class BatchingProducer {
   private schedule(lane: Lane): void {
     if (lane.sending || lane.queue.length === 0) return;
     const full = lane.queue.length >= this.opts.maxMessages || lane.bytes >= this.opts.maxBytes;
-    if (full || this.opts.lingerMs === 0) {
-      if (lane.timer) { clearTimeout(lane.timer); lane.timer = null; }
+    if (full) {
+      cancel(lane);
       void this.sendNext(lane);
     } else if (!lane.timer) {
-      lane.timer = setTimeout(() => { lane.timer = null; void this.sendNext(lane); }, this.opts.lingerMs);
+      // With no linger, an idle lane still waits for the rest of this turn of the event loop: the
+      // publishes aedes parsed from the same reads then share the batch, and none waits for a timer.
+      const send = () => { lane.timer = null; void this.sendNext(lane); };
+      lane.timer = this.opts.lingerMs === 0 ? setImmediate(send) : setTimeout(send, this.opts.lingerMs);
     }
   }
 
@@ -299,12 +312,19 @@ export class BatchingProducer {
     }
     this.running = false;
     for (const lane of this.lanes.values()) {
-      if (lane.timer) clearTimeout(lane.timer);
+      cancel(lane);
       for (const p of lane.queue.splice(0)) p.reject(new ProducerStoppedError('producer stopped'));
     }
     this.roomWaiters.wakeAll();
     await this.producer.shutdown().catch(() => undefined);
   }
+}
+
+function cancel(lane: Lane): void {
+  if (!lane.timer) return;
+  if ('refresh' in lane.timer) clearTimeout(lane.timer);
+  else clearImmediate(lane.timer as NodeJS.Immediate);
+  lane.timer = null;
 }
 
 function laneIndex(key: string, lanes: number): number {

@@ -81,36 +81,45 @@ export class PublishService {
     const sessionVersion = sessions.version;
     const tags = routes.tags(message.topic, message.retain);
     const targets = sessions.targets(message.topic, message.qos);
+    // Both caches are re-read from Redis now, while the message is being sent (see catchUpWithRoutes).
+    const routesRead = routes.refresh();
+    const sessionsRead = sessions.refresh();
+    // Awaited after the send; a failed read must not count as unhandled while the send runs.
+    routesRead.catch(noop);
+    sessionsRead.catch(noop);
     await Promise.all([
       producer.publish(message, laneKey, tags.length > 0 ? tags : [NOBODY_TAG]),
       this.queueForSessions(message, targets),
     ]);
     await Promise.all([
-      this.catchUpWithRoutes(message, laneKey, routeVersion, tags),
-      this.catchUpWithSessions(message, sessionVersion, targets),
+      this.catchUpWithRoutes(message, laneKey, routeVersion, tags, routesRead),
+      this.catchUpWithSessions(message, sessionVersion, targets, sessionsRead),
     ]);
     if (message.retain) await this.deps.retained.put(message);
     return message;
   }
 
   /**
-   * A subscription made while the message was being sent may not be in the routes it was sent
-   * with. Reading the route version after SEND_OK, and sending to the edges that became interested
-   * meanwhile, means every subscription acknowledged before the message was accepted gets it.
+   * The cached routes the message was tagged with may predate a subscription. The route version
+   * is read again with a Redis call issued after the publish arrived (in parallel with its send,
+   * so it costs the acknowledgement no extra round trip), and the message also goes to the edges
+   * that became interested. So every subscription acknowledged before the publish reached us gets
+   * it, which is what a device can observe: a subscriber that got SUBACK and then told the publisher
+   * to go ahead. A subscription racing the publish may or may not get it, as with any MQTT broker.
    */
-  private async catchUpWithRoutes(message: BusMessage, laneKey: string, version: number, sent: string[]): Promise<void> {
+  private async catchUpWithRoutes(message: BusMessage, laneKey: string, version: number, sent: string[], read: Promise<void>): Promise<void> {
     const { routes, producer } = this.deps;
+    await read;
     if (sent.includes(BROADCAST_TAG)) return;
-    await routes.refresh();
     if (routes.version === version) return;
     const missing = routes.tags(message.topic, message.retain).filter((t) => !sent.includes(t));
     if (missing.length > 0) await producer.publish(message, laneKey, missing);
   }
 
   /** The same for persistent subscriptions made while the message was being sent. */
-  private async catchUpWithSessions(message: BusMessage, version: number, sent: SessionTarget[]): Promise<void> {
+  private async catchUpWithSessions(message: BusMessage, version: number, sent: SessionTarget[], read: Promise<void>): Promise<void> {
     const { sessions } = this.deps;
-    await sessions.refresh();
+    await read;
     if (sessions.version === version) return;
     const done = new Set(sent.map((t) => t.liteTopic));
     await this.queueForSessions(message, sessions.targets(message.topic, message.qos).filter((t) => !done.has(t.liteTopic)));
@@ -137,3 +146,5 @@ export class PublishService {
     }));
   }
 }
+
+function noop(): void { /* the rejection is handled where the promise is awaited */ }

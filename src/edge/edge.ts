@@ -89,7 +89,9 @@ export class Edge {
     const keys = new RedisKeys(config.keyPrefix);
     // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
     // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null });
+    // Auto-pipelining: the commands of one turn of the event loop (the route and session version
+    // reads of every publish in it, say) go out in one write and come back in one read.
+    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     const routeTable = new RouteTable(redis, keys);
     const retainedStore = new RetainedStore(redis, keys, log);

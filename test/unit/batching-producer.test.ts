@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { MessageOptions } from 'rocketmq-client-nodejs';
+import { BatchingProducer, ProducerStoppedError, type BusSender } from '../../src/bus/batching-producer.js';
+import { decodeBatch, type BusMessage } from '../../src/bus/envelope.js';
+import { createLogger } from '../../src/log.js';
+
+const log = createLogger('error', { service: 'test' });
+const turn = () => new Promise((r) => setImmediate(r));
+
+interface Sent { options: MessageOptions; ids: string[]; batchId: string; answer: (err?: Error) => void }
+
+/** RocketMQ as the batcher sees it: every send waits until the test answers it. */
+class FakeSender implements BusSender {
+  sent: Sent[] = [];
+  async startup(): Promise<void> { /* nothing to connect */ }
+  async shutdown(): Promise<void> { /* nothing to close */ }
+  send(options: MessageOptions): Promise<unknown> {
+    const batch = decodeBatch(options.body);
+    return new Promise((resolve, reject) => {
+      this.sent.push({ options, batchId: batch.batchId, ids: batch.messages.map((m) => m.id), answer: (err) => (err ? reject(err) : resolve({})) });
+    });
+  }
+  answerAll(): void { for (const s of this.sent) s.answer(); }
+}
+
+let n = 0;
+const message = (clientId: string): BusMessage => ({
+  id: `m${++n}`, topic: 't', payload: Buffer.from('x'), qos: 1, retain: false, origin: 'edge-test', clientId, publishedAt: Date.now(), expiresAt: 0,
+});
+
+async function producer(over: Partial<ConstructorParameters<typeof BatchingProducer>[0]> = {}) {
+  const sender = new FakeSender();
+  const p = new BatchingProducer({
+    endpoints: 'unused', namespace: '', requestTimeoutMs: 1000, producerId: 'edge-test', maxMessages: 256, maxBytes: 512 * 1024,
+    lingerMs: 0, lanes: 8, maxQueued: 1000, retryMaxMs: 50, log, sender, ...over,
+  });
+  await p.start();
+  return { p, sender };
+}
+
+function settled(p: Promise<unknown>): () => string {
+  let state = 'pending';
+  p.then(() => { state = 'resolved'; }, (err: unknown) => { state = `rejected: ${String(err)}`; });
+  return () => state;
+}
+
+describe('batching producer: accepted means durable, many publishes per RocketMQ message', () => {
+  it('resolves a publish only once RocketMQ answered the batch holding it', async () => {
+    const { p, sender } = await producer();
+    const state = settled(p.publish(message('a'), 'a', ['e-1']));
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 1);
+    assert.equal(state(), 'pending');
+    sender.sent[0]!.answer();
+    await turn();
+    assert.equal(state(), 'resolved');
+  });
+
+  it('sends an idle lane at the end of the turn: the publishes of that turn share one batch, none waits for a timer', async () => {
+    const { p, sender } = await producer();
+    const ms = [message('a'), message('a'), message('a')];
+    const all = Promise.all(ms.map((m) => p.publish(m, 'a', ['e-1'])));
+    assert.equal(sender.sent.length, 0);
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 1);
+    assert.deepEqual(sender.sent[0]!.ids, ms.map((m) => m.id));
+    sender.answerAll();
+    await all;
+  });
+
+  it('keeps one batch in flight per lane and one publisher\'s order across batches', async () => {
+    const { p, sender } = await producer();
+    const first = [message('a'), message('a')];
+    const done = first.map((m) => p.publish(m, 'a', ['e-1']));
+    await turn(); await turn();
+    const later = [message('a'), message('a'), message('a')];
+    done.push(...later.map((m) => p.publish(m, 'a', ['e-1'])));
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 1, 'the second batch waits for the first');
+    sender.sent[0]!.answer();
+    await turn(); await turn(); await turn();
+    assert.equal(sender.sent.length, 2);
+    assert.deepEqual(sender.sent[1]!.ids, later.map((m) => m.id));
+    assert.equal(sender.sent[0]!.options.messageGroup, sender.sent[1]!.options.messageGroup);
+    sender.sent[1]!.answer();
+    await Promise.all(done);
+  });
+
+  it('sends different publishers on parallel lanes, and one batch per delivery tag', async () => {
+    const { p, sender } = await producer({ lanes: 64 });
+    const pubs = Array.from({ length: 20 }, (_, i) => `client-${i}`);
+    const done = pubs.map((c) => p.publish(message(c), c, ['e-1', 'e-2']));
+    await turn(); await turn();
+    const groups = new Set(sender.sent.map((s) => s.options.messageGroup));
+    assert.ok(groups.size > 8, `lanes used: ${groups.size}`);
+    assert.deepEqual(new Set(sender.sent.map((s) => s.options.tag)), new Set(['e-1', 'e-2']));
+    sender.answerAll();
+    await Promise.all(done);
+  });
+
+  it('retries a failed send with the same batch id, so a consumer can drop a repeat', async () => {
+    const { p, sender } = await producer();
+    const done = p.publish(message('a'), 'a', ['e-1']);
+    await turn(); await turn();
+    sender.sent[0]!.answer(new Error('proxy gone'));
+    while (sender.sent.length < 2) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sender.sent[1]!.batchId, sender.sent[0]!.batchId);
+    sender.sent[1]!.answer();
+    await done;
+    assert.equal(p.stats.sendRetries, 1);
+  });
+
+  it('makes publishers wait for room past maxQueued, and wakes them as batches are answered', async () => {
+    const { p, sender } = await producer({ maxQueued: 4, lanes: 1 });
+    assert.equal(p.room(), undefined);
+    const done = Array.from({ length: 4 }, () => p.publish(message('a'), 'a', ['e-1']));
+    const room = p.room();
+    assert.ok(room, 'full: a promise of room');
+    const roomState = settled(room);
+    await turn(); await turn();
+    assert.equal(roomState(), 'pending');
+    sender.answerAll();
+    await Promise.all(done);
+    await turn();
+    assert.equal(roomState(), 'resolved');
+    assert.equal(p.room(), undefined);
+  });
+
+  it('refuses queued publishes when stopped, never resolving them as sent', async () => {
+    const { p, sender } = await producer({ lanes: 1 });
+    const first = p.publish(message('a'), 'a', ['e-1']);
+    await turn(); await turn();
+    const queued = settled(p.publish(message('a'), 'a', ['e-1']));
+    const stopping = p.stop(20);
+    await new Promise((r) => setTimeout(r, 40));
+    sender.sent[0]!.answer();
+    await first;
+    await stopping;
+    await turn();
+    assert.match(queued(), /^rejected: .*stopped/);
+    await assert.rejects(p.publish(message('a'), 'a', ['e-1']), ProducerStoppedError);
+  });
+});
