@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import { httpMetrics } from './http-metrics.js';
 import type { PublishService } from '../bus/publish-service.js';
 import type { Logger } from '../log.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
@@ -25,11 +27,24 @@ export interface ApiDeps {
   maxBodyBytes: number;
   maxPayloadBytes: number;
   log: Logger;
+  /** Served on GET /metrics (no API key: scrape it from inside the network, as the edges' ports). */
+  metrics?: Registry;
 }
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.use(httpMetrics(metrics));
+    app.get('/metrics', async (_req, res, next) => {
+      try {
+        res.type(metrics.contentType).send(await metrics.metrics());
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
   app.use(express.json({ limit: deps.maxBodyBytes, strict: true, type: () => true }));
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });

@@ -21,6 +21,8 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
+import type { Registry } from 'prom-client';
+import { counterFrom, processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 
 /** The REST API process: express in front of the same publish path the edges use. */
 export class ApiServer {
@@ -30,6 +32,7 @@ export class ApiServer {
   private scheduler: PushScheduler | null = null;
   private sweeper: ExpirySweeper | null = null;
   private webhook: WebhookDispatcher | null = null;
+  private readonly metrics: Registry = processRegistry({ service: 'api', instance_pid: String(process.pid) });
   private readonly readiness = new Readiness({
     redis: async () => { const pong = await this.redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
     rocketmq: () => this.producer.ping(),
@@ -40,7 +43,8 @@ export class ApiServer {
     // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
     this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
-    this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log });
+    timeRedisCommands(this.redis, this.metrics);
+    this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log, observer: rocketmqSendMetrics(this.metrics) });
   }
 
 
@@ -75,6 +79,11 @@ export class ApiServer {
       await this.webhook.start();
       this.log.info('webhook enabled', { url: this.config.webhook.url });
     }
+    const webhookStats = () => this.webhook?.stats ?? { webhookCalls: 0, webhookEvents: 0, webhookFailures: 0, webhookDropped: 0 };
+    counterFrom(this.metrics, 'rocketpush_webhook_calls_total', 'Webhook calls by outcome (a failed call is retried with backoff)', ['outcome'],
+      () => [[{ outcome: 'ok' }, webhookStats().webhookCalls], [{ outcome: 'failed' }, webhookStats().webhookFailures]]);
+    counterFrom(this.metrics, 'rocketpush_webhook_events_total', 'Push events sent to the webhook, by outcome', ['outcome'],
+      () => [[{ outcome: 'delivered' }, webhookStats().webhookEvents], [{ outcome: 'dropped' }, webhookStats().webhookDropped]]);
     const app = createApp({
       publisher,
       devices,
@@ -90,6 +99,7 @@ export class ApiServer {
       maxBodyBytes: this.config.api.maxBodyBytes,
       maxPayloadBytes: this.config.edge.maxPayloadBytes,
       log: this.log,
+      metrics: this.metrics,
     });
     const server = app.listen(this.config.api.port, this.config.api.host);
     await new Promise<void>((resolve, reject) => {

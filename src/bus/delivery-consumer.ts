@@ -26,6 +26,8 @@ export interface DeliveryConsumerStats {
   duplicateBatches: number;
   staleBatches: number;
   corruptBatches: number;
+  /** Age of the newest batch when it reached this edge (ms): how far the edge trails the bus. */
+  lagMs: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export class DeliveryConsumer {
   private startedAt = 0;
   private stopped = false;
   private readonly probes = new Map<string, () => void>();
-  readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0 };
+  readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 };
 
   constructor(private readonly opts: DeliveryConsumerOptions) {
     this.consumer = new PushConsumer({
@@ -123,6 +125,7 @@ export class DeliveryConsumer {
     }
     this.stats.batches++;
     this.stats.messages += batch.messages.length;
+    if (view.bornTimestamp) this.stats.lagMs = Math.max(0, Date.now() - view.bornTimestamp.getTime());
     try {
       await this.opts.deliver(batch.messages);
     } catch (err) {

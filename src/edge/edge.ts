@@ -40,6 +40,9 @@ import { OutboundGate } from './outbound-gate.js';
 import { clientSubscriptions } from './aedes-adapter.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
+import { processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
+import { ConnectionCensus } from './connection-census.js';
+import { registerEdgeMetrics } from './edge-metrics.js';
 
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;
@@ -93,10 +96,12 @@ export class Edge {
     // reads of every publish in it, say) go out in one write and come back in one read.
     const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
+    const metrics = processRegistry({ service: 'edge', edge_id: edge.id });
+    timeRedisCommands(redis, metrics);
     const routeTable = new RouteTable(redis, keys);
     const retainedStore = new RetainedStore(redis, keys, log);
     const registry = new EdgeRegistry(redis, keys, log);
-    const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log });
+    const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
     const sessionStore = new SessionStore(redis, keys);
     const routes = new RouteResolver(routeTable, config.routeBroadcastThreshold);
     const sessionResolver = new SessionResolver(sessionStore);
@@ -175,7 +180,19 @@ export class Edge {
     });
     let listeners: Listener[] = [];
     // Up first: /healthz answers while the edge starts, /readyz says "starting" until it is ready.
-    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id }, new Readiness({
+    const census = new ConnectionCensus();
+    registerEdgeMetrics(metrics, {
+      census,
+      outbound: () => gate.stats,
+      delivery: () => consumer.stats,
+      expired: () => local.stats.expired,
+      publish: () => publisher.stats,
+      auth: () => deviceAuth?.stats,
+      receipts: () => receipts.stats,
+      publishQueued: () => producer.stats.queued,
+      localBacklog: () => emitter.backlog(),
+    });
+    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics }, new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
       redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
       rocketmq: () => producer.ping(),
@@ -197,6 +214,9 @@ export class Edge {
     await this.part('session queues', () => sessionConsumer.start(), () => sessionConsumer.stop());
     await this.part('aedes', () => broker.listen(), () => new Promise<void>((r) => broker.close(() => r())));
     watchClients(broker, log);
+    broker.on('client', (client) => census.connected(client));
+    broker.on('clientDisconnect', (client) => census.disconnected(client));
+    broker.on('publish', (packet, client) => { if (client) census.published(packet.qos); });
     broker.on('connackSent', (_connack, client) => sessionOutbox.connackSent(client));
     broker.on('ack', (_packet, client) => gate.acknowledged(client));
     broker.on('clientDisconnect', (client) => {

@@ -1,18 +1,19 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Readiness } from '../health/readiness.js';
 
 /**
- * The edge's own HTTP port: `GET /healthz` (the process answers) and `GET /readyz` (it should get
- * devices: listeners open, Redis and RocketMQ answering). Load balancers, the scripts and the
- * supervisor ask here instead of reading logs.
+ * The edge's own HTTP port: `GET /healthz` (the process answers), `GET /readyz` (it should get
+ * devices: listeners open, Redis and RocketMQ answering) and `GET /metrics` (Prometheus). Load
+ * balancers, the scripts, the supervisor and Prometheus ask here instead of reading logs.
  */
 export class HealthServer {
   private server: Server | null = null;
   private listening = false;
 
   constructor(
-    private readonly opts: { host: string; port: number; edgeId: string },
+    private readonly opts: { host: string; port: number; edgeId: string; metrics?: Registry },
     private readonly readiness: Readiness,
     private readonly log: Logger,
   ) {}
@@ -32,6 +33,14 @@ export class HealthServer {
           () => reply(200, { status: 'ready', edgeId: this.opts.edgeId }),
           (err: unknown) => reply(503, { status: 'not_ready', edgeId: this.opts.edgeId, reason: err instanceof Error ? err.message : String(err) }),
         );
+        return;
+      }
+      const metrics = this.opts.metrics;
+      if (path === '/metrics' && metrics) {
+        metrics.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        }, (err: unknown) => reply(500, { error: 'metrics_failed', reason: String(err) }));
         return;
       }
       reply(404, { error: 'not_found' });

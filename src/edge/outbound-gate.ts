@@ -31,6 +31,12 @@ export interface OutboundStats {
   qos0DroppedBufferFull: number;
   /** Clean-session devices disconnected because they fell too far behind. */
   slowConsumerDisconnects: number;
+  /** Messages not written to a device because it had been cut off (slow consumer) or was gone. */
+  droppedDeviceGone: number;
+  /** Messages handed to aedes for a device, by the QoS of the message. */
+  deliveredQos0: number;
+  deliveredQos1: number;
+  deliveredQos2: number;
 }
 
 interface GateState {
@@ -67,7 +73,7 @@ export function packetBytes(packet: OutboundPacket): number {
  * their own (the session outbox) and pass through unchanged.
  */
 export class OutboundGate {
-  readonly stats: OutboundStats = { qos0DroppedBufferFull: 0, slowConsumerDisconnects: 0 };
+  readonly stats: OutboundStats = { qos0DroppedBufferFull: 0, slowConsumerDisconnects: 0, droppedDeviceGone: 0, deliveredQos0: 0, deliveredQos1: 0, deliveredQos2: 0 };
   private readonly states = new WeakMap<object, GateState>();
 
   constructor(
@@ -87,12 +93,13 @@ export class OutboundGate {
     const deliverQoS = client.deliverQoS;
     const gated0: Deliver = (packet, done) => {
       const bytes = packetBytes(packet);
-      if (state.cut || client.conn.destroyed) { done(); return; }
+      if (state.cut || client.conn.destroyed) { this.stats.droppedDeviceGone++; done(); return; }
       if (this.buffered(client, state) + bytes > this.limits.maxBufferedBytes) {
         this.stats.qos0DroppedBufferFull++;
         done();
         return;
       }
+      this.stats.deliveredQos0++;
       this.handOver(client, state, bytes, done, (written) => deliver0.call(client, packet, written));
     };
     const gatedQoS: Deliver = (packet, done) => {
@@ -100,17 +107,20 @@ export class OutboundGate {
       if (!client.clean) {
         // A persistent session's window is bounded by its outbox; only the write is coalesced.
         this.coalescer.hold(client.conn);
+        this.countQoS(packet.qos);
         deliverQoS.call(client, packet, done);
         setImmediate(() => this.coalescer.release(client.conn));
         return;
       }
       const bytes = packetBytes(packet);
-      if (state.cut || client.conn.destroyed) { done(); return; }
+      if (state.cut || client.conn.destroyed) { this.stats.droppedDeviceGone++; done(); return; }
       if (this.buffered(client, state) + bytes > this.limits.maxBufferedBytes) {
         this.cutOff(client, state, 'outbound buffer full');
+        this.stats.droppedDeviceGone++;
         done();
         return;
       }
+      this.countQoS(packet.qos);
       this.handOver(client, state, bytes, done, (written) => {
         state.qosDelivery = true;
         try {
@@ -141,6 +151,11 @@ export class OutboundGate {
   pending(client: GatedClient): { bytes: number; unacked: number } {
     const state = this.states.get(client);
     return { bytes: state ? this.buffered(client, state) : 0, unacked: state?.unacked ?? 0 };
+  }
+
+  private countQoS(qos: number): void {
+    if (qos === 2) this.stats.deliveredQos2++;
+    else this.stats.deliveredQos1++;
   }
 
   private buffered(client: GatedClient, state: GateState): number {

@@ -1,0 +1,61 @@
+import type { Registry } from 'prom-client';
+import type { DeliveryConsumerStats } from '../bus/delivery-consumer.js';
+import type { PublishStats } from '../bus/publish-service.js';
+import { counterFrom, gaugeFrom, type Sample } from '../metrics/metrics.js';
+import type { ConnectionCensus } from './connection-census.js';
+import type { DeviceAuthStats } from './device-auth.js';
+import type { OutboundStats } from './outbound-gate.js';
+
+/** The running totals of an edge's parts that its metrics are read from. */
+export interface EdgeMetricSources {
+  census: ConnectionCensus;
+  outbound: () => OutboundStats;
+  delivery: () => DeliveryConsumerStats;
+  expired: () => number;
+  publish: () => PublishStats;
+  auth: () => DeviceAuthStats | undefined;
+  receipts: () => { receiptsWritten: number; receiptsDropped: number };
+  publishQueued: () => number;
+  localBacklog: () => number;
+}
+
+const qos = (values: number[]): Sample[] => values.map((v, i) => [{ qos: String(i) }, v]);
+
+/** Registers the edge's own metrics (README, "Metrics"); prom-client reads them at each scrape. */
+export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): void {
+  gaugeFrom(registry, 'rocketpush_connections', 'Devices connected to this edge now, by listener', ['listener'],
+    () => Object.entries(s.census.connections()).map(([listener, n]) => [{ listener }, n]));
+  gaugeFrom(registry, 'rocketpush_sessions', 'Connected devices by session kind (clean: clean session 1; persistent: 0)', ['kind'],
+    () => Object.entries(s.census.sessions()).map(([kind, n]) => [{ kind }, n]));
+  counterFrom(registry, 'rocketpush_publishes_received_total', 'PUBLISH packets received from devices, by QoS', ['qos'],
+    () => qos(s.census.publishesReceived));
+  counterFrom(registry, 'rocketpush_deliveries_total', 'Messages handed to a device connection, by the QoS of the message', ['qos'], () => {
+    const o = s.outbound();
+    return qos([o.deliveredQos0, o.deliveredQos1, o.deliveredQos2]);
+  });
+  counterFrom(registry, 'rocketpush_drops_total', 'Messages not delivered or not accepted, by reason', ['reason'], () => {
+    const o = s.outbound();
+    return [
+      [{ reason: 'slow_consumer' }, o.droppedDeviceGone],
+      [{ reason: 'qos0_buffer_full' }, o.qos0DroppedBufferFull],
+      [{ reason: 'acl' }, s.auth()?.publishDenied ?? 0],
+      [{ reason: 'expired' }, s.expired()],
+      [{ reason: 'session_overflow' }, s.publish().sessionOverflow],
+    ];
+  });
+  counterFrom(registry, 'rocketpush_slow_consumer_disconnects_total', 'Clean-session devices disconnected for falling too far behind', [],
+    () => [[{}, s.outbound().slowConsumerDisconnects]]);
+  counterFrom(registry, 'rocketpush_delivery_batches_total', 'RocketMQ delivery batches this edge took, by outcome', ['outcome'], () => {
+    const d = s.delivery();
+    return [[{ outcome: 'delivered' }, d.batches], [{ outcome: 'duplicate' }, d.duplicateBatches], [{ outcome: 'stale' }, d.staleBatches], [{ outcome: 'corrupt' }, d.corruptBatches]];
+  });
+  counterFrom(registry, 'rocketpush_delivery_messages_total', 'Messages in the delivery batches this edge took', [], () => [[{}, s.delivery().messages]]);
+  gaugeFrom(registry, 'rocketpush_consumer_lag_seconds', 'Age of the newest delivery batch when it reached this edge: how far its consumer group trails', [],
+    () => [[{}, s.delivery().lagMs / 1000]]);
+  counterFrom(registry, 'rocketpush_push_receipts_total', 'Push receipts (per device) written to the push status store, by outcome', ['outcome'], () => {
+    const r = s.receipts();
+    return [[{ outcome: 'written' }, r.receiptsWritten], [{ outcome: 'dropped' }, r.receiptsDropped]];
+  });
+  gaugeFrom(registry, 'rocketpush_publish_queued', 'Accepted publishes waiting for their RocketMQ send', [], () => [[{}, s.publishQueued()]]);
+  gaugeFrom(registry, 'rocketpush_local_backlog', 'Messages from RocketMQ waiting for local delivery', [], () => [[{}, s.localBacklog()]]);
+}
