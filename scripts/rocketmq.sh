@@ -49,7 +49,7 @@ mqadmin() {
   ROCKETMQ_HOME="$RMQ_HOME" java -Xms128m -Xmx256m "${JAVA_OPENS[@]}" -Duser.home="$RMQ_HOME" \
     -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile=rmq.tools.logback.xml \
     -cp "$ROCKETMQ_LIB_DIR/*" org.apache.rocketmq.tools.command.MQAdminStartup "$@" \
-    -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT" 2>&1
+    -n "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_NAMESRV_PORT" 2>&1
 }
 
 create_topics() {
@@ -59,7 +59,7 @@ create_topics() {
     queues=${queues:-8}
     # mqadmin exits 0 even on failure: its output is the only verdict.
     local out
-    out=$(mqadmin updateTopic -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
+    out=$(mqadmin updateTopic -b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
     echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create topic $name"; }
     log "topic $name ($type) ready"
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
@@ -70,7 +70,7 @@ create_topics() {
 create_group() {
   local out name=$1
   shift
-  out=$(mqadmin updateSubGroup -b "127.0.0.1:$ROCKETMQ_BROKER_PORT" -g "$name" "$@" \
+  out=$(mqadmin updateSubGroup -b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT" -g "$name" "$@" \
     -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
   echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create consumer group $name"; }
   log "consumer group $name ready"
@@ -102,6 +102,28 @@ start_broker() {
   wait_for_line "$RP_LOG_DIR/broker.log" "boot success" 120 "broker" broker
 }
 
+# The topics and groups every rocketpush cluster needs, whoever runs RocketMQ.
+provision_shared() {
+  create_topics
+  create_group rp-probe
+  # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
+  create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
+  # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
+  # From the oldest message: a delayed push that came due before the first API read must be read.
+  create_group rp-scheduler
+  init_offsets rp-scheduler 0 rp-delay
+}
+
+# provision EDGE_ID...: an external RocketMQ (ROCKETMQ_ADMIN_HOST with ROCKETMQ_NAMESRV_PORT and
+# ROCKETMQ_BROKER_PORT) gets every topic and group, and one group per edge id. Run it once per
+# cluster and again for new edge ids; existing topics and groups are left as they are.
+provision() {
+  install
+  provision_shared
+  local id
+  for id in "$@"; do create_group "rp-edge-$id"; init_offsets "rp-edge-$id" now rp-deliver rp-control; done
+}
+
 start() {
   install
   if ! pid_alive namesrv; then
@@ -111,14 +133,7 @@ start() {
     wait_for_line "$RP_LOG_DIR/namesrv.log" "The Name Server boot success" 60 "name server" namesrv
   fi
   start_broker
-  create_topics
-  create_group rp-probe
-  # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
-  create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
-  # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
-  # From the oldest message: a delayed push that came due before the first API read must be read.
-  create_group rp-scheduler
-  init_offsets rp-scheduler 0 rp-delay
+  provision_shared
   start_proxy
   probe
 }
@@ -163,6 +178,7 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   topics) create_topics ;;
+  provision) shift; provision "$@" ;;
   probe) probe ;;
   group) [ $# -eq 2 ] || die "usage: $0 group NAME"; create_group "$2" ;;
   # An edge's own group: it reads the delivery and control topics from the newest message on.
@@ -174,5 +190,5 @@ case "${1:-}" in
   start-broker) start_broker ;;
   kill-proxy) pid_alive proxy && kill -KILL "$(cat "$RP_RUN_DIR/proxy.pid")"; rm -f "$RP_RUN_DIR/proxy.pid" ;;
   start-proxy) start_proxy ;;
-  *) echo "usage: $0 install|start|stop|status|topics|stop-broker|kill-broker|start-broker|kill-proxy|start-proxy|admin ARGS" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|topics|provision EDGE_ID...|stop-broker|kill-broker|start-broker|kill-proxy|start-proxy|admin ARGS" >&2; exit 2 ;;
 esac

@@ -13,6 +13,11 @@ fi
 log "compiling TypeScript"
 npx tsc -p tsconfig.build.json
 bash scripts/redis.sh install
+# The offline Kubernetes schema validator the deploy tests use (its schemas come inside the wheel).
+if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
+  log "installing kubernetes-validate from PyPI"
+  python3 -m pip install -q --disable-pip-version-check kubernetes-validate==1.37.0
+fi
 bash scripts/rocketmq.sh install
 if [ ! -f "$RP_TLS_CERT_FILE" ] || [ ! -f "$RP_TLS_KEY_FILE" ]; then
   command -v openssl >/dev/null || die "openssl is needed to make the edges' self-signed TLS certificate"

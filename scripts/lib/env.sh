@@ -7,6 +7,8 @@ export RP_LOG_DIR="$RP_DATA_DIR/logs"
 
 export ROCKETMQ_VERSION="${ROCKETMQ_VERSION:-5.5.0}"
 export ROCKETMQ_LIB_DIR="${ROCKETMQ_LIB_DIR:-$RP_DATA_DIR/rocketmq-lib}"
+# Where mqadmin finds the name server and broker: this machine, or an external cluster (provision).
+export ROCKETMQ_ADMIN_HOST="${ROCKETMQ_ADMIN_HOST:-127.0.0.1}"
 export ROCKETMQ_NAMESRV_PORT="${ROCKETMQ_NAMESRV_PORT:-9876}"
 export ROCKETMQ_BROKER_PORT="${ROCKETMQ_BROKER_PORT:-10911}"
 export ROCKETMQ_PROXY_PORT="${ROCKETMQ_PROXY_PORT:-8081}"
