@@ -6,6 +6,8 @@ import type { Logger } from '../log.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
+import { clusterRoutes } from './cluster.js';
+import type { ClusterView } from '../cluster/cluster-view.js';
 import { pushRoutes } from './pushes.js';
 import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
@@ -22,6 +24,8 @@ export interface ApiDeps {
   idempotency: IdempotencyStore;
   gate: ApiGate;
   revoke: (deviceId: string) => Promise<void>;
+  /** Edges, clients and sessions as Redis knows them. */
+  cluster: ClusterView;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
   maxBodyBytes: number;
@@ -59,6 +63,7 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
+  app.use(clusterRoutes({ view: deps.cluster, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   const document = openApiDocument();

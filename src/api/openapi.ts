@@ -1,6 +1,7 @@
 import { z, type ZodType } from 'zod';
 import type { Scope } from './api-keys.js';
 import {
+  clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
   pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody,
@@ -53,6 +54,22 @@ export const operations: Operation[] = [
   {
     method: 'delete', path: '/v1/devices/{id}', route: '/v1/devices/:id', summary: 'delete a device (its connection is closed)', scope: 'devices.write',
     responses: { 204: { description: 'deleted' }, 400: e('invalid id'), 404: e('no such device'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/edges', route: '/v1/edges', summary: 'every edge with its last heartbeat (connections, counters)', scope: 'devices.read',
+    responses: { 200: { description: 'the edges, by id', schema: edgeListAnswer }, ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/clients/{id}', route: '/v1/clients/:id', summary: 'where an MQTT client is connected, and whether it has a persistent session', scope: 'devices.read',
+    responses: { 200: { description: 'the client', schema: clientAnswer }, 400: e('invalid id'), 404: e('not connected and no persistent session'), ...guarded },
+  },
+  {
+    method: 'delete', path: '/v1/clients/{id}', route: '/v1/clients/:id', summary: 'disconnect a client, on whatever edge it is', scope: 'devices.write',
+    responses: { 202: { description: 'its edge was told to close the connection', schema: clientDisconnectAnswer }, 400: e('invalid id'), 404: e('not connected'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/sessions/{id}', route: '/v1/sessions/:id', summary: 'a persistent session: subscriptions, queue depth, oldest pending message', scope: 'devices.read',
+    responses: { 200: { description: 'the session', schema: sessionAnswer }, 400: e('invalid id'), 404: e('no persistent session'), ...guarded },
   },
   {
     method: 'post', path: '/v1/devices/{id}/secret', route: '/v1/devices/:id/secret', summary: 'a new secret (the old one stops working, the connection is closed)', scope: 'devices.write',

@@ -118,6 +118,31 @@ export const deviceCreatedAnswer = deviceAnswer.extend({ secret: z.string().desc
 
 export const devicePageAnswer = z.object({ items: z.array(deviceAnswer), next: z.string().nullable() }).strict();
 
+/** An MQTT client id as the API takes it in a path: any printable text up to 256 characters. */
+export const clientIdParam = z.string().min(1).max(256).refine((id) => ![...id].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'printable characters only');
+
+export const edgeAnswer = z.object({
+  id: z.string(), mqttPort: z.number().int(), pid: z.number().int(), startedAt: isoTime, lastSeenAt: isoTime,
+  alive: z.boolean().describe('seen within EDGE_LEASE_MS'), connections: z.number().int(),
+  stats: z.record(z.string(), z.number()).describe('the counters of its last heartbeat'),
+}).strict();
+
+export const edgeListAnswer = z.object({ items: z.array(edgeAnswer) }).strict();
+
+export const clientAnswer = z.object({
+  clientId: z.string(), connected: z.boolean(), edgeId: z.string().nullable(), connectedSince: isoTime.nullable(),
+  persistentSession: z.boolean(),
+}).strict();
+
+export const clientDisconnectAnswer = z.object({ clientId: z.string(), edgeId: z.string(), disconnect: z.literal('requested') }).strict();
+
+export const sessionAnswer = z.object({
+  clientId: z.string(), connected: z.boolean(), edgeId: z.string().nullable(),
+  subscriptions: z.array(z.object({ topic: z.string(), qos: z.number().int() }).strict()),
+  queueDepth: z.number().int().describe('messages queued and not acknowledged by the device'),
+  oldestPendingAt: isoTime.nullable().describe('when the oldest of them was published'),
+}).strict();
+
 export const secretAnswer = z.object({ id: z.string(), secret: z.string() }).strict();
 
 export const pushAnswer = z.object({

@@ -21,6 +21,7 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
+import { ClusterView } from '../cluster/cluster-view.js';
 import type { Registry } from 'prom-client';
 import { counterFrom, processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 
@@ -95,6 +96,7 @@ export class ApiServer {
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
+      cluster: new ClusterView(this.redis, keys, this.config.edge.leaseMs, this.log),
       checkReady: () => this.readiness.check(),
       maxBodyBytes: this.config.api.maxBodyBytes,
       maxPayloadBytes: this.config.edge.maxPayloadBytes,

@@ -14,6 +14,9 @@ const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETP
   devices get ID | delete ID | rotate-secret ID
   devices update ID [--user ALIAS | --no-user] [--tag TAG ... | --no-tags]
   devices list [--user ALIAS | --tag TAG] [--limit N] [--after ID]
+  edges
+  clients get ID | disconnect ID
+  sessions get ID
 
 Answers are printed as JSON; an API error goes to stderr as JSON and exits 1, bad usage exits 2.`;
 
@@ -75,6 +78,17 @@ async function run(argv: string[]): Promise<unknown> {
   if (command === 'publish') {
     if (pos.length !== 3) throw new UsageError('publish TOPIC TEXT');
     return client.publish({ topic: pos[1]!, payload: pos[2]!, ...(qos !== undefined ? { qos } : {}), ...(o.retain ? { retain: true } : {}), ...(ttl ? { ttl } : {}) });
+  }
+  if (command === 'edges') {
+    if (pos.length !== 1) throw new UsageError('edges');
+    return client.edges();
+  }
+  if (command === 'clients' || command === 'sessions') {
+    if (pos.length !== 3) throw new UsageError(`${command} ${command === 'clients' ? 'get|disconnect' : 'get'} ID`);
+    if (command === 'sessions' && sub === 'get') return client.session(id!);
+    if (command === 'clients' && sub === 'get') return client.clients.get(id!);
+    if (command === 'clients' && sub === 'disconnect') return client.clients.disconnect(id!);
+    throw new UsageError(`unknown ${command} command: ${sub ?? '(none)'}`);
   }
   if (command === 'devices') {
     const needId = () => { if (!id) throw new UsageError(`devices ${sub} ID`); return id; };

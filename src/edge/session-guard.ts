@@ -82,8 +82,9 @@ export class SessionGuard {
     if (message.kind === 'revoke') {
       const entry = this.live.get(message.clientId);
       if (!entry) return;
-      this.deps.log.info('device credentials revoked, closing its connection', { clientId: message.clientId });
-      this.live.delete(message.clientId);
+      this.deps.log.info('connection closed on request (credentials revoked or an operator disconnected it)', { clientId: message.clientId });
+      // The entry stays until aedes reports the disconnect: disconnected() then releases the
+      // session's place in the registry (it used to stay there, so the client looked connected).
       entry.client.close();
       return;
     }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
   pushCancelAnswer, pushStatusAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
@@ -16,6 +17,10 @@ export type RegisteredDevice = z.output<typeof deviceCreatedAnswer>;
 export type DevicePage = z.output<typeof devicePageAnswer>;
 export type DeviceRegistration = z.input<typeof registerDeviceBody>;
 export type DeviceChange = z.input<typeof updateDeviceBody>;
+export type EdgeList = z.output<typeof edgeListAnswer>;
+export type ClientInfo = z.output<typeof clientAnswer>;
+export type ClientDisconnect = z.output<typeof clientDisconnectAnswer>;
+export type SessionInfo = z.output<typeof sessionAnswer>;
 
 /** An answer of the API other than success, with its one error shape. */
 export class RocketpushError extends Error {
@@ -67,6 +72,22 @@ export class RocketpushClient {
   /** Cancels what the push has not delivered yet. */
   cancel(pushId: string): Promise<PushCancelResult> {
     return this.call('DELETE', `/v1/pushes/${encodeURIComponent(pushId)}`);
+  }
+
+  /** Every edge with its last heartbeat. */
+  edges(): Promise<EdgeList> {
+    return this.call('GET', '/v1/edges');
+  }
+
+  /** Connected MQTT clients and persistent sessions, by client id. */
+  readonly clients = {
+    get: (id: string): Promise<ClientInfo> => this.call('GET', `/v1/clients/${encodeURIComponent(id)}`),
+    disconnect: (id: string): Promise<ClientDisconnect> => this.call('DELETE', `/v1/clients/${encodeURIComponent(id)}`),
+  };
+
+  /** A persistent session: subscriptions, queue depth, oldest pending message. */
+  session(id: string): Promise<SessionInfo> {
+    return this.call('GET', `/v1/sessions/${encodeURIComponent(id)}`);
   }
 
   readonly devices = {

@@ -1,0 +1,101 @@
+import type { Redis } from 'ioredis';
+import { EdgeRegistry, type EdgeRecord } from './edge-registry.js';
+import type { RedisKeys } from './keys.js';
+import { SessionRegistry } from './session-registry.js';
+import { SessionStore } from './session-store.js';
+import type { Logger } from '../log.js';
+
+export interface EdgeView {
+  id: string;
+  mqttPort: number;
+  pid: number;
+  startedAt: number;
+  lastSeenAt: number;
+  /** Seen within the lease: a dead edge stays listed until a live one reaps it. */
+  alive: boolean;
+  connections: number;
+  stats: Record<string, number>;
+}
+
+export interface ClientView {
+  clientId: string;
+  connected: boolean;
+  edgeId: string | null;
+  connectedSince: number | null;
+  persistentSession: boolean;
+}
+
+export interface SessionView {
+  clientId: string;
+  connected: boolean;
+  edgeId: string | null;
+  subscriptions: { topic: string; qos: 0 | 1 | 2 }[];
+  /** Messages queued for the session and not acknowledged by the device yet. */
+  queueDepth: number;
+  /** When the oldest of them was published (null: none waiting). */
+  oldestPendingAt: number | null;
+}
+
+/**
+ * The cluster as Redis knows it, for operators: the edges and their last heartbeat, where a client
+ * is connected, and what a persistent session holds. Read-only; every answer is one snapshot.
+ */
+export class ClusterView {
+  private readonly edgeRegistry: EdgeRegistry;
+  private readonly sessions: SessionRegistry;
+  private readonly store: SessionStore;
+
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, log: Logger) {
+    this.edgeRegistry = new EdgeRegistry(redis, keys, log);
+    this.sessions = new SessionRegistry(redis, keys);
+    this.store = new SessionStore(redis, keys);
+  }
+
+  async edges(now = Date.now()): Promise<EdgeView[]> {
+    const records = await this.edgeRegistry.list();
+    return records.sort((a, b) => a.id.localeCompare(b.id)).map((r) => edgeView(r, now, this.leaseMs));
+  }
+
+  async client(clientId: string): Promise<ClientView | null> {
+    const [location, persistent] = await Promise.all([this.sessions.locate(clientId), this.store.exists(clientId)]);
+    if (!location && !persistent) return null;
+    return {
+      clientId,
+      connected: location !== null,
+      edgeId: location?.edgeId ?? null,
+      connectedSince: location?.since ?? null,
+      persistentSession: persistent,
+    };
+  }
+
+  async session(clientId: string): Promise<SessionView | null> {
+    if (!(await this.store.exists(clientId))) return null;
+    const [location, subscriptions, queueDepth, oldest] = await Promise.all([
+      this.sessions.locate(clientId),
+      this.store.subscriptions(clientId),
+      this.store.pending(clientId),
+      this.redis.zrange(this.keys.persistentQueued(clientId), 0, 0, 'WITHSCORES'),
+    ]);
+    return {
+      clientId,
+      connected: location !== null,
+      edgeId: location?.edgeId ?? null,
+      subscriptions,
+      queueDepth,
+      oldestPendingAt: oldest.length === 2 ? Number(oldest[1]) : null,
+    };
+  }
+}
+
+function edgeView(r: EdgeRecord, now: number, leaseMs: number): EdgeView {
+  return {
+    id: r.id,
+    mqttPort: r.port,
+    pid: r.pid,
+    startedAt: r.startedAt,
+    lastSeenAt: r.seenAt,
+    alive: now - r.seenAt <= leaseMs,
+    connections: r.stats?.connectedClients ?? 0,
+    stats: r.stats ?? {},
+  };
+}

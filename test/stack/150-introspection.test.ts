@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer } from '../../src/api/schemas.js';
+import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
+import { adminKey, API, closeAll, connect, EDGE_A, EDGE_B, eventually, uniqueTopic, waitFor } from './helpers.js';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const client = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
+
+after(closeAll);
+
+async function cli(...args: string[]): Promise<unknown> {
+  const { stdout } = await exec(process.execPath, ['dist/cli/main.js', ...args], {
+    cwd: root, env: { ...process.env, ROCKETPUSH_URL: API, ROCKETPUSH_API_KEY: adminKey() },
+  });
+  return JSON.parse(stdout) as unknown;
+}
+
+async function status(p: Promise<unknown>): Promise<number> {
+  try { await p; return 200; } catch (err) { if (err instanceof RocketpushError) return err.status; throw err; }
+}
+
+describe('cluster introspection over REST, the SDK and the CLI', () => {
+  it('lists every edge, alive, with the connections of its last heartbeat', async () => {
+    const before = edgeListAnswer.parse(await client.edges());
+    const ids = before.items.map((e) => e.id);
+    assert.ok(ids.includes('edge-1') && ids.includes('edge-2'), ids.join(','));
+    assert.ok(before.items.filter((e) => ['edge-1', 'edge-2'].includes(e.id)).every((e) => e.alive));
+    const start = before.items.find((e) => e.id === 'edge-2')!.connections;
+    for (let i = 0; i < 3; i++) await connect(EDGE_B);
+    await eventually(async () => (await client.edges()).items.find((e) => e.id === 'edge-2')!.connections >= start + 3, 15_000, 'edge-2 counts 3 more connections');
+    assert.deepEqual(edgeListAnswer.parse(await cli('edges')).items.map((e) => e.id).sort(), [...ids].sort());
+  });
+
+  it('finds a connected client on its edge, and disconnects it wherever it is', async () => {
+    const id = `intro-${randomUUID().slice(0, 8)}`;
+    const device = await connect(EDGE_B, { clientId: id });
+    const closed = new Promise<void>((r) => device.once('close', () => r()));
+    await eventually(async () => (await status(client.clients.get(id))) === 200, 10_000, 'the client is found');
+    const found = clientAnswer.parse(await client.clients.get(id));
+    assert.equal(found.connected, true);
+    assert.equal(found.edgeId, 'edge-2');
+    assert.equal(found.persistentSession, false);
+    assert.ok(Date.parse(found.connectedSince!) <= Date.now());
+    assert.deepEqual(clientAnswer.parse(await cli('clients', 'get', id)).edgeId, 'edge-2');
+    // Asked through the API, which is no edge: the request reaches edge 2 over RocketMQ.
+    assert.deepEqual(clientDisconnectAnswer.parse(await client.clients.disconnect(id)), { clientId: id, edgeId: 'edge-2', disconnect: 'requested' });
+    await closed;
+    await eventually(async () => (await status(client.clients.get(id))) === 404, 10_000, 'the disconnected client is gone');
+    assert.equal(await status(client.clients.disconnect(id)), 404);
+    assert.equal(await status(client.clients.get('nobody-at-all')), 404);
+  });
+
+  it('shows a persistent session away from its device: subscriptions, queue depth and the oldest pending message', async () => {
+    const id = `intro-p-${randomUUID().slice(0, 8)}`;
+    const topic = uniqueTopic('intro');
+    const device = await connect(EDGE_A, { clientId: id, clean: false });
+    await device.subscribeAsync(topic, { qos: 1 });
+    await device.endAsync();
+    const publishedFrom = Date.now();
+    const publisher = await connect(EDGE_B);
+    for (let i = 0; i < 3; i++) await publisher.publishAsync(topic, `q${i}`, { qos: 1 });
+    const away = sessionAnswer.parse(await client.session(id));
+    assert.equal(away.connected, false);
+    assert.deepEqual(away.subscriptions, [{ topic, qos: 1 }]);
+    assert.equal(away.queueDepth, 3);
+    assert.ok(Date.parse(away.oldestPendingAt!) >= publishedFrom - 1000);
+    const info = clientAnswer.parse(await client.clients.get(id));
+    assert.deepEqual([info.connected, info.persistentSession], [false, true]);
+    assert.equal(sessionAnswer.parse(await cli('sessions', 'get', id)).queueDepth, 3);
+    // Back on the other edge: the queue is delivered and the session shows it.
+    const back = await connect(EDGE_B, { clientId: id, clean: false });
+    const got: string[] = [];
+    back.on('message', (_t, p) => got.push(p.toString()));
+    await waitFor(() => got.length >= 3, 20_000, () => `${got.length}/3 queued messages`);
+    await eventually(async () => {
+      const s = await client.session(id);
+      return s.queueDepth === 0 && s.connected && s.edgeId === 'edge-2' && s.oldestPendingAt === null;
+    }, 15_000, 'the session shows its queue empty, connected on edge-2');
+    assert.equal(await status(client.session(`never-${randomUUID().slice(0, 6)}`)), 404);
+  });
+});
