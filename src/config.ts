@@ -36,6 +36,11 @@ const schema = z.object({
   MQTT_OUTBOUND_MAX_UNACKED: positiveInt.default(10_000),
   EDGE_HEARTBEAT_MS: positiveInt.default(2000),
   EDGE_LEASE_MS: positiveInt.default(10000),
+  EDGE_CAPACITY: positiveInt.default(100_000),
+  EDGE_LOAD_REPORT_MS: positiveInt.default(1000),
+  EDGE_PUBLIC_HOST: z.string().min(1).optional(),
+  ASSIGN_HOT_LAG_MS: positiveInt.default(200),
+  ASSIGN_HOT_CPU: z.coerce.number().positive().default(0.9),
 
   BATCH_MAX_MESSAGES: positiveInt.max(10000).default(256),
   BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
@@ -84,7 +89,14 @@ export interface Config {
     httpPort: number;
     /** Per-device outbound limits (see OutboundGate). */
     outbound: { maxBufferedBytes: number; maxUnacked: number };
+    /** Connections taken before new CONNECTs get CONNACK 3. */
+    capacity: number;
+    loadReportMs: number;
+    /** The host name devices are given for this edge by assignment. */
+    publicHost: string;
   };
+  /** How the API picks an edge for a device (GET /v1/edges/assign). */
+  assign: { staleAfterMs: number; hotLagMs: number; hotCpu: number };
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
     retryMaxMs: number;
@@ -153,7 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authCacheMs: e.MQTT_AUTH_CACHE_MS,
       httpPort: e.EDGE_HTTP_PORT,
       outbound: { maxBufferedBytes: e.MQTT_OUTBOUND_MAX_BYTES, maxUnacked: e.MQTT_OUTBOUND_MAX_UNACKED },
+      capacity: e.EDGE_CAPACITY,
+      loadReportMs: e.EDGE_LOAD_REPORT_MS,
+      // A wildcard bind address is no address to give a device.
+      publicHost: e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST),
     },
+    // Three missed reports: the edge is gone or stuck.
+    assign: { staleAfterMs: 3 * e.EDGE_LOAD_REPORT_MS, hotLagMs: e.ASSIGN_HOT_LAG_MS, hotCpu: e.ASSIGN_HOT_CPU },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,
       lanes: e.BATCH_LANES, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,

@@ -8,6 +8,7 @@ import { requireScope, type ApiGate } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
 import { clusterRoutes } from './cluster.js';
 import type { ClusterView } from '../cluster/cluster-view.js';
+import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import { pushRoutes } from './pushes.js';
 import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
@@ -26,6 +27,7 @@ export interface ApiDeps {
   revoke: (deviceId: string) => Promise<void>;
   /** Edges, clients and sessions as Redis knows them. */
   cluster: ClusterView;
+  assigner: EdgeAssigner;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
   maxBodyBytes: number;
@@ -63,7 +65,7 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
-  app.use(clusterRoutes({ view: deps.cluster, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
+  app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   const document = openApiDocument();

@@ -1,12 +1,16 @@
 import { Router, type Request } from 'express';
 import type { ClusterView } from '../cluster/cluster-view.js';
+import type { EdgeAssigner } from '../cluster/edge-assignment.js';
+import type { EdgeLoad } from '../cluster/edge-load.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
-import { ApiError } from './errors.js';
-import { clientIdParam } from './schemas.js';
+import { ApiError, fromZod } from './errors.js';
+import { pathParam } from './params.js';
+import { assignQuery, clientIdParam } from './schemas.js';
 
 export interface ClusterRoutesDeps {
   view: ClusterView;
+  assigner: EdgeAssigner;
   gate: ApiGate;
   /** Closes the client's live connection, on whatever edge it is (a control message to every edge). */
   disconnect: (clientId: string) => Promise<void>;
@@ -15,23 +19,50 @@ export interface ClusterRoutesDeps {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function clientId(req: Request): string {
-  const parsed = clientIdParam.safeParse(req.params.id);
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', `id: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'id');
-  return parsed.data;
+/** A load report as the API shows it under its edge (the edge id is the edge's own). */
+function loadAnswer(load: EdgeLoad): Omit<EdgeLoad, 'edgeId' | 'reportedAt'> & { reportedAt: string | null } {
+  const { edgeId: _edgeId, ...rest } = load;
+  return { ...rest, reportedAt: iso(load.reportedAt) };
 }
 
-/** Cluster introspection for operators: /v1/edges, /v1/clients/{id}, /v1/sessions/{id}. */
+function clientId(req: Request): string {
+  return pathParam(req, 'id', clientIdParam);
+}
+
+/**
+ * Cluster introspection for operators (/v1/edges, /v1/clients/{id}, /v1/sessions/{id}) and
+ * assignment for devices (/v1/edges/assign).
+ */
 export function clusterRoutes(deps: ClusterRoutesDeps): Router {
   const { view, gate, log } = deps;
   const router = Router();
   const read = requireScope(gate, 'devices.read');
   const write = requireScope(gate, 'devices.write');
 
+  // Asked by devices before they connect, which hold no API key: the answer is only an address
+  // devices are given anyway, and comes from memory (reports are read at most four times a second).
+  router.get('/v1/edges/assign', async (req, res, next) => {
+    try {
+      const query = assignQuery.safeParse(req.query);
+      if (!query.success) throw fromZod(query.error);
+      const assignment = await deps.assigner.assign(query.data.device);
+      if (!assignment) {
+        res.setHeader('Retry-After', '5');
+        throw new ApiError(503, 'no_edge_available', 'no edge is ready with room for another device; try again shortly');
+      }
+      res.json(assignment);
+    } catch (err) { next(err); }
+  });
+
   router.get('/v1/edges', read, async (_req, res, next) => {
     try {
       const edges = await view.edges();
-      res.json({ items: edges.map((e) => ({ ...e, startedAt: iso(e.startedAt), lastSeenAt: iso(e.lastSeenAt) })) });
+      res.json({
+        items: edges.map((e) => ({
+          ...e, startedAt: iso(e.startedAt), lastSeenAt: iso(e.lastSeenAt),
+          load: e.load && loadAnswer(e.load),
+        })),
+      });
     } catch (err) { next(err); }
   });
 

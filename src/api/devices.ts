@@ -3,6 +3,7 @@ import type { Device, DeviceRegistry } from '../cluster/device-registry.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod } from './errors.js';
+import { pathParam } from './params.js';
 import { deviceId, listDevicesQuery, registerDeviceBody, updateDeviceBody } from './schemas.js';
 
 export interface DeviceRoutesDeps {
@@ -18,9 +19,7 @@ function view(d: Device) {
 }
 
 function idParam(req: Request): string {
-  const parsed = deviceId.safeParse(req.params.id);
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', `id: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'id');
-  return parsed.data;
+  return pathParam(req, 'id', deviceId);
 }
 
 function body(req: Request): unknown {

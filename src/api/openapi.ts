@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import type { Scope } from './api-keys.js';
 import {
-  clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, assignQuery, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
   pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody,
@@ -58,6 +58,13 @@ export const operations: Operation[] = [
   {
     method: 'get', path: '/v1/edges', route: '/v1/edges', summary: 'every edge with its last heartbeat (connections, counters)', scope: 'devices.read',
     responses: { 200: { description: 'the edges, by id', schema: edgeListAnswer }, ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/edges/assign', route: '/v1/edges/assign', summary: 'the edge a device should connect to: the least-loaded ready one (no API key needed)', scope: null, query: assignQuery,
+    responses: {
+      200: { description: 'its MQTT, TLS and WebSocket addresses', schema: assignmentAnswer }, 400: e('invalid device id'),
+      503: e('no edge is ready with room (Retry-After)'),
+    },
   },
   {
     method: 'get', path: '/v1/clients/{id}', route: '/v1/clients/:id', summary: 'where an MQTT client is connected, and whether it has a persistent session', scope: 'devices.read',

@@ -121,13 +121,34 @@ export const devicePageAnswer = z.object({ items: z.array(deviceAnswer), next: z
 /** An MQTT client id as the API takes it in a path: any printable text up to 256 characters. */
 export const clientIdParam = z.string().min(1).max(256).refine((id) => ![...id].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'printable characters only');
 
+const edgeAddresses = z.object({
+  mqtt: z.string().describe('mqtt://host:port'),
+  mqtts: z.string().nullable().describe('mqtts://host:port, null without a TLS listener'),
+  ws: z.string().nullable().describe('ws://host:port/mqtt, null without a WebSocket listener'),
+}).strict();
+
+export const edgeLoadAnswer = z.object({
+  state: z.enum(['ready', 'draining']), connections: z.number().int(), capacity: z.number().int(),
+  messagesPerSecond: z.number(), eventLoopLagMs: z.number().describe('p99 over the last report interval'),
+  cpu: z.number().describe('cores busy over the last report interval'), rssBytes: z.number().int(),
+  addresses: edgeAddresses, reportedAt: isoTime,
+}).strict();
+
 export const edgeAnswer = z.object({
   id: z.string(), mqttPort: z.number().int(), pid: z.number().int(), startedAt: isoTime, lastSeenAt: isoTime,
   alive: z.boolean().describe('seen within EDGE_LEASE_MS'), connections: z.number().int(),
+  load: edgeLoadAnswer.nullable().describe('its last load report (every EDGE_LOAD_REPORT_MS)'),
   stats: z.record(z.string(), z.number()).describe('the counters of its last heartbeat'),
 }).strict();
 
 export const edgeListAnswer = z.object({ items: z.array(edgeAnswer) }).strict();
+
+export const assignQuery = z.object({ device: clientIdParam.optional() }).strict();
+
+export const assignmentAnswer = z.object({
+  edgeId: z.string(), addresses: edgeAddresses,
+  reason: z.enum(['least_loaded', 'current_edge']).describe('current_edge: the device is connected there now'),
+}).strict();
 
 export const clientAnswer = z.object({
   clientId: z.string(), connected: z.boolean(), edgeId: z.string().nullable(), connectedSince: isoTime.nullable(),

@@ -22,6 +22,12 @@ import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from '../cluster/cluster-view.js';
+import { EdgeAssigner } from '../cluster/edge-assignment.js';
+
+/** Edges within 2 % of the least-loaded one's utilisation share its devices (weighted by free room). */
+const ASSIGN_BAND = 0.02;
+/** How long assignment works from one read of the load reports. */
+const ASSIGN_REFRESH_MS = 250;
 import type { Registry } from 'prom-client';
 import { counterFrom, processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 
@@ -85,6 +91,7 @@ export class ApiServer {
       () => [[{ outcome: 'ok' }, webhookStats().webhookCalls], [{ outcome: 'failed' }, webhookStats().webhookFailures]]);
     counterFrom(this.metrics, 'rocketpush_webhook_events_total', 'Push events sent to the webhook, by outcome', ['outcome'],
       () => [[{ outcome: 'delivered' }, webhookStats().webhookEvents], [{ outcome: 'dropped' }, webhookStats().webhookDropped]]);
+    const cluster = new ClusterView(this.redis, keys, this.config.edge.leaseMs, this.log);
     const app = createApp({
       publisher,
       devices,
@@ -96,7 +103,13 @@ export class ApiServer {
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
-      cluster: new ClusterView(this.redis, keys, this.config.edge.leaseMs, this.log),
+      cluster,
+      assigner: new EdgeAssigner({
+        loads: () => cluster.loads.list(),
+        locate: (deviceId) => cluster.locate(deviceId),
+        policy: { ...this.config.assign, band: ASSIGN_BAND },
+        refreshMs: ASSIGN_REFRESH_MS,
+      }),
       checkReady: () => this.readiness.check(),
       maxBodyBytes: this.config.api.maxBodyBytes,
       maxPayloadBytes: this.config.edge.maxPayloadBytes,

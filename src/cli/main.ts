@@ -80,8 +80,9 @@ async function run(argv: string[]): Promise<unknown> {
     return client.publish({ topic: pos[1]!, payload: pos[2]!, ...(qos !== undefined ? { qos } : {}), ...(o.retain ? { retain: true } : {}), ...(ttl ? { ttl } : {}) });
   }
   if (command === 'edges') {
-    if (pos.length !== 1) throw new UsageError('edges');
-    return client.edges();
+    if (pos.length === 1) return client.edges();
+    if (sub === 'assign' && pos.length <= 3) return client.assign(pos[2]);
+    throw new UsageError('edges [assign [DEVICE]]');
   }
   if (command === 'clients' || command === 'sessions') {
     if (pos.length !== 3) throw new UsageError(`${command} ${command === 'clients' ? 'get|disconnect' : 'get'} ID`);

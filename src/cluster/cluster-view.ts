@@ -4,6 +4,7 @@ import type { RedisKeys } from './keys.js';
 import { SessionRegistry } from './session-registry.js';
 import { SessionStore } from './session-store.js';
 import type { Logger } from '../log.js';
+import { EdgeLoadStore, type EdgeLoad } from './edge-load.js';
 
 export interface EdgeView {
   id: string;
@@ -14,6 +15,8 @@ export interface EdgeView {
   /** Seen within the lease: a dead edge stays listed until a live one reaps it. */
   alive: boolean;
   connections: number;
+  /** Its last load report (null: none, e.g. an edge of an older version or one that stopped). */
+  load: EdgeLoad | null;
   stats: Record<string, number>;
 }
 
@@ -44,16 +47,24 @@ export class ClusterView {
   private readonly edgeRegistry: EdgeRegistry;
   private readonly sessions: SessionRegistry;
   private readonly store: SessionStore;
+  readonly loads: EdgeLoadStore;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, log: Logger) {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
     this.sessions = new SessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
+    this.loads = new EdgeLoadStore(redis, keys);
+  }
+
+  /** The edge a client id is connected to now, if any. */
+  async locate(clientId: string): Promise<string | null> {
+    return (await this.sessions.locate(clientId))?.edgeId ?? null;
   }
 
   async edges(now = Date.now()): Promise<EdgeView[]> {
-    const records = await this.edgeRegistry.list();
-    return records.sort((a, b) => a.id.localeCompare(b.id)).map((r) => edgeView(r, now, this.leaseMs));
+    const [records, loads] = await Promise.all([this.edgeRegistry.list(), this.loads.list()]);
+    const loadOf = new Map(loads.map((l) => [l.edgeId, l]));
+    return records.sort((a, b) => a.id.localeCompare(b.id)).map((r) => edgeView(r, loadOf.get(r.id) ?? null, now, this.leaseMs));
   }
 
   async client(clientId: string): Promise<ClientView | null> {
@@ -87,7 +98,7 @@ export class ClusterView {
   }
 }
 
-function edgeView(r: EdgeRecord, now: number, leaseMs: number): EdgeView {
+function edgeView(r: EdgeRecord, load: EdgeLoad | null, now: number, leaseMs: number): EdgeView {
   return {
     id: r.id,
     mqttPort: r.port,
@@ -95,7 +106,8 @@ function edgeView(r: EdgeRecord, now: number, leaseMs: number): EdgeView {
     startedAt: r.startedAt,
     lastSeenAt: r.seenAt,
     alive: now - r.seenAt <= leaseMs,
-    connections: r.stats?.connectedClients ?? 0,
+    connections: load?.connections ?? r.stats?.connectedClients ?? 0,
+    load,
     stats: r.stats ?? {},
   };
 }

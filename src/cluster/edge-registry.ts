@@ -43,8 +43,9 @@ export class EdgeRegistry {
     return Object.values(all).map((v) => JSON.parse(v) as EdgeRecord);
   }
 
+  /** Forgets a dead edge: its record and its last load report, so assignment never counts it. */
   async remove(edgeId: string): Promise<void> {
-    await this.redis.hdel(this.keys.edges(), edgeId);
+    await this.redis.multi().hdel(this.keys.edges(), edgeId).hdel(this.keys.edgeLoads(), edgeId).exec();
   }
 
   async stop(): Promise<void> {

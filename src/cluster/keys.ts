@@ -8,6 +8,8 @@ export class RedisKeys {
   retainedClock(): string { return `${this.prefix}retained:clock`; }
   /** Hash: edge id -> JSON {port, pid, startedAt, seenAt}; refreshed by each edge's heartbeat. */
   edges(): string { return `${this.prefix}edges`; }
+  /** Hash: edge id -> JSON load report (EdgeLoad), rewritten every EDGE_LOAD_REPORT_MS; assignment reads it. */
+  edgeLoads(): string { return `${this.prefix}edges:load`; }
   /** Hash: client id -> JSON {edgeId, epoch, since}: where the client's live session is. */
   sessions(): string { return `${this.prefix}sessions`; }
   /** Hash: client id -> last session epoch handed out; only ever grows. */

@@ -17,6 +17,8 @@ export interface EdgeMetricSources {
   receipts: () => { receiptsWritten: number; receiptsDropped: number };
   publishQueued: () => number;
   localBacklog: () => number;
+  admission: () => { refusedFull: number; refusedDraining: number };
+  capacity: number;
 }
 
 const qos = (values: number[]): Sample[] => values.map((v, i) => [{ qos: String(i) }, v]);
@@ -56,6 +58,11 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
     const r = s.receipts();
     return [[{ outcome: 'written' }, r.receiptsWritten], [{ outcome: 'dropped' }, r.receiptsDropped]];
   });
+  counterFrom(registry, 'rocketpush_connects_refused_total', 'CONNECTs answered with CONNACK 3 because this edge was full or draining', ['reason'], () => {
+    const a = s.admission();
+    return [[{ reason: 'full' }, a.refusedFull], [{ reason: 'draining' }, a.refusedDraining]];
+  });
+  gaugeFrom(registry, 'rocketpush_edge_capacity_connections', 'Connections this edge takes before refusing new ones (EDGE_CAPACITY)', [], () => [[{}, s.capacity]]);
   gaugeFrom(registry, 'rocketpush_publish_queued', 'Accepted publishes waiting for their RocketMQ send', [], () => [[{}, s.publishQueued()]]);
   gaugeFrom(registry, 'rocketpush_local_backlog', 'Messages from RocketMQ waiting for local delivery', [], () => [[{}, s.localBacklog()]]);
 }

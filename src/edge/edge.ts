@@ -43,6 +43,9 @@ import { Readiness } from '../health/readiness.js';
 import { processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 import { ConnectionCensus } from './connection-census.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
+import { Admission } from './admission.js';
+import { LoadReporter } from './load-reporter.js';
+import { EdgeLoadStore } from '../cluster/edge-load.js';
 
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;
@@ -77,6 +80,7 @@ interface Started {
 export class Edge {
   private readonly started: Started[] = [];
   private health: HealthServer | null = null;
+  private loadReporter: LoadReporter | null = null;
 
   constructor(private readonly config: Config, private readonly log: Logger) {}
 
@@ -144,6 +148,9 @@ export class Edge {
     }, (err) => log.error('route table update failed', { error: String(err) }), 10_000,
     (err, topic) => log.error('a local subscriber failed to take a packet', { topic, error: String(err) }));
     const emptyIds = new EmptyClientIdCheck();
+    // Filled in once aedes exists: the admission check only runs for CONNECTs, after that.
+    let connectedClients = () => 0;
+    const admission = new Admission(edge.capacity, () => connectedClients());
     const publishStats: DurablePublishStats = { reservedTopicPublishes: 0 };
     const gate = new OutboundGate(edge.outbound, log);
     const broker = new Aedes({
@@ -151,7 +158,7 @@ export class Edge {
       mq: emitter,
       persistence,
       preConnect: preConnectHook({ gate, emptyIds }),
-      authenticate: authenticateHook({ emptyIds, deviceAuth, guard }),
+      authenticate: authenticateHook({ admission, emptyIds, deviceAuth, guard }),
       authorizeSubscribe: authorizeSubscribeHook(deviceAuth),
       authorizeForward: authorizeForwardHook({ outbox: sessionOutbox, tracker, gate }),
       authorizePublish: durablePublishHook({
@@ -162,6 +169,7 @@ export class Edge {
         log,
       }, publishStats),
     });
+    connectedClients = () => broker.connectedClients;
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
     const consumer = new DeliveryConsumer({
       ...config.rocketmq,
@@ -191,6 +199,8 @@ export class Edge {
       receipts: () => receipts.stats,
       publishQueued: () => producer.stats.queued,
       localBacklog: () => emitter.backlog(),
+      admission: () => admission.stats,
+      capacity: edge.capacity,
     });
     const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics }, new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
@@ -242,9 +252,29 @@ export class Edge {
     const port = listeners[0]!.port;
     await this.part('registry', async () => {
       await registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
+        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);
     }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);
+    const host = edge.publicHost;
+    const loadReporter = new LoadReporter({
+      edgeId: edge.id, capacity: edge.capacity, everyMs: edge.loadReportMs, log,
+      addresses: {
+        mqtt: `mqtt://${host}:${port}`,
+        mqtts: edge.tls ? `mqtts://${host}:${listeners.find((l) => l.kind === 'tls')!.port}` : null,
+        ws: edge.wsPort !== undefined ? `ws://${host}:${listeners.find((l) => l.kind === 'ws')!.port}/mqtt` : null,
+      },
+      store: new EdgeLoadStore(redis, keys),
+      source: {
+        connections: () => broker.connectedClients,
+        messages: () => {
+          const r = census.publishesReceived;
+          const g = gate.stats;
+          return r[0]! + r[1]! + r[2]! + g.deliveredQos0 + g.deliveredQos1 + g.deliveredQos2;
+        },
+      },
+    });
+    this.loadReporter = loadReporter;
+    await this.part('load reports', () => loadReporter.start(), () => withTimeout(loadReporter.stop(), 2000, 'load report removal'), 3000);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     let routeKeeper: NodeJS.Timeout | null = null;
     await this.part('route keeper', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type {
-  clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
   pushCancelAnswer, pushStatusAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
@@ -18,6 +18,7 @@ export type DevicePage = z.output<typeof devicePageAnswer>;
 export type DeviceRegistration = z.input<typeof registerDeviceBody>;
 export type DeviceChange = z.input<typeof updateDeviceBody>;
 export type EdgeList = z.output<typeof edgeListAnswer>;
+export type EdgeAssignment = z.output<typeof assignmentAnswer>;
 export type ClientInfo = z.output<typeof clientAnswer>;
 export type ClientDisconnect = z.output<typeof clientDisconnectAnswer>;
 export type SessionInfo = z.output<typeof sessionAnswer>;
@@ -77,6 +78,11 @@ export class RocketpushClient {
   /** Every edge with its last heartbeat. */
   edges(): Promise<EdgeList> {
     return this.call('GET', '/v1/edges');
+  }
+
+  /** The edge a device should connect to now (with `deviceId`: its current edge while that one is ready). */
+  assign(deviceId?: string): Promise<EdgeAssignment> {
+    return this.call('GET', `/v1/edges/assign${deviceId === undefined ? '' : `?device=${encodeURIComponent(deviceId)}`}`);
   }
 
   /** Connected MQTT clients and persistent sessions, by client id. */

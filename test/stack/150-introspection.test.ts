@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer } from '../../src/api/schemas.js';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
-import { adminKey, API, closeAll, connect, EDGE_A, EDGE_B, eventually, uniqueTopic, waitFor } from './helpers.js';
+import { adminKey, API, closeAll, connect, EDGE_A, EDGE_B, eventually, sleep, uniqueTopic, waitFor } from './helpers.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,15 +25,39 @@ async function status(p: Promise<unknown>): Promise<number> {
   try { await p; return 200; } catch (err) { if (err instanceof RocketpushError) return err.status; throw err; }
 }
 
+/** The connections in the edge's heartbeats once two heartbeats after now agree. */
+async function steadyConnections(edgeId: string): Promise<number> {
+  let since = Date.now();
+  let last = -1;
+  for (let i = 0; i < 20; i++) {
+    let e = (await client.edges()).items.find((x) => x.id === edgeId)!;
+    while (Date.parse(e.lastSeenAt) <= since) {
+      await sleep(100);
+      e = (await client.edges()).items.find((x) => x.id === edgeId)!;
+    }
+    if (e.connections === last) return last;
+    last = e.connections;
+    since = Date.parse(e.lastSeenAt);
+  }
+  throw new Error(`${edgeId}'s connection count never settled (last ${last})`);
+}
+
 describe('cluster introspection over REST, the SDK and the CLI', () => {
   it('lists every edge, alive, with the connections of its last heartbeat', async () => {
     const before = edgeListAnswer.parse(await client.edges());
     const ids = before.items.map((e) => e.id);
     assert.ok(ids.includes('edge-1') && ids.includes('edge-2'), ids.join(','));
     assert.ok(before.items.filter((e) => ['edge-1', 'edge-2'].includes(e.id)).every((e) => e.alive));
-    const start = before.items.find((e) => e.id === 'edge-2')!.connections;
+    // Devices of earlier test files may still be leaving: count from two equal heartbeats in a row.
+    const start = await steadyConnections('edge-2');
     for (let i = 0; i < 3; i++) await connect(EDGE_B);
-    await eventually(async () => (await client.edges()).items.find((e) => e.id === 'edge-2')!.connections >= start + 3, 15_000, 'edge-2 counts 3 more connections');
+    const connectedAt = Date.now();
+    let seen = -1;
+    await eventually(async () => {
+      const e = (await client.edges()).items.find((x) => x.id === 'edge-2')!;
+      seen = e.connections;
+      return Date.parse(e.lastSeenAt) > connectedAt && e.connections === start + 3;
+    }, 15_000, () => `edge-2 counts ${start} + 3 connections (last heartbeat: ${seen})`);
     assert.deepEqual(edgeListAnswer.parse(await cli('edges')).items.map((e) => e.id).sort(), [...ids].sort());
   });
 
