@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# One edge process: start ID PORT | stop ID. Extra edges join the running cluster with no other change.
+# One edge process: start ID PORT | drain ID | stop ID. Extra edges join the running cluster with no
+# other change. drain and stop are the same: SIGTERM makes the edge drain (not-ready at once, no new
+# connections, the open ones closed at EDGE_DRAIN_RATE without wills), then stop and exit.
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 
@@ -35,6 +37,12 @@ start() {
 
 case "${1:-}" in
   start) [ $# -ge 3 ] && [ $# -le 6 ] || die "usage: $0 start ID PORT [WS_PORT] [TLS_PORT] [HTTP_PORT]"; start "$2" "$3" "${4:-}" "${5:-}" "${6:-}" ;;
-  stop) [ $# -eq 2 ] || die "usage: $0 stop ID"; stop_pid "edge-$2" 30; rm -f "$RP_RUN_DIR/edge-$2.http" ;;
-  *) echo "usage: $0 start ID PORT [WS_PORT] [TLS_PORT] [HTTP_PORT] | stop ID" >&2; exit 2 ;;
+  stop|drain)
+    [ $# -eq 2 ] || die "usage: $0 $1 ID"
+    # The drain's own limit (EDGE_DRAIN_TIMEOUT_MS) plus the time its parts take to stop.
+    stop_pid "edge-$2" $(( ${EDGE_DRAIN_TIMEOUT_MS:-30000} / 1000 + 30 ))
+    rm -f "$RP_RUN_DIR/edge-$2.http"
+    if [ "$1" = drain ]; then log "edge $2 drained and stopped"; fi
+    ;;
+  *) echo "usage: $0 start ID PORT [WS_PORT] [TLS_PORT] [HTTP_PORT] | drain ID | stop ID" >&2; exit 2 ;;
 esac

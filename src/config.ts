@@ -39,6 +39,8 @@ const schema = z.object({
   EDGE_CAPACITY: positiveInt.default(100_000),
   EDGE_LOAD_REPORT_MS: positiveInt.default(1000),
   EDGE_PUBLIC_HOST: z.string().min(1).optional(),
+  EDGE_DRAIN_RATE: positiveInt.default(500),
+  EDGE_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
   ASSIGN_HOT_LAG_MS: positiveInt.default(200),
   ASSIGN_HOT_CPU: z.coerce.number().positive().default(0.9),
 
@@ -94,6 +96,8 @@ export interface Config {
     loadReportMs: number;
     /** The host name devices are given for this edge by assignment. */
     publicHost: string;
+    /** Connections closed per second by a drain or a rebalance, and the longest a drain paces them. */
+    drain: { ratePerSecond: number; timeoutMs: number };
   };
   /** How the API picks an edge for a device (GET /v1/edges/assign). */
   assign: { staleAfterMs: number; hotLagMs: number; hotCpu: number };
@@ -169,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loadReportMs: e.EDGE_LOAD_REPORT_MS,
       // A wildcard bind address is no address to give a device.
       publicHost: e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST),
+      drain: { ratePerSecond: e.EDGE_DRAIN_RATE, timeoutMs: e.EDGE_DRAIN_TIMEOUT_MS },
     },
     // Three missed reports: the edge is gone or stuck.
     assign: { staleAfterMs: 3 * e.EDGE_LOAD_REPORT_MS, hotLagMs: e.ASSIGN_HOT_LAG_MS, hotCpu: e.ASSIGN_HOT_CPU },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # supervise.sh NAME LOGFILE COMMAND...: runs COMMAND (stdout and stderr appended to LOGFILE) and
-# starts it again when it exits without being asked to, after a backoff of 1 s doubling to 30 s
+# starts it again when it fails (exits non-zero) without being asked to, after a backoff of 1 s doubling to 30 s
 # (back to 1 s once a run lasted a minute). The child's pid is in NAME.pid, its restarts in
 # NAME.restarts; SIGTERM to this supervisor (NAME.supervisor.pid) stops the child and then itself.
 # LOGFILE is rotated by size (RP_LOG_MAX_BYTES, RP_LOG_KEEP files), never truncated at a start.
@@ -40,6 +40,12 @@ while :; do
   wait "$child"
   rc=$?
   $stopping && break
+  # Exit code 0 is a process that finished on purpose: an edge drained by an operator
+  # (POST /v1/edges/{id}/drain). Restarting it would undo the scale-in.
+  if [ "$rc" -eq 0 ]; then
+    supervisor_line info "process finished on its own; not restarting" "$rc" "$restarts" 0
+    break
+  fi
   [ $(( $(date +%s) - started )) -ge 60 ] && backoff=1
   restarts=$((restarts + 1))
   echo "$restarts" >"$RP_RUN_DIR/$name.restarts"

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from './errors.js';
 
 /** What an API key may do. `*` in the configuration grants all of them. */
-export const SCOPES = ['publish', 'push', 'devices.read', 'devices.write'] as const;
+export const SCOPES = ['publish', 'push', 'devices.read', 'devices.write', 'cluster.write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKey {

@@ -9,6 +9,7 @@ import { deviceRoutes } from './devices.js';
 import { clusterRoutes } from './cluster.js';
 import type { ClusterView } from '../cluster/cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
+import type { ControlMessage } from '../bus/control.js';
 import { pushRoutes } from './pushes.js';
 import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
@@ -28,6 +29,9 @@ export interface ApiDeps {
   /** Edges, clients and sessions as Redis knows them. */
   cluster: ClusterView;
   assigner: EdgeAssigner;
+  /** Sends a control message to every edge. */
+  control: (message: ControlMessage) => Promise<void>;
+  staleAfterMs: number;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
   maxBodyBytes: number;
@@ -65,7 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   });
 
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
-  app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
+  app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, control: deps.control, staleAfterMs: deps.staleAfterMs, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   const document = openApiDocument();

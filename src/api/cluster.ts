@@ -2,11 +2,13 @@ import { Router, type Request } from 'express';
 import type { ClusterView } from '../cluster/cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { EdgeLoad } from '../cluster/edge-load.js';
+import { rebalancePlan } from '../cluster/rebalance-plan.js';
+import type { ControlMessage } from '../bus/control.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod } from './errors.js';
 import { pathParam } from './params.js';
-import { assignQuery, clientIdParam } from './schemas.js';
+import { assignQuery, clientIdParam, edgeIdParam } from './schemas.js';
 
 export interface ClusterRoutesDeps {
   view: ClusterView;
@@ -14,6 +16,10 @@ export interface ClusterRoutesDeps {
   gate: ApiGate;
   /** Closes the client's live connection, on whatever edge it is (a control message to every edge). */
   disconnect: (clientId: string) => Promise<void>;
+  /** Sends a control message to the edges (drain, shed). */
+  control: (message: ControlMessage) => Promise<void>;
+  /** Load reports older than this take no part in a rebalance. */
+  staleAfterMs: number;
   log: Logger;
 }
 
@@ -38,6 +44,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
   const router = Router();
   const read = requireScope(gate, 'devices.read');
   const write = requireScope(gate, 'devices.write');
+  const operate = requireScope(gate, 'cluster.write');
 
   // Asked by devices before they connect, which hold no API key: the answer is only an address
   // devices are given anyway, and comes from memory (reports are read at most four times a second).
@@ -63,6 +70,27 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
           load: e.load && loadAnswer(e.load),
         })),
       });
+    } catch (err) { next(err); }
+  });
+
+  router.post('/v1/edges/rebalance', operate, async (_req, res, next) => {
+    try {
+      const requestedAt = Date.now();
+      const plan = rebalancePlan(await view.loads.list(), requestedAt, deps.staleAfterMs);
+      for (const shed of plan) await deps.control({ kind: 'shed', edgeId: shed.edgeId, count: shed.count, requestedAt });
+      log.info('rebalance requested', { plan: JSON.stringify(plan), apiKey: res.locals.apiKey as string });
+      res.status(202).json({ shed: plan });
+    } catch (err) { next(err); }
+  });
+
+  router.post('/v1/edges/:id/drain', operate, async (req, res, next) => {
+    try {
+      const id = pathParam(req, 'id', edgeIdParam);
+      const edge = (await view.edges()).find((e) => e.id === id && e.alive);
+      if (!edge) throw new ApiError(404, 'not_found', `edge ${id} is not running`, 'id');
+      await deps.control({ kind: 'drain', edgeId: id, requestedAt: Date.now() });
+      log.info('edge drain requested', { edgeId: id, connections: edge.connections, apiKey: res.locals.apiKey as string });
+      res.status(202).json({ edgeId: id, drain: 'requested', connections: edge.connections });
     } catch (err) { next(err); }
   });
 

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import type { Scope } from './api-keys.js';
 import {
-  assignmentAnswer, assignQuery, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, assignQuery, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
   pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody,
@@ -65,6 +65,14 @@ export const operations: Operation[] = [
       200: { description: 'its MQTT, TLS and WebSocket addresses', schema: assignmentAnswer }, 400: e('invalid device id'),
       503: e('no edge is ready with room (Retry-After)'),
     },
+  },
+  {
+    method: 'post', path: '/v1/edges/{id}/drain', route: '/v1/edges/:id/drain', summary: 'drain an edge: not-ready at once, its devices closed paced without wills, then it exits', scope: 'cluster.write',
+    responses: { 202: { description: 'the edge was told to drain', schema: drainAnswer }, 400: e('invalid id'), 404: e('no such edge running'), ...guarded },
+  },
+  {
+    method: 'post', path: '/v1/edges/rebalance', route: '/v1/edges/rebalance', summary: 'edges above their share of connections close the excess (paced, without wills); the devices come back through assignment', scope: 'cluster.write',
+    responses: { 202: { description: 'what each edge was told to shed', schema: rebalanceAnswer }, ...guarded },
   },
   {
     method: 'get', path: '/v1/clients/{id}', route: '/v1/clients/:id', summary: 'where an MQTT client is connected, and whether it has a persistent session', scope: 'devices.read',

@@ -143,6 +143,17 @@ export const edgeAnswer = z.object({
 
 export const edgeListAnswer = z.object({ items: z.array(edgeAnswer) }).strict();
 
+export const edgeIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'an edge id: letters, digits, _ and - (1-48)');
+
+export const drainAnswer = z.object({
+  edgeId: z.string(), drain: z.literal('requested'),
+  connections: z.number().int().describe('its connections at its last report: they are closed paced, at EDGE_DRAIN_RATE'),
+}).strict();
+
+export const rebalanceAnswer = z.object({
+  shed: z.array(z.object({ edgeId: z.string(), count: z.number().int().describe('connections it closes (paced, without wills)') }).strict()),
+}).strict();
+
 export const assignQuery = z.object({ device: clientIdParam.optional() }).strict();
 
 export const assignmentAnswer = z.object({

@@ -103,6 +103,8 @@ export class ApiServer {
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
+      control: (message) => this.producer.sendControl(encodeControl(message), 10_000),
+      staleAfterMs: this.config.assign.staleAfterMs,
       cluster,
       assigner: new EdgeAssigner({
         loads: () => cluster.loads.list(),

@@ -12,6 +12,12 @@ export const controlMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('revoke'), clientId: z.string() }),
   // An edge's start-up check that its consumer reads the control topic (see DeliveryConsumer.ready).
   z.object({ kind: z.literal('probe'), id: z.string() }),
+  // An operator's drain of edge `edgeId` (POST /v1/edges/{id}/drain); an edge started after
+  // `requestedAt` ignores it, so a restarted edge does not drain again on an old request.
+  z.object({ kind: z.literal('drain'), edgeId: z.string(), requestedAt: z.number().int() }),
+  // Rebalancing: edge `edgeId` closes `count` of its connections (paced, without wills), whose
+  // devices come back through assignment to emptier edges.
+  z.object({ kind: z.literal('shed'), edgeId: z.string(), count: z.number().int().positive(), requestedAt: z.number().int() }),
 ]);
 
 export type ControlMessage = z.infer<typeof controlMessage>;

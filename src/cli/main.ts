@@ -14,7 +14,7 @@ const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETP
   devices get ID | delete ID | rotate-secret ID
   devices update ID [--user ALIAS | --no-user] [--tag TAG ... | --no-tags]
   devices list [--user ALIAS | --tag TAG] [--limit N] [--after ID]
-  edges
+  edges [assign [DEVICE] | drain EDGE-ID | rebalance]
   clients get ID | disconnect ID
   sessions get ID
 
@@ -82,7 +82,9 @@ async function run(argv: string[]): Promise<unknown> {
   if (command === 'edges') {
     if (pos.length === 1) return client.edges();
     if (sub === 'assign' && pos.length <= 3) return client.assign(pos[2]);
-    throw new UsageError('edges [assign [DEVICE]]');
+    if (sub === 'drain' && pos.length === 3) return client.drainEdge(pos[2]!);
+    if (sub === 'rebalance' && pos.length === 2) return client.rebalance();
+    throw new UsageError('edges [assign [DEVICE] | drain EDGE-ID | rebalance]');
   }
   if (command === 'clients' || command === 'sessions') {
     if (pos.length !== 3) throw new UsageError(`${command} ${command === 'clients' ? 'get|disconnect' : 'get'} ID`);

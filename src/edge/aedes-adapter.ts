@@ -17,6 +17,8 @@ export interface WillPacket {
 }
 
 interface AedesClientInternals {
+  /** The will aedes publishes when the connection ends without DISCONNECT (`_will` is its copy). */
+  will?: WillPacket | null;
   _will?: WillPacket | null;
   /** Next packet id aedes gives an outgoing QoS 1/2 message of this client. */
   _nextId: number;
@@ -28,6 +30,22 @@ const internals = (client: Client) => client as unknown as AedesClientInternals;
 
 export function clientWill(client: Client): WillPacket | undefined {
   return internals(client)._will ?? undefined;
+}
+
+/** Every client aedes holds as connected (its `clients` map, by client id). */
+export function connectedClientList(broker: Aedes): Client[] {
+  return Object.values((broker as unknown as { clients: Record<string, Client> }).clients);
+}
+
+/**
+ * Closes the connection the way a clean DISCONNECT would end it: the will is dropped, not published.
+ * For a drain or a rebalance, where the device is asked to move, not lost.
+ */
+export function closeWithoutWill(client: Client): void {
+  const c = internals(client);
+  c.will = null;
+  c._will = null;
+  client.close();
 }
 
 /** Takes the client's next packet id as aedes itself would (1..65535, then 1 again). */

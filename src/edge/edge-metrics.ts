@@ -18,6 +18,7 @@ export interface EdgeMetricSources {
   publishQueued: () => number;
   localBacklog: () => number;
   admission: () => { refusedFull: number; refusedDraining: number };
+  moved: () => { drainClosed: number; shedClosed: number };
   capacity: number;
 }
 
@@ -61,6 +62,10 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
   counterFrom(registry, 'rocketpush_connects_refused_total', 'CONNECTs answered with CONNACK 3 because this edge was full or draining', ['reason'], () => {
     const a = s.admission();
     return [[{ reason: 'full' }, a.refusedFull], [{ reason: 'draining' }, a.refusedDraining]];
+  });
+  counterFrom(registry, 'rocketpush_connections_moved_total', 'Connections this edge closed without their wills so that the devices reconnect elsewhere, by cause', ['cause'], () => {
+    const m = s.moved();
+    return [[{ cause: 'drain' }, m.drainClosed], [{ cause: 'rebalance' }, m.shedClosed]];
   });
   gaugeFrom(registry, 'rocketpush_edge_capacity_connections', 'Connections this edge takes before refusing new ones (EDGE_CAPACITY)', [], () => [[{}, s.capacity]]);
   gaugeFrom(registry, 'rocketpush_publish_queued', 'Accepted publishes waiting for their RocketMQ send', [], () => [[{}, s.publishQueued()]]);

@@ -37,7 +37,8 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
-import { clientSubscriptions } from './aedes-adapter.js';
+import { clientSubscriptions, closeWithoutWill, connectedClientList } from './aedes-adapter.js';
+import { ConnectionDrainer } from './connection-drainer.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
 import { processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
@@ -77,12 +78,20 @@ interface Started {
  * (each one's dependencies before it), stop() stops them in reverse: first nothing new comes in
  * (listeners), then what is in flight drains (PUBACKs through the producer), then the connections.
  */
+/** What the edge asks of its process. */
+export interface EdgeHooks {
+  /** An operator asked this edge to drain (POST /v1/edges/{id}/drain): end the process as SIGTERM does. */
+  drainRequested(): void;
+}
+
 export class Edge {
   private readonly started: Started[] = [];
   private health: HealthServer | null = null;
-  private loadReporter: LoadReporter | null = null;
+  /** Set once the edge takes devices: stop() drains them first. */
+  private drainer: (() => Promise<void>) | null = null;
+  private drained: Promise<void> | null = null;
 
-  constructor(private readonly config: Config, private readonly log: Logger) {}
+  constructor(private readonly config: Config, private readonly log: Logger, private readonly hooks: EdgeHooks = { drainRequested: () => undefined }) {}
 
   /** Starts a part and lists it for stop(). */
   private async part(name: string, start: () => Promise<unknown> | void, stop: () => Promise<unknown> | void = () => undefined, stopWithinMs = 10_000): Promise<void> {
@@ -148,6 +157,7 @@ export class Edge {
     }, (err) => log.error('route table update failed', { error: String(err) }), 10_000,
     (err, topic) => log.error('a local subscriber failed to take a packet', { topic, error: String(err) }));
     const emptyIds = new EmptyClientIdCheck();
+    const startedAt = Date.now();
     // Filled in once aedes exists: the admission check only runs for CONNECTs, after that.
     let connectedClients = () => 0;
     const admission = new Admission(edge.capacity, () => connectedClients());
@@ -170,6 +180,12 @@ export class Edge {
       }, publishStats),
     });
     connectedClients = () => broker.connectedClients;
+    const drainer = new ConnectionDrainer({
+      ratePerSecond: edge.drain.ratePerSecond, log,
+      clients: () => connectedClientList(broker),
+      closeQuietly: closeWithoutWill,
+      settle: () => until(() => producer.stats.queued === 0, 1000),
+    });
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
     const consumer = new DeliveryConsumer({
       ...config.rocketmq,
@@ -179,6 +195,19 @@ export class Edge {
       deliver: (messages) => local.deliver(messages),
       control: (message) => {
         if (message.kind === 'revoke') deviceAuth?.forget(message.clientId);
+        if ((message.kind === 'drain' || message.kind === 'shed') && message.edgeId === edge.id) {
+          // Requests older than this process were meant for an earlier life of this edge id.
+          if (message.requestedAt < startedAt) return;
+          if (message.kind === 'drain') {
+            log.info('drain requested by an operator');
+            this.hooks.drainRequested();
+          } else {
+            log.info('rebalance: shedding connections', { count: message.count });
+            drainer.shed(message.count).then((closed) => log.info('rebalance: connections shed', { closed }),
+              (err: unknown) => log.warn('rebalance shed failed', { error: String(err) }));
+          }
+          return;
+        }
         guard.control(message);
       },
     });
@@ -200,9 +229,10 @@ export class Edge {
       publishQueued: () => producer.stats.queued,
       localBacklog: () => emitter.backlog(),
       admission: () => admission.stats,
+      moved: () => drainer.stats,
       capacity: edge.capacity,
     });
-    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics }, new Readiness({
+    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics, drain: () => this.drain() }, new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
       redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
       rocketmq: () => producer.ping(),
@@ -252,7 +282,7 @@ export class Edge {
     const port = listeners[0]!.port;
     await this.part('registry', async () => {
       await registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
+        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);
     }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);
     const host = edge.publicHost;
@@ -273,7 +303,6 @@ export class Edge {
         },
       },
     });
-    this.loadReporter = loadReporter;
     await this.part('load reports', () => loadReporter.start(), () => withTimeout(loadReporter.stop(), 2000, 'load report removal'), 3000);
     // The route set is rebuilt from this edge's own subscriptions if Redis lost or garbled it.
     let routeKeeper: NodeJS.Timeout | null = null;
@@ -289,12 +318,41 @@ export class Edge {
     // written back; their route sets are rewritten by the route keeper above.
     // Registered once connected: every later 'ready' is a reconnect.
     redis.on('ready', () => void restoreSessions(sessionStore, sessionOutbox, log));
+    this.drainer = async () => {
+      const started = Date.now();
+      const connections = broker.connectedClients;
+      log.info('draining: no new connections, closing the open ones', { connections, ratePerSecond: edge.drain.ratePerSecond });
+      admission.drain();
+      health.notReady();
+      await loadReporter.draining();
+      for (const l of listeners) l.stopAccepting();
+      const closed = await drainer.closeAll(started + edge.drain.timeoutMs);
+      log.info('drained', { closed, ms: Date.now() - started });
+    };
     health.ready();
     log.info('edge ready', { httpPort, listeners: listeners.map((l) => `${l.kind}:${l.port}`).join(','), port, retained: retainedCount });
   }
 
-  /** Stops the started parts in reverse order; one that fails or hangs does not keep the rest running. */
+  /**
+   * Drains: turns not-ready (assignment skips it from its next read), takes no new connection, and
+   * closes the open ones paced (EDGE_DRAIN_RATE), without their wills; their publishes in flight are
+   * answered first. Persistent sessions resume on other edges from their queues in RocketMQ.
+   */
+  drain(): Promise<void> {
+    const drainer = this.drainer;
+    this.drained ??= drainer
+      ? drainer().catch((err: unknown) => { this.log.warn('drain failed', { error: String(err) }); })
+      : Promise.resolve();
+    return this.drained;
+  }
+
+  /**
+   * Drains, then stops the started parts in reverse order (in-flight PUBACKs through the producer,
+   * session acknowledgements, then the consumer group is left); one that fails or hangs does not
+   * keep the rest running.
+   */
   async stop(): Promise<void> {
+    await this.drain();
     this.log.info('edge stopping');
     this.health?.notReady();
     for (let part = this.started.pop(); part; part = this.started.pop()) {
@@ -304,6 +362,12 @@ export class Edge {
     }
     this.log.info('edge stopped');
   }
+}
+
+/** Resolves once `done()` holds, or after `ms` anyway. */
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 async function restoreSessions(store: SessionStore, outbox: SessionOutbox, log: Logger): Promise<void> {

@@ -5,15 +5,20 @@ import type { Readiness } from '../health/readiness.js';
 
 /**
  * The edge's own HTTP port: `GET /healthz` (the process answers), `GET /readyz` (it should get
- * devices: listeners open, Redis and RocketMQ answering) and `GET /metrics` (Prometheus). Load
- * balancers, the scripts, the supervisor and Prometheus ask here instead of reading logs.
+ * devices: listeners open, Redis and RocketMQ answering), `GET /metrics` (Prometheus) and, from the
+ * same host only, `POST /drain`. Load balancers, the scripts, the supervisor and Prometheus ask here
+ * instead of reading logs.
  */
 export class HealthServer {
   private server: Server | null = null;
   private listening = false;
 
   constructor(
-    private readonly opts: { host: string; port: number; edgeId: string; metrics?: Registry },
+    private readonly opts: {
+      host: string; port: number; edgeId: string; metrics?: Registry;
+      /** Drains the edge; POST /drain from the same host (a Kubernetes preStop hook) waits for it. */
+      drain?: () => Promise<void>;
+    },
     private readonly readiness: Readiness,
     private readonly log: Logger,
   ) {}
@@ -25,6 +30,13 @@ export class HealthServer {
         res.end(JSON.stringify(body));
       };
       const path = (req.url ?? '').split('?')[0];
+      if (path === '/drain' && req.method === 'POST' && this.opts.drain) {
+        // Only from this host: the port is reachable from the cluster network, and a drain ends the edge.
+        if (!isLoopback(req.socket.remoteAddress)) return reply(403, { error: 'forbidden', reason: 'POST /drain is accepted from this host only' });
+        this.opts.drain().then(() => reply(200, { status: 'drained', edgeId: this.opts.edgeId }),
+          (err: unknown) => reply(500, { error: 'drain_failed', reason: String(err) }));
+        return;
+      }
       if (req.method !== 'GET') return reply(405, { error: 'method_not_allowed' });
       if (path === '/healthz') return reply(200, { status: 'ok', edgeId: this.opts.edgeId });
       if (path === '/readyz') {
@@ -72,4 +84,8 @@ export class HealthServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.log.info('health port closed');
   }
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

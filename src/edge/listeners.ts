@@ -10,6 +10,8 @@ import type { Logger } from '../log.js';
 export interface Listener {
   kind: 'tcp' | 'tls' | 'ws';
   port: number;
+  /** Takes no new connection from now on; the open ones stay (a drain closes them at its pace). */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ function listen(kind: Listener['kind'], server: Server, port: number, host: stri
       resolve({
         kind,
         port: typeof address === 'object' && address ? address.port : port,
-        close: () => new Promise<void>((r) => server.close(() => r())),
+        stopAccepting: () => { if (server.listening) server.close(); },
+        close: () => new Promise<void>((r) => { if (server.listening) server.close(() => r()); else r(); }),
       });
     });
   });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type {
-  assignmentAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
   pushCancelAnswer, pushStatusAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
@@ -19,6 +19,8 @@ export type DeviceRegistration = z.input<typeof registerDeviceBody>;
 export type DeviceChange = z.input<typeof updateDeviceBody>;
 export type EdgeList = z.output<typeof edgeListAnswer>;
 export type EdgeAssignment = z.output<typeof assignmentAnswer>;
+export type EdgeDrain = z.output<typeof drainAnswer>;
+export type Rebalance = z.output<typeof rebalanceAnswer>;
 export type ClientInfo = z.output<typeof clientAnswer>;
 export type ClientDisconnect = z.output<typeof clientDisconnectAnswer>;
 export type SessionInfo = z.output<typeof sessionAnswer>;
@@ -78,6 +80,16 @@ export class RocketpushClient {
   /** Every edge with its last heartbeat. */
   edges(): Promise<EdgeList> {
     return this.call('GET', '/v1/edges');
+  }
+
+  /** Drains an edge (scale-in): its devices move to the others, then it exits. */
+  drainEdge(edgeId: string): Promise<EdgeDrain> {
+    return this.call('POST', `/v1/edges/${encodeURIComponent(edgeId)}/drain`);
+  }
+
+  /** Edges above their share of connections shed the excess, which assignment sends to the others. */
+  rebalance(): Promise<Rebalance> {
+    return this.call('POST', '/v1/edges/rebalance');
   }
 
   /** The edge a device should connect to now (with `deviceId`: its current edge while that one is ready). */

@@ -98,7 +98,7 @@ describe('devices sent to the least-loaded edge', () => {
   it('answers CONNACK 3 when an edge is at its capacity, and counts the refusal', async () => {
     await edgeScript(['start', small, String(smallPort)], { EDGE_CAPACITY: '3' });
     const url = `mqtt://127.0.0.1:${smallPort}`;
-    for (let i = 0; i < 3; i++) await connect(url);
+    const three = await Promise.all([0, 1, 2].map(() => connect(url)));
     const refused = await connect(url).then(() => null, (err: unknown) => err as { code?: number });
     assert.equal(refused?.code, 3, `the fourth device was refused with CONNACK 3 (got ${JSON.stringify(refused)})`);
     const metrics = await (await fetch(`http://127.0.0.1:${smallPort + 8000}/metrics`)).text();
@@ -108,6 +108,14 @@ describe('devices sent to the least-loaded edge', () => {
     assert.equal(load?.capacity, 3);
     // A device that retries after CONNACK 3 is sent where there is room.
     for (let i = 0; i < 20; i++) assert.notEqual(assignmentAnswer.parse((await assign()).body).edgeId, small);
+
+    // The Kubernetes preStop hook's drain: from this host, answered once every device is closed.
+    const closed = three.map((d) => new Promise<void>((r) => d.once('close', () => r())));
+    const drain = await fetch(`http://127.0.0.1:${smallPort + 8000}/drain`, { method: 'POST' });
+    assert.equal(drain.status, 200);
+    await Promise.all(closed);
+    assert.equal((await fetch(`http://127.0.0.1:${smallPort + 8000}/readyz`)).status, 503);
+    await assert.rejects(connect(url), 'a drained edge takes no new connection');
   });
 
   it('is in the SDK and the CLI', async () => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Aedes, type Client } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { AEDES_VERSION, clientSubscriptions, clientWill, deliverQoS, gatedClient, nextBrokerCounter, takePacketId } from '../../src/edge/aedes-adapter.js';
+import { AEDES_VERSION, clientSubscriptions, clientWill, closeWithoutWill, deliverQoS, gatedClient, nextBrokerCounter, takePacketId } from '../../src/edge/aedes-adapter.js';
 
 /**
  * What rocketpush relies on inside aedes, checked against the installed aedes itself: an upgrade
@@ -57,6 +57,24 @@ describe('the aedes adapter against the installed aedes', () => {
     const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies.aedes;
     assert.equal(installed.version, AEDES_VERSION);
     assert.equal(pinned, AEDES_VERSION);
+  });
+
+  it('closes a connection without publishing its will, and with the will when closed plainly', async () => {
+    const watcher = await device('will-watcher');
+    await watcher.subscribeAsync('drained/+', { qos: 0 });
+    const wills: string[] = [];
+    watcher.on('message', (topic) => wills.push(topic));
+    const closedBy = async (id: string, close: (c: Client) => void) => {
+      const d = await device(id, { will: { topic: `drained/${id}`, payload: Buffer.from('gone'), qos: 0, retain: false } });
+      const gone = new Promise<void>((r) => d.once('close', () => r()));
+      close(clients.get(id)!);
+      await gone;
+    };
+    await closedBy('quiet', closeWithoutWill);
+    await closedBy('plain', (c) => c.close());
+    for (let i = 0; i < 50 && wills.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(wills, ['drained/plain']);
   });
 
   it('reads the will a device sent in CONNECT', async () => {

@@ -87,7 +87,7 @@ describe('metrics: Prometheus series read from the running totals the code keeps
       delivery: () => ({ batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 }),
       expired: () => 0, publish: () => ({ sessionOverflow: 0, sessionQueued: 0 }), auth: () => undefined,
       receipts: () => ({ receiptsWritten: 0, receiptsDropped: 0 }), publishQueued: () => 0, localBacklog: () => 0,
-      admission: () => ({ refusedFull: 0, refusedDraining: 0 }), capacity: 1,
+      admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1,
     });
     const names = (await r.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('rocketpush_'));
     const apiOnly = ['rocketpush_http_requests_total', 'rocketpush_http_request_duration_seconds', 'rocketpush_webhook_calls_total', 'rocketpush_webhook_events_total'];
