@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the stack needs, each step skipped when already done:
-# npm dependencies, the compiled TypeScript, redis-server from Debian, RocketMQ jars from Maven Central.
+# npm dependencies, the compiled TypeScript, redis-server and chromium from Debian, RocketMQ jars
+# from Maven Central.
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 cd "$ROOT_DIR"
@@ -19,6 +20,12 @@ if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
   python3 -m pip install -q --disable-pip-version-check kubernetes-validate==1.37.0
 fi
 bash scripts/rocketmq.sh install
+# Debian's Chromium, which the dashboard test drives through playwright-core (no browser download).
+if [ ! -x "${RP_CHROMIUM:-/usr/bin/chromium}" ]; then
+  log "installing chromium from Debian (for the dashboard test)"
+  apt-get install -y chromium >"$RP_LOG_DIR/apt-chromium.log" 2>&1 \
+    || { tail -n 20 "$RP_LOG_DIR/apt-chromium.log" >&2; die "could not install chromium"; }
+fi
 if [ ! -f "$RP_TLS_CERT_FILE" ] || [ ! -f "$RP_TLS_KEY_FILE" ]; then
   command -v openssl >/dev/null || die "openssl is needed to make the edges' self-signed TLS certificate"
   log "making a self-signed TLS certificate for the edges"

@@ -7,6 +7,7 @@ import type { DeviceRegistry } from '../cluster/device-registry.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
 import { clusterRoutes } from './cluster.js';
+import { dashboard } from './dashboard/dashboard.js';
 import type { ClusterView } from '../cluster/cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { ControlMessage } from '../bus/control.js';
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
     }
   });
 
+  app.use('/dashboard', dashboard());
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
   app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, control: deps.control, staleAfterMs: deps.staleAfterMs, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));

@@ -3,7 +3,7 @@ import type { Scope } from './api-keys.js';
 import {
   assignmentAnswer, assignQuery, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
-  pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
+  recentPushesAnswer, recentPushesQuery, pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody,
 } from './schemas.js';
 
@@ -102,6 +102,10 @@ export const operations: Operation[] = [
     method: 'post', path: '/v1/pushes:batch', route: /^\/v1\/pushes:batch$/, summary: 'up to 500 pushes, answered item by item', scope: 'push',
     body: z.object({ pushes: z.array(pushBody).min(1).max(500) }).strict(), idempotent: true,
     responses: { 200: { description: 'one result per push, each with its own status', schema: pushBatchAnswer }, 400: e('invalid batch'), 409: e('same Idempotency-Key still running'), 422: e('Idempotency-Key used with another body'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/pushes', route: '/v1/pushes', summary: 'the newest pushes (up to 200 kept), with their counts', scope: 'push', query: recentPushesQuery,
+    responses: { 200: { description: 'newest first', schema: recentPushesAnswer }, 400: e('invalid query'), ...guarded },
   },
   {
     method: 'get', path: '/v1/pushes/{id}', route: '/v1/pushes/:id', summary: 'delivery status: counts, and per device in id order (paged)', scope: 'push', query: pushStatusQuery,

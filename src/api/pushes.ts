@@ -2,11 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { Logger } from '../log.js';
 import { NoTargetError, PushRequestError, type PushService, type PushTarget } from '../push/push-service.js';
-import type { PushStatusStore } from '../cluster/push-status-store.js';
+import type { PushStatus, PushStatusStore } from '../cluster/push-status-store.js';
 import { parseTagExpression, TagExpressionError } from '../push/tag-expression.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { ApiError, fromZod, type ApiErrorBody } from './errors.js';
-import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, type PushBody } from './schemas.js';
+import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, recentPushesQuery, type PushBody } from './schemas.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
@@ -38,6 +38,20 @@ function target(t: PushBody['target']): PushTarget | Answer {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A push's status without its per-device page, as GET /v1/pushes/{id} and GET /v1/pushes show it. */
+function pushSummary(id: string, found: PushStatus): object {
+  const { meta, counts } = found;
+  return {
+    id, state: found.state, target: meta.target, qos: meta.qos,
+    acceptedAt: iso(meta.acceptedAt), deliverAt: iso(meta.deliverAt),
+    expiresAt: meta.expiresAt ? iso(meta.expiresAt) : null, collapseKey: meta.collapseKey,
+    counts: {
+      targeted: meta.targeted, pending: counts.pending, sent: counts.sent, acknowledged: counts.acked,
+      expired: counts.expired, cancelled: counts.cancelled, replaced: counts.replaced,
+    },
+  };
+}
 
 /** POST /v1/pushes, POST /v1/pushes:batch, GET and DELETE /v1/pushes/{id}. */
 export function pushRoutes(deps: PushRoutesDeps): Router {
@@ -149,18 +163,17 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
       const id = String(req.params.id);
       const found = await status.status(id);
       if (!found) throw new ApiError(404, 'not_found', `no push ${id} (or its status is past the retention time)`, 'id');
-      const { meta, counts } = found;
       const devices = await status.devices(id, query.data.after, query.data.limit);
-      res.json({
-        id, state: found.state, target: meta.target, qos: meta.qos,
-        acceptedAt: iso(meta.acceptedAt), deliverAt: iso(meta.deliverAt),
-        expiresAt: meta.expiresAt ? iso(meta.expiresAt) : null, collapseKey: meta.collapseKey,
-        counts: {
-          targeted: meta.targeted, pending: counts.pending, sent: counts.sent, acknowledged: counts.acked,
-          expired: counts.expired, cancelled: counts.cancelled, replaced: counts.replaced,
-        },
-        devices,
-      });
+      res.json({ ...pushSummary(id, found), devices });
+    } catch (err) { next(err); }
+  });
+
+  router.get('/v1/pushes', scope, async (req, res, next) => {
+    try {
+      const query = recentPushesQuery.safeParse(req.query);
+      if (!query.success) throw fromZod(query.error);
+      const recent = await status.recent(query.data.limit);
+      res.json({ items: recent.map((r) => pushSummary(r.id, r.status)) });
     } catch (err) { next(err); }
   });
 

@@ -164,6 +164,9 @@ export const assignmentAnswer = z.object({
 export const clientAnswer = z.object({
   clientId: z.string(), connected: z.boolean(), edgeId: z.string().nullable(), connectedSince: isoTime.nullable(),
   persistentSession: z.boolean(),
+  subscriptions: z.array(z.object({ topic: z.string(), qos: z.number().int() }).strict()).nullable()
+    .describe('from its edge while connected, from the stored session when offline; null when its edge did not answer'),
+  queueDepth: z.number().int().nullable().describe('persistent session: messages queued and not acknowledged; null for a clean session'),
 }).strict();
 
 export const clientDisconnectAnswer = z.object({ clientId: z.string(), edgeId: z.string(), disconnect: z.literal('requested') }).strict();
@@ -196,7 +199,7 @@ export const pushStatusQuery = z.object({
 
 const deviceState = z.enum(['pending', 'sent', 'acked', 'expired', 'cancelled', 'replaced']);
 
-export const pushStatusAnswer = z.object({
+const pushSummaryFields = {
   id: z.string(),
   state: z.enum(['scheduled', 'accepted', 'cancelled']),
   target: z.enum(['devices', 'user', 'tags', 'topic', 'broadcast']),
@@ -214,11 +217,19 @@ export const pushStatusAnswer = z.object({
     cancelled: z.number().int(),
     replaced: z.number().int().describe('replaced by a newer push with the same collapse key'),
   }).strict(),
+};
+
+export const pushStatusAnswer = z.object({
+  ...pushSummaryFields,
   devices: z.object({
     items: z.array(z.object({ deviceId: z.string(), state: deviceState }).strict()),
     next: z.string().nullable().describe('pass as `after` for the next page'),
   }).strict(),
 }).strict();
+
+export const recentPushesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }).strict();
+
+export const recentPushesAnswer = z.object({ items: z.array(z.object(pushSummaryFields).strict()) }).strict();
 
 export const pushCancelAnswer = z.object({
   id: z.string(),

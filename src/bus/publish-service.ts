@@ -81,8 +81,9 @@ export class PublishService {
     const sessionVersion = sessions.version;
     const tags = routes.tags(message.topic, message.retain);
     const targets = sessions.targets(message.topic, message.qos);
-    // Both caches are re-read from Redis now, while the message is being sent (see catchUpWithRoutes).
-    const routesRead = routes.refresh();
+    // Both caches are re-read from Redis now, while the message is being sent (see catchUpWithRoutes);
+    // a message sent to every edge has no route to catch up with.
+    const routesRead = tags.includes(BROADCAST_TAG) ? Promise.resolve() : routes.refresh();
     const sessionsRead = sessions.refresh();
     // Awaited after the send; a failed read must not count as unhandled while the send runs.
     routesRead.catch(noop);

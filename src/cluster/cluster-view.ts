@@ -26,7 +26,14 @@ export interface ClientView {
   edgeId: string | null;
   connectedSince: number | null;
   persistentSession: boolean;
+  /** From its edge while connected, from Redis for an offline persistent session; null when its edge did not answer. */
+  subscriptions: { topic: string; qos: 0 | 1 | 2 }[] | null;
+  /** Messages queued for a persistent session and not acknowledged yet (null: clean session). */
+  queueDepth: number | null;
 }
+
+/** How long a lookup waits for the client's edge to list its subscriptions. */
+const EDGE_LOOKUP_TIMEOUT_MS = 2000;
 
 export interface SessionView {
   clientId: string;
@@ -49,7 +56,7 @@ export class ClusterView {
   private readonly store: SessionStore;
   readonly loads: EdgeLoadStore;
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, log: Logger) {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
     this.sessions = new SessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
@@ -70,13 +77,35 @@ export class ClusterView {
   async client(clientId: string): Promise<ClientView | null> {
     const [location, persistent] = await Promise.all([this.sessions.locate(clientId), this.store.exists(clientId)]);
     if (!location && !persistent) return null;
+    const [live, stored, queueDepth] = await Promise.all([
+      location ? this.askEdge(location.edgeId, clientId) : Promise.resolve(null),
+      persistent ? this.store.subscriptions(clientId) : Promise.resolve(null),
+      persistent ? this.store.pending(clientId) : Promise.resolve(null),
+    ]);
     return {
       clientId,
       connected: location !== null,
       edgeId: location?.edgeId ?? null,
       connectedSince: location?.since ?? null,
       persistentSession: persistent,
+      subscriptions: live ?? stored,
+      queueDepth,
     };
+  }
+
+  /** A connected client's subscriptions from its edge's HTTP port; null when the edge does not answer. */
+  private async askEdge(edgeId: string, clientId: string): Promise<ClientView['subscriptions']> {
+    const edge = await this.edgeRegistry.get(edgeId);
+    if (!edge?.httpUrl) return null;
+    try {
+      const res = await fetch(`${edge.httpUrl}/clients/${encodeURIComponent(clientId)}`, { signal: AbortSignal.timeout(EDGE_LOOKUP_TIMEOUT_MS) });
+      if (!res.ok) return null;
+      const body = await res.json() as { subscriptions?: { topic: string; qos: 0 | 1 | 2 }[] };
+      return Array.isArray(body.subscriptions) ? body.subscriptions : null;
+    } catch (err) {
+      this.log.warn('edge did not answer a client lookup', { edgeId, clientId, error: String(err) });
+      return null;
+    }
   }
 
   async session(clientId: string): Promise<SessionView | null> {

@@ -5,6 +5,8 @@ import type { RedisKeys } from './keys.js';
 export interface EdgeRecord {
   id: string;
   port: number;
+  /** Its HTTP port's base URL (health, metrics, client lookups); absent for edges of older versions. */
+  httpUrl?: string;
   pid: number;
   startedAt: number;
   seenAt: number;
@@ -36,6 +38,11 @@ export class EdgeRegistry {
     this.record.seenAt = Date.now();
     this.record.stats = this.stats();
     await this.redis.hset(this.keys.edges(), this.record.id, JSON.stringify(this.record));
+  }
+
+  async get(edgeId: string): Promise<EdgeRecord | null> {
+    const raw = await this.redis.hget(this.keys.edges(), edgeId);
+    return raw ? JSON.parse(raw) as EdgeRecord : null;
   }
 
   async list(): Promise<EdgeRecord[]> {

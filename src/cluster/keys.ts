@@ -68,6 +68,8 @@ export class RedisKeys {
   /** Hash: device id -> its state for one push (pending, sent, acked, expired, cancelled, replaced). */
   pushDevices(pushId: string): string { return `${this.prefix}push:${pushId}:devices`; }
   /** Sorted set: push ids by expiresAt, for the expiry sweep (a push leaves it when swept or cancelled). */
+  /** Sorted set: the newest push ids (RECENT_PUSHES_KEPT) by acceptance time, for the dashboard. */
+  recentPushes(): string { return `${this.prefix}pushes:recent`; }
   pushExpiry(): string { return `${this.prefix}pushes:expiry`; }
   /** Stream: push events for the webhook (push.acknowledged, push.expired), capped in length. */
   pushEvents(): string { return `${this.prefix}pushes:events`; }

@@ -128,6 +128,9 @@ return n`;
  * API when a push is accepted and by the edges' receipts when devices get and acknowledge it.
  * Every change of a device's state is one Lua call, so counts and states never disagree.
  */
+/** Pushes listed by GET /v1/pushes (the dashboard's recent pushes); older ones are still found by id. */
+export const RECENT_PUSHES_KEPT = 200;
+
 export class PushStatusStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {
     // Receipts come one per device and delivery: sent by its SHA (EVALSHA), not as script text each time.
@@ -146,7 +149,15 @@ export class PushStatusStore {
     }
     tx.pexpireat(push, keepUntil).pexpireat(devices, keepUntil);
     if (meta.expiresAt > 0) tx.zadd(this.keys.pushExpiry(), meta.expiresAt, meta.id);
+    tx.zadd(this.keys.recentPushes(), meta.acceptedAt, meta.id).zremrangebyrank(this.keys.recentPushes(), 0, -RECENT_PUSHES_KEPT - 1);
     await tx.exec();
+  }
+
+  /** The newest pushes first, with their status; those past their retention are left out. */
+  async recent(limit: number): Promise<{ id: string; status: PushStatus }[]> {
+    const ids = await this.redis.zrevrange(this.keys.recentPushes(), 0, limit - 1);
+    const found = await Promise.all(ids.map(async (id) => ({ id, status: await this.status(id) })));
+    return found.filter((f): f is { id: string; status: PushStatus } => f.status !== null);
   }
 
   /** Makes each device's collapse key point at this push; answers how many older pushes it replaced. */
@@ -160,7 +171,8 @@ export class PushStatusStore {
 
   /** Removes a push that was never accepted (RocketMQ refused it). */
   async forget(pushId: string): Promise<void> {
-    await this.redis.multi().del(this.keys.push(pushId), this.keys.pushDevices(pushId)).zrem(this.keys.pushExpiry(), pushId).exec();
+    await this.redis.multi().del(this.keys.push(pushId), this.keys.pushDevices(pushId)).zrem(this.keys.pushExpiry(), pushId)
+      .zrem(this.keys.recentPushes(), pushId).exec();
   }
 
   async markAccepted(pushId: string): Promise<void> {

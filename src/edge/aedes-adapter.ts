@@ -32,6 +32,11 @@ export function clientWill(client: Client): WillPacket | undefined {
   return internals(client)._will ?? undefined;
 }
 
+/** The connected client with this id, if aedes holds one. */
+export function connectedClient(broker: Aedes, clientId: string): Client | undefined {
+  return (broker as unknown as { clients: Record<string, Client | undefined> }).clients[clientId];
+}
+
 /** Every client aedes holds as connected (its `clients` map, by client id). */
 export function connectedClientList(broker: Aedes): Client[] {
   return Object.values((broker as unknown as { clients: Record<string, Client> }).clients);

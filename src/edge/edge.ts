@@ -37,7 +37,7 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
-import { clientSubscriptions, closeWithoutWill, connectedClientList } from './aedes-adapter.js';
+import { clientSubscriptions, closeWithoutWill, connectedClient, connectedClientList } from './aedes-adapter.js';
 import { ConnectionDrainer } from './connection-drainer.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
@@ -232,7 +232,14 @@ export class Edge {
       moved: () => drainer.stats,
       capacity: edge.capacity,
     });
-    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics, drain: () => this.drain() }, new Readiness({
+    const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics, drain: () => this.drain(),
+      client: (id) => {
+        const c = connectedClient(broker, id);
+        if (!c) return null;
+        const subscriptions = Object.entries(clientSubscriptions(c)).map(([topic, sub]) => ({ topic, qos: sub.qos }));
+        return { clientId: id, clean: c.clean, subscriptions };
+      },
+    }, new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
       redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
       rocketmq: () => producer.ping(),
@@ -281,7 +288,7 @@ export class Edge {
       () => Promise.all(listeners.splice(0).map((l) => l.close())));
     const port = listeners[0]!.port;
     await this.part('registry', async () => {
-      await registry.start({ id: edge.id, port, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
+      await registry.start({ id: edge.id, port, httpUrl: `http://${edge.publicHost}:${httpPort}`, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
         () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);
     }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);

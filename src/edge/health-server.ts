@@ -5,8 +5,9 @@ import type { Readiness } from '../health/readiness.js';
 
 /**
  * The edge's own HTTP port: `GET /healthz` (the process answers), `GET /readyz` (it should get
- * devices: listeners open, Redis and RocketMQ answering), `GET /metrics` (Prometheus) and, from the
- * same host only, `POST /drain`. Load balancers, the scripts, the supervisor and Prometheus ask here
+ * devices: listeners open, Redis and RocketMQ answering), `GET /metrics` (Prometheus), `GET
+ * /clients/{id}` (a connected client's subscriptions, for the API's lookup) and, from the same host
+ * only, `POST /drain`. Load balancers, the scripts, the supervisor and Prometheus ask here
  * instead of reading logs.
  */
 export class HealthServer {
@@ -18,6 +19,8 @@ export class HealthServer {
       host: string; port: number; edgeId: string; metrics?: Registry;
       /** Drains the edge; POST /drain from the same host (a Kubernetes preStop hook) waits for it. */
       drain?: () => Promise<void>;
+      /** A connected client as this edge knows it (GET /clients/{id}, asked by the API's lookup). */
+      client?: (clientId: string) => object | null;
     },
     private readonly readiness: Readiness,
     private readonly log: Logger,
@@ -39,6 +42,12 @@ export class HealthServer {
       }
       if (req.method !== 'GET') return reply(405, { error: 'method_not_allowed' });
       if (path === '/healthz') return reply(200, { status: 'ok', edgeId: this.opts.edgeId });
+      if (path?.startsWith('/clients/') && this.opts.client) {
+        let id: string;
+        try { id = decodeURIComponent(path.slice('/clients/'.length)); } catch { return reply(400, { error: 'invalid_client_id' }); }
+        const found = this.opts.client(id);
+        return found ? reply(200, found) : reply(404, { error: 'not_found' });
+      }
       if (path === '/readyz') {
         if (!this.listening) return reply(503, { status: 'not_ready', edgeId: this.opts.edgeId, reason: 'starting' });
         this.readiness.check().then(

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type {
   assignmentAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
-  pushCancelAnswer, pushStatusAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
+  pushCancelAnswer, pushStatusAnswer, recentPushesAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
 
 export type PublishRequest = z.input<typeof publishBody>;
@@ -11,6 +11,7 @@ export type PushRequest = z.input<typeof pushBody>;
 export type PushResult = z.output<typeof pushAnswer>;
 export type PushBatchResult = z.output<typeof pushBatchAnswer>;
 export type PushStatus = z.output<typeof pushStatusAnswer>;
+export type RecentPushes = z.output<typeof recentPushesAnswer>;
 export type PushCancelResult = z.output<typeof pushCancelAnswer>;
 export type Device = z.output<typeof deviceAnswer>;
 export type RegisteredDevice = z.output<typeof deviceCreatedAnswer>;
@@ -66,6 +67,11 @@ export class RocketpushClient {
   }
 
   /** Where a push stands: counts, and one page of per-device states (device id order, after `after`). */
+  /** The newest pushes (up to 200 kept), newest first, with their counts. */
+  recentPushes(limit = 20): Promise<RecentPushes> {
+    return this.call('GET', `/v1/pushes?limit=${limit}`);
+  }
+
   status(pushId: string, page: { after?: string; limit?: number } = {}): Promise<PushStatus> {
     const params = new URLSearchParams(Object.entries(page).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
     const qs = params.toString();

@@ -64,12 +64,17 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
   it('finds a connected client on its edge, and disconnects it wherever it is', async () => {
     const id = `intro-${randomUUID().slice(0, 8)}`;
     const device = await connect(EDGE_B, { clientId: id });
+    const topic = uniqueTopic('intro-sub');
+    await device.subscribeAsync(topic, { qos: 1 });
     const closed = new Promise<void>((r) => device.once('close', () => r()));
     await eventually(async () => (await status(client.clients.get(id))) === 200, 10_000, 'the client is found');
     const found = clientAnswer.parse(await client.clients.get(id));
     assert.equal(found.connected, true);
     assert.equal(found.edgeId, 'edge-2');
     assert.equal(found.persistentSession, false);
+    // A clean session's subscriptions live only on its edge: the API asked edge 2 for them.
+    assert.deepEqual(found.subscriptions, [{ topic, qos: 1 }]);
+    assert.equal(found.queueDepth, null);
     assert.ok(Date.parse(found.connectedSince!) <= Date.now());
     assert.deepEqual(clientAnswer.parse(await cli('clients', 'get', id)).edgeId, 'edge-2');
     // Asked through the API, which is no edge: the request reaches edge 2 over RocketMQ.
@@ -95,7 +100,8 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
     assert.equal(away.queueDepth, 3);
     assert.ok(Date.parse(away.oldestPendingAt!) >= publishedFrom - 1000);
     const info = clientAnswer.parse(await client.clients.get(id));
-    assert.deepEqual([info.connected, info.persistentSession], [false, true]);
+    assert.deepEqual([info.connected, info.persistentSession, info.queueDepth], [false, true, 3]);
+    assert.deepEqual(info.subscriptions, [{ topic, qos: 1 }]);
     assert.equal(sessionAnswer.parse(await cli('sessions', 'get', id)).queueDepth, 3);
     // Back on the other edge: the queue is delivered and the session shows it.
     const back = await connect(EDGE_B, { clientId: id, clean: false });

@@ -20,6 +20,17 @@ describe('configuration from the environment', () => {
     assert.equal(c.batch.lanes, 4);
   });
 
+  it('gives assignment a reachable host, and derives how stale a load report may be from how often edges report', () => {
+    assert.equal(loadConfig({}).edge.publicHost, '127.0.0.1', 'a wildcard bind address is no address for a device');
+    assert.equal(loadConfig({ MQTT_HOST: '10.0.0.5' }).edge.publicHost, '10.0.0.5');
+    assert.equal(loadConfig({ MQTT_HOST: '0.0.0.0', EDGE_PUBLIC_HOST: 'edge-3.example.com' }).edge.publicHost, 'edge-3.example.com');
+    const c = loadConfig({ EDGE_LOAD_REPORT_MS: '500', EDGE_CAPACITY: '20000', EDGE_DRAIN_RATE: '50' });
+    assert.equal(c.assign.staleAfterMs, 1500);
+    assert.equal(c.edge.capacity, 20000);
+    assert.deepEqual(c.edge.drain, { ratePerSecond: 50, timeoutMs: 30_000 });
+    assert.throws(() => loadConfig({ EDGE_CAPACITY: '0' }), /EDGE_CAPACITY/);
+  });
+
   it('names the variable that is wrong', () => {
     assert.throws(() => loadConfig({ MQTT_PORT: 'abc' }), (e: unknown) => e instanceof ConfigError && /MQTT_PORT/.test(e.message));
     assert.throws(() => loadConfig({ EDGE_ID: 'has space' }), /EDGE_ID/);

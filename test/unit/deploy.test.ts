@@ -37,7 +37,10 @@ describe('deployment files', () => {
     assert.equal(env.find((e) => e.name === 'EDGE_ID')?.value, '$(POD_NAME)');
     assert.equal((container.readinessProbe as { httpGet: { path: string } }).httpGet.path, '/readyz');
     assert.equal((container.livenessProbe as { httpGet: { path: string } }).httpGet.path, '/healthz');
-    assert.ok((container.lifecycle as { preStop?: unknown }).preStop);
+    assert.match(JSON.stringify((container.lifecycle as { preStop?: unknown }).preStop), /\/drain/, 'the preStop hook drains');
+    assert.ok(env.some((e) => e.name === 'MQTT_TLS_PORT'), 'MQTT over TLS');
+    const tlsSecret = all.find((o) => o.kind === 'Secret' && o.metadata.name === 'rocketpush-edge-tls');
+    assert.ok(tlsSecret, 'the TLS secret the edge mounts');
     const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
     assert.equal((hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef.name, edge.metadata.name);
   });
