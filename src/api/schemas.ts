@@ -128,7 +128,7 @@ const edgeAddresses = z.object({
 }).strict();
 
 export const edgeLoadAnswer = z.object({
-  state: z.enum(['ready', 'draining']), connections: z.number().int(), capacity: z.number().int(),
+  state: z.enum(['ready', 'unready', 'draining']).describe('unready: failed its readiness checks'), connections: z.number().int(), capacity: z.number().int(),
   messagesPerSecond: z.number(), eventLoopLagMs: z.number().describe('p99 over the last report interval'),
   cpu: z.number().describe('cores busy over the last report interval'), rssBytes: z.number().int(),
   addresses: edgeAddresses, reportedAt: isoTime,

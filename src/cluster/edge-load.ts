@@ -9,8 +9,11 @@ import type { RedisKeys } from './keys.js';
  */
 export const edgeLoad = z.object({
   edgeId: z.string(),
-  /** `ready` takes devices; `draining` is on its way out and never gets new ones. */
-  state: z.enum(['ready', 'draining']),
+  /**
+   * `ready` takes devices; `unready` failed its readiness checks (Redis, RocketMQ, consumer) and gets
+   * none until it passes again; `draining` is on its way out and never gets new ones.
+   */
+  state: z.enum(['ready', 'unready', 'draining']),
   connections: z.number().int().min(0),
   /** Connections it accepts before answering CONNACK 3 (EDGE_CAPACITY). */
   capacity: z.number().int().positive(),

@@ -232,6 +232,12 @@ export class Edge {
       moved: () => drainer.stats,
       capacity: edge.capacity,
     });
+    const readiness = new Readiness({
+      listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
+      redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
+      rocketmq: () => producer.ping(),
+      consumer: () => { if (!consumer.running) throw new Error('delivery consumer is not running'); },
+    });
     const health = new HealthServer({ host: edge.host, port: edge.httpPort, edgeId: edge.id, metrics, drain: () => this.drain(),
       client: (id) => {
         const c = connectedClient(broker, id);
@@ -239,12 +245,7 @@ export class Edge {
         const subscriptions = Object.entries(clientSubscriptions(c)).map(([topic, sub]) => ({ topic, qos: sub.qos }));
         return { clientId: id, clean: c.clean, subscriptions };
       },
-    }, new Readiness({
-      listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
-      redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
-      rocketmq: () => producer.ping(),
-      consumer: () => { if (!consumer.running) throw new Error('delivery consumer is not running'); },
-    }), log);
+    }, readiness, log);
     this.health = health;
     let httpPort = 0;
     let retainedCount = 0;
@@ -301,6 +302,7 @@ export class Edge {
         ws: edge.wsPort !== undefined ? `ws://${host}:${listeners.find((l) => l.kind === 'ws')!.port}/mqtt` : null,
       },
       store: new EdgeLoadStore(redis, keys),
+      ready: () => readiness.check(),
       source: {
         connections: () => broker.connectedClients,
         messages: () => {

@@ -14,6 +14,8 @@ export interface LoadReporterOptions {
   addresses: EdgeLoad['addresses'];
   everyMs: number;
   source: LoadSource;
+  /** The edge's readiness checks (as /readyz runs them); a failure reports `unready`. */
+  ready: () => Promise<void>;
   store: { report(load: EdgeLoad): Promise<void>; remove(edgeId: string): Promise<void> };
   log: Logger;
 }
@@ -26,7 +28,7 @@ export interface LoadReporterOptions {
 export class LoadReporter {
   private timer: NodeJS.Timeout | null = null;
   private delay: IntervalHistogram | null = null;
-  private state: EdgeLoad['state'] = 'ready';
+  private isDraining = false;
   private last = { at: 0, messages: 0, cpu: process.cpuUsage() };
   private writing: Promise<void> = Promise.resolve();
 
@@ -36,13 +38,13 @@ export class LoadReporter {
     this.delay = monitorEventLoopDelay({ resolution: 10 });
     this.delay.enable();
     this.last = { at: performance.now(), messages: this.opts.source.messages(), cpu: process.cpuUsage() };
-    this.timer = setInterval(() => void this.report(), this.opts.everyMs);
+    this.timer = setInterval(() => void this.reportNow(), this.opts.everyMs);
     this.timer.unref();
-    return this.report();
+    return this.reportNow();
   }
 
   /** The load now, and the interval's figures are started afresh. */
-  measure(): EdgeLoad {
+  measure(state: EdgeLoad['state']): EdgeLoad {
     const now = performance.now();
     const elapsedMs = Math.max(1, now - this.last.at);
     const messages = this.opts.source.messages();
@@ -53,7 +55,7 @@ export class LoadReporter {
     this.last = { at: now, messages, cpu: process.cpuUsage() };
     return {
       edgeId: this.opts.edgeId,
-      state: this.state,
+      state,
       connections: this.opts.source.connections(),
       capacity: this.opts.capacity,
       messagesPerSecond: Math.round(perSecond * 10) / 10,
@@ -65,9 +67,22 @@ export class LoadReporter {
     };
   }
 
+  private async state(): Promise<EdgeLoad['state']> {
+    if (this.isDraining) return 'draining';
+    try {
+      await this.opts.ready();
+      return this.isDraining ? 'draining' : 'ready';
+    } catch {
+      return 'unready';
+    }
+  }
+
   /** One report after the other: a slow Redis write never lets an older report land last. */
-  private report(): Promise<void> {
-    this.writing = this.writing.then(() => this.opts.store.report(this.measure())).catch((err: unknown) => {
+  reportNow(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      const state = await this.state();
+      await this.opts.store.report(this.measure(state));
+    }).catch((err: unknown) => {
       this.opts.log.warn('load report failed', { error: String(err) });
     });
     return this.writing;
@@ -75,8 +90,8 @@ export class LoadReporter {
 
   /** Draining from now on, reported at once. */
   draining(): Promise<void> {
-    this.state = 'draining';
-    return this.report();
+    this.isDraining = true;
+    return this.reportNow();
   }
 
   async stop(): Promise<void> {

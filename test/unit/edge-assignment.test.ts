@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { chooseEdge, EdgeAssigner, type AssignmentPolicy, type Candidate } from '../../src/cluster/edge-assignment.js';
 import type { EdgeLoad } from '../../src/cluster/edge-load.js';
 import { Admission } from '../../src/edge/admission.js';
+import { LoadReporter } from '../../src/edge/load-reporter.js';
+import { createLogger } from '../../src/log.js';
 
 const policy: AssignmentPolicy = { staleAfterMs: 3000, hotLagMs: 200, hotCpu: 0.9, band: 0.02 };
 const NOW = 1_000_000;
@@ -34,6 +36,7 @@ describe('choosing an edge for a device', () => {
 
   it('never picks a draining, silent or full edge, and answers null when none is left', () => {
     const draining = load('d', { state: 'draining' });
+    assert.equal(chooseEdge([c(load('u', { state: 'unready' }))], NOW, policy), null, 'an edge failing its readiness checks');
     const silent = load('s', { reportedAt: NOW - 3001 });
     const full = load('f', { connections: 999 });
     assert.equal(chooseEdge([c(draining), c(silent), c(full, 1)], NOW, policy), null);
@@ -141,5 +144,34 @@ describe('admission of new connections', () => {
     admission.drain();
     assert.equal(admission.refusal(), 'draining');
     assert.deepEqual(admission.stats, { refusedFull: 1, refusedDraining: 1 });
+  });
+});
+
+describe('the load reporter', () => {
+  it('reports the message rate of its interval, turns unready with its checks and draining at once, and leaves when stopped', async () => {
+    const reports: EdgeLoad[] = [];
+    const removed: string[] = [];
+    let messages = 0;
+    let healthy = true;
+    const reporter = new LoadReporter({
+      edgeId: 'e1', capacity: 50, everyMs: 60_000, log: createLogger('error', { service: 'test' }),
+      addresses: { mqtt: 'mqtt://h:1883', mqtts: null, ws: null },
+      store: { report: async (l) => { reports.push(l); }, remove: async (id) => { removed.push(id); } },
+      source: { connections: () => 7, messages: () => messages },
+      ready: async () => { if (!healthy) throw new Error('RocketMQ does not answer'); },
+    });
+    await reporter.start();
+    assert.deepEqual([reports[0]!.state, reports[0]!.connections, reports[0]!.capacity], ['ready', 7, 50]);
+    messages = 500;
+    await new Promise((r) => setTimeout(r, 100));
+    const later = reporter.measure('ready');
+    assert.ok(later.messagesPerSecond > 1000 && later.messagesPerSecond <= 5000, String(later.messagesPerSecond));
+    healthy = false;
+    await reporter.reportNow();
+    assert.equal(reports.at(-1)!.state, 'unready');
+    await reporter.draining();
+    assert.equal(reports.at(-1)!.state, 'draining');
+    await reporter.stop();
+    assert.deepEqual(removed, ['e1']);
   });
 });
