@@ -31,6 +31,9 @@ for name in $edges; do
   describe "$name" "http://127.0.0.1:$(cat "$RP_RUN_DIR/$name.http" 2>/dev/null || echo 0)/readyz"
 done
 describe api "http://127.0.0.1:$API_PORT/readyz"
+if [ -f "$RP_RUN_DIR/autoscaler.supervisor.pid" ] || [ -f "$RP_RUN_DIR/autoscaler.pid" ]; then
+  describe autoscaler "http://127.0.0.1:${AUTOSCALE_HTTP_PORT:-9890}/healthz"
+fi
 if [ ${#down[@]} -eq 0 ]; then
   echo "ready: yes"
 else

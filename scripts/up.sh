@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings the whole system up: RocketMQ (name server, broker, proxy), Redis, the edges and the API.
+# Brings the whole system up: RocketMQ (name server, broker, proxy), Redis, the edges and the API
+# (and the autoscaler with AUTOSCALE_ENABLED=1).
 # In the foreground by default: Ctrl-C stops everything it started. --detach returns once all is ready.
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
@@ -30,6 +31,13 @@ if ! pid_alive api && ! supervisor_alive api; then
   log "starting API on :$API_PORT"
   supervised api "$RP_LOG_DIR/api.log" node --max-semi-space-size="$RP_NODE_SEMI_SPACE_MB" dist/api/main.js
   wait_ready "http://127.0.0.1:$API_PORT/readyz" 60 "API" api "$RP_LOG_DIR/api.log"
+fi
+
+# The autoscaler, when asked for (AUTOSCALE_ENABLED=1): it starts and drains edges itself.
+if [[ "${AUTOSCALE_ENABLED:-0}" =~ ^(1|true)$ ]] && ! pid_alive autoscaler && ! supervisor_alive autoscaler; then
+  log "starting the autoscaler (driver ${AUTOSCALE_DRIVER:-local}, metrics on :${AUTOSCALE_HTTP_PORT:-9890})"
+  supervised autoscaler "$RP_LOG_DIR/autoscaler.log" node dist/autoscaler/main.js
+  wait_ready "http://127.0.0.1:${AUTOSCALE_HTTP_PORT:-9890}/healthz" 30 "autoscaler" autoscaler "$RP_LOG_DIR/autoscaler.log"
 fi
 
 log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"

@@ -42,6 +42,24 @@ const schema = z.object({
   EDGE_DRAIN_RATE: positiveInt.default(500),
   EDGE_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
   ASSIGN_HOT_LAG_MS: positiveInt.default(200),
+  AUTOSCALE_ENABLED: z.enum(['0', '1', 'true', 'false']).default('0'),
+  AUTOSCALE_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
+  AUTOSCALE_INTERVAL_MS: positiveInt.default(5000),
+  AUTOSCALE_MIN_EDGES: positiveInt.default(2),
+  AUTOSCALE_MAX_EDGES: positiveInt.default(8),
+  AUTOSCALE_TARGET: z.coerce.number().gt(0).max(1).default(0.8),
+  AUTOSCALE_SCALE_DOWN_WINDOW_MS: z.coerce.number().int().min(0).default(60_000),
+  AUTOSCALE_LEAD_MS: positiveInt.default(60_000),
+  AUTOSCALE_EDGE_MESSAGES_PER_SECOND: positiveInt.default(5000),
+  AUTOSCALE_EDGE_CONNECTIONS: positiveInt.optional(),
+  AUTOSCALE_HTTP_PORT: port.default(9890),
+  AUTOSCALE_LOCAL_BASE_PORT: port.default(18901),
+  AUTOSCALE_ID_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,30}$/).default('auto-edge-'),
+  AUTOSCALE_K8S_API: z.string().url().default('https://kubernetes.default.svc'),
+  AUTOSCALE_K8S_NAMESPACE: z.string().min(1).default('default'),
+  AUTOSCALE_K8S_STATEFULSET: z.string().min(1).default('rocketpush-edge'),
+  AUTOSCALE_K8S_TOKEN_FILE: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount/token'),
+  AUTOSCALE_K8S_CA_FILE: z.string().default('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt'),
   ASSIGN_HOT_CPU: z.coerce.number().positive().default(0.9),
 
   BATCH_MAX_MESSAGES: positiveInt.max(10000).default(256),
@@ -98,6 +116,16 @@ export interface Config {
     publicHost: string;
     /** Connections closed per second by a drain or a rebalance, and the longest a drain paces them. */
     drain: { ratePerSecond: number; timeoutMs: number };
+  };
+  autoscale: {
+    enabled: boolean; driver: 'local' | 'kubernetes'; everyMs: number; min: number; max: number;
+    /** Utilisation each edge should run at (connections against its capacity, messages against edgeMessagesPerSecond). */
+    target: number; scaleDownWindowMs: number;
+    /** How far ahead the forecast looks: an edge's start-up and warm-up. */
+    leadMs: number; edgeMessagesPerSecond: number; httpPort: number; localBasePort: number; idPrefix: string;
+    /** Connections one edge is sized for (default EDGE_CAPACITY); utilisation is measured against it. */
+    edgeConnections: number;
+    kubernetes: { apiUrl: string; namespace: string; statefulSet: string; tokenFile: string; caFile: string };
   };
   /** How the API picks an edge for a device (GET /v1/edges/assign). */
   assign: { staleAfterMs: number; hotLagMs: number; hotCpu: number };
@@ -174,6 +202,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // A wildcard bind address is no address to give a device.
       publicHost: e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST),
       drain: { ratePerSecond: e.EDGE_DRAIN_RATE, timeoutMs: e.EDGE_DRAIN_TIMEOUT_MS },
+    },
+    autoscale: {
+      enabled: ['1', 'true'].includes(e.AUTOSCALE_ENABLED), driver: e.AUTOSCALE_DRIVER, everyMs: e.AUTOSCALE_INTERVAL_MS,
+      min: e.AUTOSCALE_MIN_EDGES, max: Math.max(e.AUTOSCALE_MIN_EDGES, e.AUTOSCALE_MAX_EDGES), target: e.AUTOSCALE_TARGET,
+      scaleDownWindowMs: e.AUTOSCALE_SCALE_DOWN_WINDOW_MS, leadMs: e.AUTOSCALE_LEAD_MS, edgeMessagesPerSecond: e.AUTOSCALE_EDGE_MESSAGES_PER_SECOND,
+      httpPort: e.AUTOSCALE_HTTP_PORT, localBasePort: e.AUTOSCALE_LOCAL_BASE_PORT, idPrefix: e.AUTOSCALE_ID_PREFIX, edgeConnections: e.AUTOSCALE_EDGE_CONNECTIONS ?? e.EDGE_CAPACITY,
+      kubernetes: {
+        apiUrl: e.AUTOSCALE_K8S_API, namespace: e.AUTOSCALE_K8S_NAMESPACE, statefulSet: e.AUTOSCALE_K8S_STATEFULSET,
+        tokenFile: e.AUTOSCALE_K8S_TOKEN_FILE, caFile: e.AUTOSCALE_K8S_CA_FILE,
+      },
     },
     // Three missed reports: the edge is gone or stuck.
     assign: { staleAfterMs: 3 * e.EDGE_LOAD_REPORT_MS, hotLagMs: e.ASSIGN_HOT_LAG_MS, hotCpu: e.ASSIGN_HOT_CPU },

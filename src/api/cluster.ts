@@ -94,6 +94,14 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
     } catch (err) { next(err); }
   });
 
+  router.get('/v1/autoscaler', read, async (_req, res, next) => {
+    try {
+      const status = await view.autoscaler();
+      if (!status) throw new ApiError(404, 'not_found', 'no autoscaler has run (AUTOSCALE_ENABLED=1 starts one)');
+      res.json({ ...status, at: iso(status.at) });
+    } catch (err) { next(err); }
+  });
+
   router.get('/v1/clients/:id', read, async (req, res, next) => {
     try {
       const id = clientId(req);

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import type { Scope } from './api-keys.js';
 import {
-  assignmentAnswer, assignQuery, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, assignQuery, autoscalerAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
   recentPushesAnswer, recentPushesQuery, pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody,
@@ -73,6 +73,10 @@ export const operations: Operation[] = [
   {
     method: 'post', path: '/v1/edges/rebalance', route: '/v1/edges/rebalance', summary: 'edges above their share of connections close the excess (paced, without wills); the devices come back through assignment', scope: 'cluster.write',
     responses: { 202: { description: 'what each edge was told to shed', schema: rebalanceAnswer }, ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/autoscaler', route: '/v1/autoscaler', summary: 'the autoscaler\'s last decision: current and desired edges, why, the forecast', scope: 'devices.read',
+    responses: { 200: { description: 'its last decision', schema: autoscalerAnswer }, 404: e('no autoscaler has run'), ...guarded },
   },
   {
     method: 'get', path: '/v1/clients/{id}', route: '/v1/clients/:id', summary: 'where an MQTT client is connected, and whether it has a persistent session', scope: 'devices.read',

@@ -154,6 +154,14 @@ export const rebalanceAnswer = z.object({
   shed: z.array(z.object({ edgeId: z.string(), count: z.number().int().describe('connections it closes (paced, without wills)') }).strict()),
 }).strict();
 
+export const autoscalerAnswer = z.object({
+  at: isoTime, driver: z.string(), current: z.number().int().describe('edges taking devices or starting'),
+  desired: z.number().int(), reason: z.string(),
+  forecast: z.object({ connections: z.number(), messagesPerSecond: z.number() }).strict().nullable()
+    .describe('highest load expected within the lead time; null before a day of history'),
+  load: z.object({ connections: z.number(), messagesPerSecond: z.number(), eventLoopLagMs: z.number() }).strict(),
+}).strict();
+
 export const assignQuery = z.object({ device: clientIdParam.optional() }).strict();
 
 export const assignmentAnswer = z.object({

@@ -15,6 +15,7 @@ const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETP
   devices update ID [--user ALIAS | --no-user] [--tag TAG ... | --no-tags]
   devices list [--user ALIAS | --tag TAG] [--limit N] [--after ID]
   edges [assign [DEVICE] | drain EDGE-ID | rebalance]
+  autoscaler
   clients get ID | disconnect ID
   sessions get ID
 
@@ -78,6 +79,10 @@ async function run(argv: string[]): Promise<unknown> {
   if (command === 'publish') {
     if (pos.length !== 3) throw new UsageError('publish TOPIC TEXT');
     return client.publish({ topic: pos[1]!, payload: pos[2]!, ...(qos !== undefined ? { qos } : {}), ...(o.retain ? { retain: true } : {}), ...(ttl ? { ttl } : {}) });
+  }
+  if (command === 'autoscaler') {
+    if (pos.length !== 1) throw new UsageError('autoscaler');
+    return client.autoscaler();
   }
   if (command === 'edges') {
     if (pos.length === 1) return client.edges();

@@ -5,6 +5,8 @@ import { SessionRegistry } from './session-registry.js';
 import { SessionStore } from './session-store.js';
 import type { Logger } from '../log.js';
 import { EdgeLoadStore, type EdgeLoad } from './edge-load.js';
+import { AutoscalerStore } from './autoscaler-store.js';
+import type { AutoscalerStatus } from '../autoscaler/autoscaler.js';
 
 export interface EdgeView {
   id: string;
@@ -55,12 +57,19 @@ export class ClusterView {
   private readonly sessions: SessionRegistry;
   private readonly store: SessionStore;
   readonly loads: EdgeLoadStore;
+  private readonly autoscalerStore: AutoscalerStore;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
     this.sessions = new SessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
     this.loads = new EdgeLoadStore(redis, keys);
+    this.autoscalerStore = new AutoscalerStore(redis, keys);
+  }
+
+  /** The autoscaler's last decision (null: no autoscaler has run). */
+  autoscaler(): Promise<AutoscalerStatus | null> {
+    return this.autoscalerStore.status();
   }
 
   /** The edge a client id is connected to now, if any. */

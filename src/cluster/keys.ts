@@ -10,6 +10,10 @@ export class RedisKeys {
   edges(): string { return `${this.prefix}edges`; }
   /** Hash: edge id -> JSON load report (EdgeLoad), rewritten every EDGE_LOAD_REPORT_MS; assignment reads it. */
   edgeLoads(): string { return `${this.prefix}edges:load`; }
+  /** List: the cluster's load per minute (JSON), newest last, eight days kept: the autoscaler's forecast history. */
+  autoscalerHistory(): string { return `${this.prefix}autoscaler:history`; }
+  /** String: the autoscaler's last decision (JSON), for the API and the dashboard. */
+  autoscalerStatus(): string { return `${this.prefix}autoscaler:status`; }
   /** Hash: client id -> JSON {edgeId, epoch, since}: where the client's live session is. */
   sessions(): string { return `${this.prefix}sessions`; }
   /** Hash: client id -> last session epoch handed out; only ever grows. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type {
-  assignmentAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
+  assignmentAnswer, autoscalerAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, publishAnswer, publishBody, pushAnswer, pushBatchAnswer, pushBody,
   pushCancelAnswer, pushStatusAnswer, recentPushesAnswer, registerDeviceBody, secretAnswer, updateDeviceBody,
 } from '../api/schemas.js';
@@ -22,6 +22,7 @@ export type EdgeList = z.output<typeof edgeListAnswer>;
 export type EdgeAssignment = z.output<typeof assignmentAnswer>;
 export type EdgeDrain = z.output<typeof drainAnswer>;
 export type Rebalance = z.output<typeof rebalanceAnswer>;
+export type AutoscalerStatus = z.output<typeof autoscalerAnswer>;
 export type ClientInfo = z.output<typeof clientAnswer>;
 export type ClientDisconnect = z.output<typeof clientDisconnectAnswer>;
 export type SessionInfo = z.output<typeof sessionAnswer>;
@@ -86,6 +87,11 @@ export class RocketpushClient {
   /** Every edge with its last heartbeat. */
   edges(): Promise<EdgeList> {
     return this.call('GET', '/v1/edges');
+  }
+
+  /** The autoscaler's last decision. */
+  autoscaler(): Promise<AutoscalerStatus> {
+    return this.call('GET', '/v1/autoscaler');
   }
 
   /** Drains an edge (scale-in): its devices move to the others, then it exits. */

@@ -74,6 +74,8 @@ describe('the dashboard in a real browser', () => {
     await page.waitForSelector(`#push-result tr[data-device-id="${deviceId}"]`);
     assert.equal(await page.textContent(`#push-result tr[data-device-id="${deviceId}"] [data-field="state"]`), 'acked');
 
+    // The autoscaler panel says what the autoscaler did last, or that none runs.
+    assert.match(await page.textContent('#autoscaler') ?? '', /autoscaler|desired edges/);
     // The charts have drawn lines for both edges.
     assert.ok(await page.locator('#chart-connections canvas').count() >= 1);
     await page.waitForTimeout(2500);

@@ -76,6 +76,20 @@ class EdgeChart {
   }
 }
 
+/** A chart of a few named series over time (the autoscaler's current and desired edges). */
+class SeriesChart extends EdgeChart {
+  constructor(elementId, names) {
+    super(elementId, (point) => point.value);
+    this.names = names;
+  }
+
+  addValues(at, values) {
+    this.add(at, this.names.map((name) => ({ id: name, value: values[name] })));
+  }
+}
+
+const autoscalerChart = new SeriesChart('chart-autoscaler', ['current', 'desired']);
+
 const charts = [
   new EdgeChart('chart-connections', (e) => e.connections),
   new EdgeChart('chart-rate', (e) => e.load?.messagesPerSecond ?? null),
@@ -123,11 +137,30 @@ function showPushes(pushes) {
   $('pushes').querySelector('tbody').replaceChildren(...pushes.map(pushRow));
 }
 
+function showAutoscaler(status) {
+  const out = $('autoscaler');
+  if (!status) return out.replaceChildren(details([['autoscaler', 'not running (AUTOSCALE_ENABLED=1)']]));
+  out.replaceChildren(details([
+    ['decided', time(status.at)], ['driver', status.driver], ['current edges', status.current], ['desired edges', status.desired],
+    ['reason', status.reason],
+    ['forecast', status.forecast ? `${Math.round(status.forecast.connections)} connections, ${Math.round(status.forecast.messagesPerSecond)} msg/s` : 'none yet (less than a day of history)'],
+    ['load', `${status.load.connections} connections, ${Math.round(status.load.messagesPerSecond)} msg/s`],
+  ]));
+  // Charted against the time of the poll, like the edges; an autoscaler silent for a minute is not running.
+  const fresh = Date.now() - Date.parse(status.at) < 60_000;
+  if (fresh) {
+    $('autoscaler-figure').hidden = false;
+    autoscalerChart.addValues(Date.now() / 1000, { current: status.current, desired: status.desired });
+  }
+  else out.prepend(details([['autoscaler', `silent since ${time(status.at)}: not running?`]]));
+}
+
 async function poll() {
   try {
-    const [edges, pushes] = await Promise.all([call('/v1/edges'), call('/v1/pushes?limit=20')]);
+    const [edges, pushes, autoscaler] = await Promise.all([call('/v1/edges'), call('/v1/pushes?limit=20'), call('/v1/autoscaler')]);
     showEdges(edges.items);
     showPushes(pushes.items);
+    showAutoscaler(autoscaler);
     $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (err) {
     if (err instanceof AuthError) return logout(err.message);
