@@ -36,8 +36,8 @@ export interface AutoscalerDeps {
 
 /**
  * Every few seconds: sums the edges' load reports, asks the policy for the number of edges, and has
- * the driver carry it out (starting edges, or draining the least-loaded). Each decision that changes
- * something is logged with its reason; every decision is published for the dashboard and metrics.
+ * the driver carry it out (starting edges, or draining the least-loaded). Every decision is logged
+ * with its reason and published for the dashboard and the metrics.
  */
 export class Autoscaler {
   private timer: NodeJS.Timeout | null = null;
@@ -74,10 +74,14 @@ export class Autoscaler {
       const decision = this.deps.policy.decide(now, current, load);
       await this.remember(now, load);
       this.stats.decisions++;
-      if (decision.desired !== current) {
-        if (decision.desired > current) this.stats.scaleUps++; else this.stats.scaleDowns++;
-        this.deps.log.info('autoscaler decision', { current, desired: decision.desired, reason: decision.reason, connections: load.connections, messagesPerSecond: Math.round(load.messagesPerSecond) });
-      }
+      if (decision.desired > current) this.stats.scaleUps++;
+      else if (decision.desired < current) this.stats.scaleDowns++;
+      // Every decision, a line each: why the cluster has the size it has is in the log at any time.
+      this.deps.log.info('autoscaler decision', {
+        current, desired: decision.desired, action: decision.desired > current ? 'up' : decision.desired < current ? 'down' : 'none',
+        reason: decision.reason, connections: load.connections, messagesPerSecond: Math.round(load.messagesPerSecond),
+        ...(decision.forecast ? { forecastConnections: Math.round(decision.forecast.connections), forecastMessagesPerSecond: Math.round(decision.forecast.messagesPerSecond) } : {}),
+      });
       await this.deps.driver.apply(decision.desired, active);
       const status: AutoscalerStatus = { at: now, driver: this.deps.driver.name, current, desired: decision.desired, reason: decision.reason, forecast: decision.forecast, load };
       this.last = status;
