@@ -11,4 +11,5 @@ for name in $(edge_names); do
 done
 bash "$ROOT_DIR/scripts/rocketmq.sh" stop
 bash "$ROOT_DIR/scripts/redis.sh" stop
+rm -f "$RP_RUN_DIR/topology"
 log "rocketpush is down"

@@ -15,7 +15,10 @@ JAVA_OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun
   --add-opens java.base/jdk.internal.ref=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED)
 
 install() {
-  if [ -f "$ROCKETMQ_LIB_DIR/.complete-$ROCKETMQ_VERSION" ]; then return 0; fi
+  # The marker names the pom's content too: a changed pom (a pinned dependency) resolves again.
+  local marker
+  marker="$ROCKETMQ_LIB_DIR/.complete-$ROCKETMQ_VERSION-$(sha1sum "$ROOT_DIR/deploy/rocketmq/pom.xml" | cut -c1-12)"
+  if [ -f "$marker" ]; then return 0; fi
   command -v mvn >/dev/null || die "Maven (mvn) is required to resolve the RocketMQ jars"
   command -v java >/dev/null || die "Java 17 is required to run RocketMQ"
   log "resolving RocketMQ $ROCKETMQ_VERSION jars with Maven into $ROCKETMQ_LIB_DIR"
@@ -23,25 +26,33 @@ install() {
   mvn -q -B -f "$ROOT_DIR/deploy/rocketmq/pom.xml" package \
     -Drocketmq.version="$ROCKETMQ_VERSION" -Drocketmq.lib.dir="$ROCKETMQ_LIB_DIR" \
     >"$RP_LOG_DIR/maven.log" 2>&1 || { tail -n 30 "$RP_LOG_DIR/maven.log" >&2; die "Maven could not resolve RocketMQ"; }
-  touch "$ROCKETMQ_LIB_DIR/.complete-$ROCKETMQ_VERSION"
+  touch "$marker"
 }
 
+# render TEMPLATE OUT: every @NAME@ replaced by the environment variable NAME; an unset one stops here
+# with its name, instead of reaching a JVM as a literal.
 render() {
-  sed -e "s|@ROCKETMQ_CLUSTER@|$ROCKETMQ_CLUSTER|g" -e "s|@ROCKETMQ_BROKER_NAME@|$ROCKETMQ_BROKER_NAME|g" \
-      -e "s|@ROCKETMQ_NAMESRV_PORT@|$ROCKETMQ_NAMESRV_PORT|g" -e "s|@ROCKETMQ_BROKER_PORT@|$ROCKETMQ_BROKER_PORT|g" \
-      -e "s|@ROCKETMQ_PROXY_PORT@|$ROCKETMQ_PROXY_PORT|g" -e "s|@ROCKETMQ_PROXY_REMOTING_PORT@|$ROCKETMQ_PROXY_REMOTING_PORT|g" \
-      -e "s|@ROCKETMQ_INVISIBLE_MS@|$ROCKETMQ_INVISIBLE_MS|g" -e "s|@ROCKETMQ_RENEW_AHEAD_MS@|$((ROCKETMQ_INVISIBLE_MS / 2))|g" \
-      -e "s|@ROCKETMQ_MAX_DELAY_S@|$ROCKETMQ_MAX_DELAY_S|g" -e "s|@ROCKETMQ_MAX_DELAY_MS@|$((ROCKETMQ_MAX_DELAY_S * 1000))|g" \
-      -e "s|@ROCKETMQ_SESSION_UNACKED@|$ROCKETMQ_SESSION_UNACKED|g" -e "s|@STORE_DIR@|$STORE_DIR|g" "$1" >"$2"
+  perl -pe 's/@([A-Z0-9_]+)@/exists $ENV{$1} ? $ENV{$1} : die "$ARGV: \@$1\@ is not set\n"/ge' "$1" >"$2.tmp" \
+    || die "could not render $1"
+  mv "$2.tmp" "$2"
+}
+export ROCKETMQ_RENEW_AHEAD_MS=$((ROCKETMQ_INVISIBLE_MS / 2)) ROCKETMQ_MAX_DELAY_MS=$((ROCKETMQ_MAX_DELAY_S * 1000))
+
+# java_cmd HOME HEAP LOGBACK MAIN ARGS...: the command line of one RocketMQ JVM, in JAVA_CMD.
+java_cmd() {
+  local home=$1 heap=$2 logback=$3 main=$4; shift 4
+  mkdir -p "$home"
+  JAVA_CMD=(env ROCKETMQ_HOME="$RMQ_HOME" java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${JAVA_OPENS[@]}"
+    -Duser.home="$home" -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile="$logback"
+    -cp "$ROCKETMQ_LIB_DIR/*" "$main" "$@")
 }
 
 # java_start NAME HEAP LOGBACK MAIN ARGS...: one JVM in the background, its pid in the run dir.
 java_start() {
-  local name=$1 heap=$2 logback=$3 main=$4; shift 4
+  local name=$1; shift
+  java_cmd "$RMQ_HOME" "$@"
   : >"$RP_LOG_DIR/$name.log"
-  ROCKETMQ_HOME="$RMQ_HOME" setsid nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${JAVA_OPENS[@]}" \
-    -Duser.home="$RMQ_HOME" -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile="$logback" \
-    -cp "$ROCKETMQ_LIB_DIR/*" "$main" "$@" >>"$RP_LOG_DIR/$name.log" 2>&1 </dev/null &
+  setsid nohup "${JAVA_CMD[@]}" >>"$RP_LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RP_RUN_DIR/$name.pid"
 }
 
@@ -49,8 +60,12 @@ mqadmin() {
   ROCKETMQ_HOME="$RMQ_HOME" java -Xms128m -Xmx256m "${JAVA_OPENS[@]}" -Duser.home="$RMQ_HOME" \
     -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile=rmq.tools.logback.xml \
     -cp "$ROCKETMQ_LIB_DIR/*" org.apache.rocketmq.tools.command.MQAdminStartup "$@" \
-    -n "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_NAMESRV_PORT" 2>&1
+    -n "$ROCKETMQ_NAMESRV_ADDR" 2>&1
 }
+
+# Where topics and groups are created: the one broker, or every master of the cluster (HA; each
+# slave copies them from its master).
+if [ "$RP_TOPOLOGY" = ha ]; then ADMIN_TARGET=(-c "$ROCKETMQ_CLUSTER"); else ADMIN_TARGET=(-b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT"); fi
 
 create_topics() {
   local name type queues
@@ -59,7 +74,7 @@ create_topics() {
     queues=${queues:-8}
     # mqadmin exits 0 even on failure: its output is the only verdict.
     local out
-    out=$(mqadmin updateTopic -b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
+    out=$(mqadmin updateTopic "${ADMIN_TARGET[@]}" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
     echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create topic $name"; }
     log "topic $name ($type) ready"
   done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
@@ -70,7 +85,7 @@ create_topics() {
 create_group() {
   local out name=$1
   shift
-  out=$(mqadmin updateSubGroup -b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT" -g "$name" "$@" \
+  out=$(mqadmin updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
     -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
   echo "$out" | grep -q "success" || { echo "$out" >&2; die "could not create consumer group $name"; }
   log "consumer group $name ready"
@@ -95,7 +110,7 @@ init_offsets() {
 
 start_broker() {
   pid_alive broker && return 0
-  render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
+  STORE_DIR="$STORE_DIR" render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
   log "starting RocketMQ broker on :$ROCKETMQ_BROKER_PORT"
   java_start broker 768m rmq.broker.logback.xml org.apache.rocketmq.broker.BrokerStartup \
     -c "$CONF_DIR/broker.conf"
@@ -140,10 +155,10 @@ start() {
 
 start_proxy() {
   pid_alive proxy && return 0
-  render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
+  ROUTE_REFRESH_S=5 render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
   log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
   java_start proxy 512m rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup \
-    -pm cluster -pc "$CONF_DIR/proxy.json" -n "127.0.0.1:$ROCKETMQ_NAMESRV_PORT"
+    -pm cluster -pc "$CONF_DIR/proxy.json" -n "$ROCKETMQ_NAMESRV_ADDR"
   wait_for_line "$RP_LOG_DIR/proxy.log" "rocketmq-proxy startup successfully" 120 "proxy" proxy
 }
 
@@ -171,6 +186,22 @@ status() {
     if pid_alive "$n"; then echo "$n: running (pid $(cat "$RP_RUN_DIR/$n.pid"))"; else echo "$n: stopped"; fi
   done
 }
+
+if [ "$RP_TOPOLOGY" = ha ]; then
+  source "$ROOT_DIR/scripts/lib/rocketmq-ha.sh"
+  case "${1:-}" in
+    start) ha_start; exit 0 ;;
+    stop) ha_stop; exit 0 ;;
+    status) ha_status; exit 0 ;;
+    roles) ha_roles; exit 0 ;;
+    names) ha_names; exit 0 ;;
+    sync-state) [ $# -eq 2 ] || die "usage: $0 sync-state BROKER_NAME"; ha_sync_state "$2"; exit 0 ;;
+    # For failure tests: kill NAME [--stay-dead] [--wipe]; start-one NAME brings one back.
+    kill) [ $# -ge 2 ] || die "usage: $0 kill NAME [--stay-dead] [--wipe]"; shift; ha_kill "$@"; exit 0 ;;
+    start-one) [ $# -eq 2 ] || die "usage: $0 start-one NAME"; ha_start_one "$2"; ha_wait; exit 0 ;;
+    stop-broker|kill-broker|start-broker|kill-proxy|start-proxy) die "$1 is for the single topology; use kill NAME / start-one NAME" ;;
+  esac
+fi
 
 case "${1:-}" in
   install) install ;;

@@ -3,9 +3,24 @@
 # only when the API and every edge answer /readyz; otherwise "ready: no" and the parts that do not.
 set -uo pipefail
 source "$(dirname "$0")/lib/env.sh"
-bash "$ROOT_DIR/scripts/rocketmq.sh" status
-bash "$ROOT_DIR/scripts/redis.sh" status
 down=()
+echo "topology: $RP_TOPOLOGY"
+if [ "$RP_TOPOLOGY" = ha ]; then
+  # Every RocketMQ and Redis process with its role, then replication. Ready needs each one running
+  # in its role and every group and replica in sync.
+  while IFS= read -r line; do
+    echo "$line"
+    name=${line%%:*} state=${line#*: }
+    if [[ $state =~ ^([0-9]+)\ of\ ([0-9]+) ]]; then
+      [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || down+=("$name not in sync")
+    elif [[ $state != running\ \(* ]]; then down+=("$name ${state%% *}")
+    elif [[ $state =~ not\ registered|not\ answering|master\ unknown ]]; then down+=("$name ${BASH_REMATCH[0]}")
+    fi
+  done < <(bash "$ROOT_DIR/scripts/rocketmq.sh" status; bash "$ROOT_DIR/scripts/redis.sh" status)
+else
+  bash "$ROOT_DIR/scripts/rocketmq.sh" status
+  bash "$ROOT_DIR/scripts/redis.sh" status
+fi
 
 # describe NAME URL: running / restarting / stopped, with its restarts and readiness.
 describe() {

@@ -2,12 +2,31 @@
 # Brings the whole system up: RocketMQ (name server, broker, proxy), Redis, the edges and the API
 # (and the autoscaler with AUTOSCALE_ENABLED=1).
 # In the foreground by default: Ctrl-C stops everything it started. --detach returns once all is ready.
+# --ha starts the highly available topology instead of the single-node one (docs/architecture.md).
 set -euo pipefail
-source "$(dirname "$0")/lib/env.sh"
-cd "$ROOT_DIR"
 
 detach=false
-[ "${1:-}" = "--detach" ] && detach=true
+want=single
+for arg in "$@"; do
+  case "$arg" in
+    --detach) detach=true ;;
+    --ha) want=ha ;;
+    *) echo "usage: npm start [-- [--ha] [--detach]]" >&2; exit 2 ;;
+  esac
+done
+source "$(dirname "$0")/lib/env.sh"
+cd "$ROOT_DIR"
+# One topology at a time: the processes of the other one hold the same ports.
+if [ -f "$RP_RUN_DIR/topology" ] && [ "$RP_TOPOLOGY" != "$want" ] && ls "$RP_RUN_DIR"/*.pid >/dev/null 2>&1; then
+  die "the $RP_TOPOLOGY topology is running; stop it first (npm stop), then start the $want one"
+fi
+if [ "$RP_TOPOLOGY" != "$want" ]; then
+  export RP_TOPOLOGY=$want
+  # Re-read the defaults that depend on the topology (proxy list, sentinels).
+  unset ROCKETMQ_NAMESRV_ADDR ROCKETMQ_ENDPOINTS REDIS_SENTINELS REDIS_SENTINEL_NAME
+  source "$ROOT_DIR/scripts/lib/env.sh"
+fi
+echo "$RP_TOPOLOGY" >"$RP_RUN_DIR/topology"
 
 bash scripts/setup.sh
 bash scripts/redis.sh start
@@ -40,7 +59,7 @@ if [[ "${AUTOSCALE_ENABLED:-0}" =~ ^(1|true)$ ]] && ! pid_alive autoscaler && ! 
   wait_ready "http://127.0.0.1:${AUTOSCALE_HTTP_PORT:-9890}/healthz" 30 "autoscaler" autoscaler "$RP_LOG_DIR/autoscaler.log"
 fi
 
-log "rocketpush is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
+log "rocketpush ($RP_TOPOLOGY topology) is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
 if $detach; then exit 0; fi
 
 log "press Ctrl-C to stop everything"

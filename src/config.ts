@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api/api-keys.js';
+import { parseProxyEndpoints } from './bus/proxy-endpoints.js';
+import { parseSentinels, type RedisTarget } from './cluster/redis-connection.js';
 
 /**
  * Every environment variable rocketpush reads, parsed once at process start. The README's
@@ -11,10 +13,22 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
-  ROCKETMQ_ENDPOINTS: z.string().min(1).default('127.0.0.1:8081'),
+  ROCKETMQ_ENDPOINTS: z.string().default('127.0.0.1:8081').transform((v, ctx) => {
+    const r = parseProxyEndpoints(v);
+    if (!r.ok) { ctx.addIssue({ code: 'custom', message: `${r.error} (in '${v}')` }); return z.NEVER; }
+    return r.endpoints;
+  }),
   ROCKETMQ_NAMESPACE: z.string().default(''),
   ROCKETMQ_REQUEST_TIMEOUT_MS: positiveInt.min(1000).default(5000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6390'),
+  // The highly available topology: the master is found through these sentinels (REDIS_URL then
+  // gives only the password and database, if any).
+  REDIS_SENTINELS: z.string().default('').transform((v, ctx) => {
+    const r = parseSentinels(v);
+    if (!r.ok) { ctx.addIssue({ code: 'custom', message: `${r.error} (in '${v}')` }); return z.NEVER; }
+    return r.sentinels;
+  }),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('rp-redis'),
   RP_KEY_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/i).default('rp:'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 
@@ -89,7 +103,7 @@ export type RawConfig = z.infer<typeof schema>;
 
 export interface Config {
   rocketmq: { endpoints: string; namespace: string; requestTimeoutMs: number };
-  redisUrl: string;
+  redis: RedisTarget;
   keyPrefix: string;
   logLevel: RawConfig['LOG_LEVEL'];
   /** Default time to live of a message; 0 for none. */
@@ -176,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     rocketmq: { endpoints: e.ROCKETMQ_ENDPOINTS, namespace: e.ROCKETMQ_NAMESPACE, requestTimeoutMs: e.ROCKETMQ_REQUEST_TIMEOUT_MS },
-    redisUrl: e.REDIS_URL,
+    redis: { url: e.REDIS_URL, sentinelName: e.REDIS_SENTINEL_NAME, ...(e.REDIS_SENTINELS.length > 0 ? { sentinels: e.REDIS_SENTINELS } : {}) },
     keyPrefix: e.RP_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,
     messageTtlMs: e.MESSAGE_TTL_MS,

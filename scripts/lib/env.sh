@@ -5,6 +5,15 @@ export RP_DATA_DIR="${RP_DATA_DIR:-$ROOT_DIR/.data}"
 export RP_RUN_DIR="$RP_DATA_DIR/run"
 export RP_LOG_DIR="$RP_DATA_DIR/logs"
 
+# Topology: `single` (npm start: one of each, fast to start) or `ha` (npm start -- --ha: name servers
+# with controllers, two broker groups of master and slave, two proxies, Redis with Sentinel). up.sh
+# writes the running one to RP_RUN_DIR/topology, so every later script (status, edge, down) follows it.
+if [ -z "${RP_TOPOLOGY:-}" ]; then
+  RP_TOPOLOGY=$(cat "$RP_RUN_DIR/topology" 2>/dev/null || echo single)
+fi
+export RP_TOPOLOGY
+case "$RP_TOPOLOGY" in single|ha) ;; *) printf '[rocketpush] ERROR: RP_TOPOLOGY must be single or ha, not %s\n' "$RP_TOPOLOGY" >&2; exit 1 ;; esac
+
 export ROCKETMQ_VERSION="${ROCKETMQ_VERSION:-5.5.0}"
 export ROCKETMQ_LIB_DIR="${ROCKETMQ_LIB_DIR:-$RP_DATA_DIR/rocketmq-lib}"
 # Where mqadmin finds the name server and broker: this machine, or an external cluster (provision).
@@ -23,9 +32,37 @@ export ROCKETMQ_SESSION_QUOTA="${ROCKETMQ_SESSION_QUOTA:-100000}"
 # 100: past it the proxy refuses every further session receive of that edge, for all its sessions).
 export ROCKETMQ_SESSION_UNACKED="${ROCKETMQ_SESSION_UNACKED:-20000}"
 export ROCKETMQ_MAX_DELAY_S="${ROCKETMQ_MAX_DELAY_S:-259200}"
-export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}"
 
 export REDIS_PORT="${REDIS_PORT:-6390}"
+
+# The highly available topology (RP_TOPOLOGY=ha): one port per process, comma-separated.
+# Name servers, each with an embedded controller (a DLedger quorum of three: one may be lost).
+export RP_HA_NAMESRV_PORTS="${RP_HA_NAMESRV_PORTS:-9876,9877,9878}"
+export RP_HA_CONTROLLER_PORTS="${RP_HA_CONTROLLER_PORTS:-9976,9977,9978}"
+# Broker groups (brokerName) and the listen ports of their two members; RocketMQ derives port-2
+# (fast channel) and port+1 (replication) from each.
+export RP_HA_BROKER_GROUPS="${RP_HA_BROKER_GROUPS:-a,b}"
+export RP_HA_BROKER_PORTS_A="${RP_HA_BROKER_PORTS_A:-10911,10921}"
+export RP_HA_BROKER_PORTS_B="${RP_HA_BROKER_PORTS_B:-10931,10941}"
+export RP_HA_PROXY_PORTS="${RP_HA_PROXY_PORTS:-8081,8082}"
+export RP_HA_PROXY_REMOTING_PORTS="${RP_HA_PROXY_REMOTING_PORTS:-18080,18081}"
+# Redis master and replica, and the three sentinels that watch them.
+export RP_HA_REDIS_PORTS="${RP_HA_REDIS_PORTS:-6390,6391}"
+export RP_HA_SENTINEL_PORTS="${RP_HA_SENTINEL_PORTS:-26390,26391,26392}"
+export RP_HA_SENTINEL_NAME="${RP_HA_SENTINEL_NAME:-rp-redis}"
+
+# list_join SEPARATOR PREFIX LIST: "a,b" -> "PREFIXa<SEP>PREFIXb".
+list_join() { local sep=$1 prefix=$2 out="" x; IFS=',' read -r -a _items <<<"$3"; for x in "${_items[@]}"; do out+="${out:+$sep}$prefix$x"; done; echo "$out"; }
+
+if [ "$RP_TOPOLOGY" = ha ]; then
+  export ROCKETMQ_NAMESRV_ADDR="${ROCKETMQ_NAMESRV_ADDR:-$(list_join ';' 127.0.0.1: "$RP_HA_NAMESRV_PORTS")}"
+  export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-$(list_join ';' 127.0.0.1: "$RP_HA_PROXY_PORTS")}"
+  export REDIS_SENTINELS="${REDIS_SENTINELS:-$(list_join ',' 127.0.0.1: "$RP_HA_SENTINEL_PORTS")}"
+  export REDIS_SENTINEL_NAME="${REDIS_SENTINEL_NAME:-$RP_HA_SENTINEL_NAME}"
+else
+  export ROCKETMQ_NAMESRV_ADDR="${ROCKETMQ_NAMESRV_ADDR:-$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_NAMESRV_PORT}"
+  export ROCKETMQ_ENDPOINTS="${ROCKETMQ_ENDPOINTS:-127.0.0.1:$ROCKETMQ_PROXY_PORT}"
+fi
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 
 # The development cluster these scripts start lets any client connect and use any topic; set
@@ -138,13 +175,14 @@ stop_pid() {
   rm -f "$f"
 }
 
-# wait_for_line FILE PATTERN SECONDS NAME: wait until a log line shows readiness; fail with the log tail.
+# wait_for_line FILE PATTERN SECONDS NAME [PIDNAME [FROM_BYTE]]: wait until a log line (written after
+# byte FROM_BYTE: supervised logs are appended to, never truncated) shows readiness; fail with the log tail.
 wait_for_line() {
-  local file=$1 pattern=$2 secs=$3 name=$4 pidname=${5:-}
+  local file=$1 pattern=$2 secs=$3 name=$4 pidname=${5:-} from=${6:-0}
   local i=0
   while [ $i -lt $((secs * 5)) ]; do
-    if grep -q "$pattern" "$file" 2>/dev/null; then return 0; fi
-    if [ -n "$pidname" ] && ! pid_alive "$pidname"; then
+    if tail -c +"$((from + 1))" "$file" 2>/dev/null | grep -q "$pattern"; then return 0; fi
+    if [ -n "$pidname" ] && ! pid_alive "$pidname" && ! supervisor_alive "$pidname"; then
       printf '[rocketpush] %s exited during start; last lines of %s:\n' "$name" "$file" >&2
       tail -n 40 "$file" >&2
       exit 1
@@ -167,3 +205,6 @@ edge_names() {
 
 # port_open PORT: true when something listens on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# file_size FILE: its length in bytes (0 when missing): where a supervised log's next run begins.
+file_size() { stat -c %s "$1" 2>/dev/null || echo 0; }

@@ -31,7 +31,8 @@ while :; do
   child=$!
   echo "$child" >"$RP_RUN_DIR/$name.pid"
   started=$(date +%s)
-  while kill -0 "$child" 2>/dev/null; do
+  # Once asked to stop, no more 2 s naps: straight to waiting for the child's exit.
+  while ! $stopping && kill -0 "$child" 2>/dev/null; do
     # In the background so that SIGTERM is handled at once, not after the sleep.
     sleep 2 &
     wait $! 2>/dev/null

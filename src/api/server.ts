@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../cluster/redis-connection.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
 import { PublishService } from '../bus/publish-service.js';
 import { RedisKeys } from '../cluster/keys.js';
@@ -48,7 +49,7 @@ export class ApiServer {
   constructor(private readonly config: Config, private readonly log: Logger) {
     // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
     // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
+    this.redis = createRedis(config.redis, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     timeRedisCommands(this.redis, this.metrics);
     this.producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: `api-${process.pid}`, log, observer: rocketmqSendMetrics(this.metrics) });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../cluster/redis-connection.js';
 import { AutoscalerStore } from '../cluster/autoscaler-store.js';
 import { EdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisKeys } from '../cluster/keys.js';
@@ -21,7 +22,7 @@ const a = config.autoscale;
 
 /** The autoscaler process: its loop, Redis, and an HTTP port with /healthz and /metrics. */
 class AutoscalerProcess {
-  private readonly redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  private readonly redis = createRedis(config.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
   private autoscaler: Autoscaler | null = null;
   private server: ReturnType<typeof createServer> | null = null;
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { enableProxyFailover } from './proxy-endpoints.js';
 
 /**
  * The RocketMQ client logs printf-style arguments; route them into winston so that its lines are
@@ -38,8 +39,10 @@ interface SettingsNudge {
  * reply with no timeout, and misses that reply when it arrives while the routes of a second topic
  * are still being fetched; the client then never starts. Re-sending the settings command until
  * the reply is seen gets past that race; the overall timeout turns any other hang into an error.
+ * Every client starts here, so this is also where a list of proxies is made to work.
  */
 export async function startClient(client: { startup(): Promise<void> }, timeoutMs: number, what: string): Promise<void> {
+  enableProxyFailover();
   const starting = client.startup();
   const nudger = setInterval(() => {
     const c = client as unknown as SettingsNudge;

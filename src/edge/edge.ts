@@ -1,6 +1,7 @@
 import { Aedes } from 'aedes';
 import { createRequire } from 'node:module';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../cluster/redis-connection.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
 import { DeliveryConsumer } from '../bus/delivery-consumer.js';
 import { PublishService } from '../bus/publish-service.js';
@@ -107,7 +108,7 @@ export class Edge {
     // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
     // Auto-pipelining: the commands of one turn of the event loop (the route and session version
     // reads of every publish in it, say) go out in one write and come back in one read.
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const redis = createRedis(config.redis, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
     redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     const metrics = processRegistry({ service: 'edge', edge_id: edge.id });
     timeRedisCommands(redis, metrics);

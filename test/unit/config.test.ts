@@ -6,7 +6,8 @@ describe('configuration from the environment', () => {
   it('has working defaults for everything', () => {
     const c = loadConfig({});
     assert.equal(c.rocketmq.endpoints, '127.0.0.1:8081');
-    assert.equal(c.redisUrl, 'redis://127.0.0.1:6390');
+    assert.equal(c.redis.url, 'redis://127.0.0.1:6390');
+    assert.equal(c.redis.sentinels, undefined);
     assert.equal(c.edge.port, 1883);
     assert.equal(c.api.port, 3000);
     assert.match(c.edge.id, /^edge-.*-1883$/);
