@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
 import { createRedis } from '../cluster/redis-connection.js';
 import { AutoscalerStore } from '../cluster/autoscaler-store.js';
 import { EdgeLoadStore } from '../cluster/edge-load.js';

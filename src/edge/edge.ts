@@ -1,6 +1,5 @@
 import { Aedes } from 'aedes';
 import { createRequire } from 'node:module';
-import type { Redis } from 'ioredis';
 import { createRedis } from '../cluster/redis-connection.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
 import { DeliveryConsumer } from '../bus/delivery-consumer.js';
