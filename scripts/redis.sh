@@ -154,6 +154,10 @@ if [ "$RP_TOPOLOGY" = ha ]; then
   case "${1:-}" in
     start) ha_start ;; stop) ha_stop ;; status) ha_status ;;
     master) ha_master ;;
+    # Until the master has its replica online again (up to SECONDS, default 60).
+    wait-sync)
+      end=$(( $(date +%s) + ${2:-60} ))
+      until [ "$(ha_replicas_online)" -ge 1 ]; do [ "$(date +%s)" -ge "$end" ] && die "no Redis replica in sync"; sleep 0.5; done ;;
     kill) [ $# -eq 2 ] || die "usage: $0 kill redis-PORT|sentinel-PORT"; ha_kill "$2" ;;
     install) install ;;
     *) echo "usage: $0 install|start|stop|status|master|kill NAME" >&2; exit 2 ;;

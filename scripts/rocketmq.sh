@@ -199,6 +199,8 @@ if [ "$RP_TOPOLOGY" = ha ]; then
     # For failure tests: kill NAME [--stay-dead] [--wipe]; start-one NAME brings one back.
     kill) [ $# -ge 2 ] || die "usage: $0 kill NAME [--stay-dead] [--wipe]"; shift; ha_kill "$@"; exit 0 ;;
     start-one) [ $# -eq 2 ] || die "usage: $0 start-one NAME"; ha_start_one "$2"; ha_wait; exit 0 ;;
+    # Until every broker group has its master and slave in sync again (up to SECONDS, default 180).
+    wait-sync) ha_groups_ready "${2:-180}"; exit 0 ;;
     stop-broker|kill-broker|start-broker|kill-proxy|start-proxy) die "$1 is for the single topology; use kill NAME / start-one NAME" ;;
   esac
 fi

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { clients, device, missing, publishAll, type Receipt } from './durable-clients.js';
 import { api, closeAll, clusterSettled, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
@@ -19,8 +20,6 @@ const ONLINE = 6;
 const OFFLINE = 2;
 const PER_DEVICE = 40;
 
-interface Receipt { payload: string; dup: boolean }
-
 interface Device {
   clientId: string;
   topic: string;
@@ -28,8 +27,6 @@ interface Device {
   got: Receipt[];
   client: MqttClient | null;
 }
-
-const clients: MqttClient[] = [];
 
 /** Whatever a round left behind: RocketMQ running again, clients closed, the cluster admitting connections. */
 export async function cleanUp(): Promise<void> {
@@ -39,51 +36,6 @@ export async function cleanUp(): Promise<void> {
   await closeAll();
   redis.disconnect();
   await clusterSettled();
-}
-
-/**
- * A device as a phone runs it: one mqtt.js client that reconnects by itself, with a persistent
- * session (or a clean one), acknowledging each message 30-200 ms later: deliveries are in flight
- * when RocketMQ goes away, and each session's queue has a backlog (what a reader that skips ahead
- * loses).
- */
-async function device(url: string, clientId: string, clean: boolean, got: Receipt[]): Promise<MqttClient> {
-  const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, reconnectOnConnackError: true, connectTimeout: 20_000, keepalive: 300 });
-  clients.push(client);
-  client.on('message', (_t, payload, packet) => got.push({ payload: payload.toString(), dup: packet.dup }));
-  const ack = client.handleMessage.bind(client);
-  client.handleMessage = (packet, done) => { setTimeout(() => ack(packet, done), 30 + Math.random() * 170); };
-  // Like a phone, it tries again when refused (CONNACK 3 while the cluster recovers from a restart).
-  client.on('error', () => undefined);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${clientId} not connected within 60 s`)), 60_000);
-    client.once('connect', () => { clearTimeout(timer); resolve(undefined); });
-  });
-  return client;
-}
-
-/** A publisher that keeps `window` QoS 1/2 publishes in flight and records which were acknowledged. */
-async function publishAll(url: string, qos: 1 | 2, work: { topic: string; payload: string }[], window: number, acked: Set<string>): Promise<void> {
-  const pub = mqtt.connect(url, { clientId: `rk-pub-${qos}-${randomUUID().slice(0, 6)}`, reconnectPeriod: 500, reconnectOnConnackError: true, keepalive: 300 });
-  clients.push(pub);
-  pub.on('error', () => undefined);
-  await new Promise((resolve) => pub.once('connect', resolve));
-  let next = 0;
-  await Promise.all(Array.from({ length: window }, async () => {
-    while (next < work.length) {
-      const w = work[next++]!;
-      await pub.publishAsync(w.topic, w.payload, { qos });
-      acked.add(w.payload);
-      // Spread the flow over a few seconds, so that the kill falls in the middle of it.
-      await sleep(window * 8);
-    }
-  }));
-  await pub.endAsync();
-}
-
-function missing(d: Device, acked: Set<string>): string[] {
-  const seen = new Set(d.got.map((r) => r.payload));
-  return [...acked].filter((p) => p.startsWith(`${d.clientId}|`) && !seen.has(p));
 }
 
 /**
