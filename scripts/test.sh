@@ -13,6 +13,21 @@ npx tsc -p tsconfig.json --noEmit
 log "unit tests"
 node --import tsx --test --test-concurrency=1 test/unit/*.test.ts
 
+# The HA failure tests (one round of each failure; npm run test:ha runs the full ten). They need the
+# ports of the single-node stack, so they run after it is stopped. RP_TEST_HA=0 leaves them out.
+ha_tests() {
+  if [ "${RP_TEST_HA:-1}" = 0 ]; then log "HA failure tests left out (RP_TEST_HA=0)"; return 0; fi
+  RP_HA_ROUNDS="${RP_HA_ROUNDS:-1}" bash scripts/test-ha.sh
+}
+
+# A running HA stack: the stack tests need the single-node topology (they stop and start its one
+# broker and one Redis), so only the HA failure tests run against it.
+if [ "$RP_TOPOLOGY" = ha ] && curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then
+  log "the HA topology is running: the stack tests need the single-node one (npm stop, then npm test); running the HA failure tests"
+  ha_tests
+  exit 0
+fi
+
 started=false
 if ! curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then
   bash scripts/up.sh --detach
@@ -25,4 +40,12 @@ log "stack tests"
 if ! node --import tsx --test --test-concurrency=1 --test-timeout=240000 test/stack/*.test.ts; then
   bash scripts/log-digest.sh
   exit 1
+fi
+
+if $started; then
+  bash scripts/down.sh
+  started=false
+  if ! ha_tests; then bash scripts/log-digest.sh; exit 1; fi
+else
+  log "HA failure tests not run: your single-node stack is running and holds their ports (npm stop, then npm run test:ha)"
 fi
