@@ -30,7 +30,7 @@ describe('deployment files', () => {
     const all = manifests();
     const kinds = all.map((o) => o.kind);
     for (const kind of ['StatefulSet', 'Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ConfigMap', 'Secret']) assert.ok(kinds.includes(kind), kind);
-    const edge = all.find((o) => o.kind === 'StatefulSet')!;
+    const edge = all.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'rocketpush-edge')!;
     const container = (edge.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers[0]!;
     const env = container.env as Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
     assert.equal(env.find((e) => e.name === 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name');
@@ -45,21 +45,49 @@ describe('deployment files', () => {
     assert.equal((hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef.name, edge.metadata.name);
   });
 
-  it('compose brings up RocketMQ, Redis, two edges, the API and Prometheus, each dependency a service of its own', () => {
+  it('describes the highly available RocketMQ and Redis: three name servers, two broker groups of two with volumes, two proxies, Redis with sentinels, a budget for each', () => {
+    const all = manifests();
+    const set = (name: string) => all.find((o) => o.kind === 'StatefulSet' && o.metadata.name === name) as K8sObject & { spec: { replicas: number; volumeClaimTemplates?: unknown[] } } | undefined;
+    assert.equal(set('rocketmq-namesrv')?.spec.replicas, 3, 'three name servers: a controller quorum survives one loss');
+    for (const g of ['a', 'b']) {
+      const broker = set(`rocketmq-broker-${g}`);
+      assert.equal(broker?.spec.replicas, 2, `broker group ${g}: master and slave`);
+      assert.equal(broker?.spec.volumeClaimTemplates?.length, 1, `broker group ${g} keeps its store on a volume`);
+    }
+    const proxy = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rocketmq-proxy') as K8sObject & { spec: { replicas: number } };
+    assert.equal(proxy.spec.replicas, 2);
+    assert.equal(set('redis')?.spec.replicas, 2);
+    assert.equal(set('redis-sentinel')?.spec.replicas, 3);
+    const budgets = all.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name);
+    for (const name of ['rocketmq-namesrv', 'rocketmq-broker-a', 'rocketmq-broker-b', 'rocketmq-proxy', 'redis', 'redis-sentinel']) assert.ok(budgets.includes(name), `a budget for ${name}`);
+    const config = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'rocketpush') as K8sObject & { data: Record<string, string> };
+    assert.equal(config.data.REDIS_SENTINELS?.split(',').length, 3, 'edges and API find Redis through the three sentinels');
+    // The proxies' Service is headless: its name resolves to every proxy, which gRPC fails over between.
+    const proxyService = all.find((o) => o.kind === 'Service' && o.metadata.name === 'rocketmq-proxy') as K8sObject & { spec: { clusterIP?: string } };
+    assert.equal(proxyService.spec.clusterIP, 'None');
+    assert.equal(config.data.ROCKETMQ_ENDPOINTS, 'rocketmq-proxy:8081');
+  });
+
+  it('compose runs the same highly available topology, the edges and the API, each dependency a service of its own', () => {
     const compose = parse(read('deploy/compose.yaml'), { merge: true }) as { services: Record<string, ComposeService> };
     const services = compose.services;
-    for (const name of ['namesrv', 'broker', 'proxy', 'redis', 'edge-1', 'edge-2', 'api', 'prometheus']) assert.ok(services[name], name);
+    const expected = ['namesrv-0', 'namesrv-1', 'namesrv-2', 'broker-a-0', 'broker-a-1', 'broker-b-0', 'broker-b-1', 'proxy-0', 'proxy-1',
+      'redis-0', 'redis-1', 'sentinel-0', 'sentinel-1', 'sentinel-2', 'edge-1', 'edge-2', 'api', 'prometheus'];
+    for (const name of expected) assert.ok(services[name], name);
     for (const [name, s] of Object.entries(services)) {
       const deps = Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {});
       for (const d of deps) assert.ok(services[d], `${name} depends on ${d}, which is not a service`);
       assert.ok(s.image || s.build, `${name} has an image or a build`);
     }
+    for (const name of expected.filter((n) => /^(namesrv|broker|proxy)-/.test(n))) {
+      assert.equal(services[name]!.build?.dockerfile, 'deploy/rocketmq/Dockerfile', `${name} runs the project's RocketMQ image`);
+    }
     const ids = new Set<string>();
     for (const name of ['edge-1', 'edge-2', 'api']) {
       const s = services[name]!;
       assert.equal(s.build?.dockerfile, 'deploy/Dockerfile', name);
-      assert.equal(s.environment?.ROCKETMQ_ENDPOINTS, 'proxy:8081', name);
-      assert.match(s.environment?.REDIS_URL ?? '', /^redis:\/\/redis:/, name);
+      assert.equal(s.environment?.ROCKETMQ_ENDPOINTS, 'rocketmq-proxy:8081', name);
+      assert.equal(s.environment?.REDIS_SENTINELS?.split(',').length, 3, name);
       assert.match(s.healthcheck?.test.join(' ') ?? '', /readyz/, name);
       if (name.startsWith('edge')) ids.add(s.environment!.EDGE_ID!);
     }
