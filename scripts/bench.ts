@@ -2,6 +2,8 @@
 // process): Mosquitto from Debian (installed when missing; its own port, no persistence,
 // TCP_NODELAY) and a plain in-memory aedes. rocketpush runs across edges: publishers on edge 1,
 // subscribers on edge 2. Prints one table, each rocketpush figure as a ratio to both peers.
+// rocketpush is measured in both topologies when the bench runs the stack itself: the single-node
+// one, then the highly available one (npm start -- --ha), whose row is the cost of replication.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,12 +20,13 @@ const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? 10_000);
 const BROADCAST = Number(process.env.BENCH_BROADCAST_DEVICES ?? 10_000);
 const only = (process.env.BENCH_ONLY ?? 'abcdefg').split('');
 // BENCH_SYSTEMS=rocketpush measures one system alone (for profiling); ratios then print as n/a.
-const measured = (process.env.BENCH_SYSTEMS ?? 'mosquitto,aedes,rocketpush').split(',');
+const measured = (process.env.BENCH_SYSTEMS ?? 'mosquitto,aedes,rocketpush,rocketpush-ha').split(',');
 const edgePorts = (process.env.RP_EDGE_PORTS ?? '1883,1884').split(',').map(Number);
 const apiPort = Number(process.env.API_PORT ?? 3000);
 const dataDir = process.env.RP_DATA_DIR ?? join(root, '.data');
 
-interface System { name: 'mosquitto' | 'aedes' | 'rocketpush'; pubPort: number; subPort: number; pid: () => number }
+interface System { name: 'mosquitto' | 'aedes' | 'rocketpush' | 'rocketpush-ha'; pubPort: number; subPort: number; pid: () => number }
+const isRocketpush = (sys: System) => sys.name.startsWith('rocketpush');
 interface Figure { value: number; unit: string; detail?: string; higherIsBetter: boolean }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -170,7 +173,7 @@ async function idle(sys: System): Promise<Figure> {
 
 /** (g): one message to BROADCAST devices subscribed to `broadcast`: time until every device has it. */
 async function broadcast(sys: System, send: () => Promise<void>): Promise<Figure> {
-  const ports = sys.name === 'rocketpush' ? edgePorts : [sys.subPort];
+  const ports = isRocketpush(sys) ? edgePorts : [sys.subPort];
   const devices: RawDevice[] = await openDevices(ports, BROADCAST, `bench-bc-${randomUUID().slice(0, 6)}`);
   await Promise.all(devices.map((d) => d.subscribe('broadcast', 1)));
   await sleep(1000);
@@ -219,11 +222,16 @@ async function stackReady(): Promise<boolean> {
   try { return (await fetch(`http://127.0.0.1:${apiPort}/readyz`)).ok; } catch { return false; }
 }
 
+const topologyFile = join(dataDir, 'run', 'topology');
+const runningTopology = () => (existsSync(topologyFile) ? readFileSync(topologyFile, 'utf8').trim() : 'single');
 let startedStack = false;
 if (!(await stackReady())) {
   execFileSync('bash', ['scripts/up.sh', '--detach'], { cwd: root, stdio: 'inherit' });
   startedStack = true;
 }
+// A stack you started yourself is measured as it is, in its own topology, and not swapped.
+const ownStack = !startedStack;
+if (ownStack) console.error(`measuring the running ${runningTopology()} stack; the other topology is left out`);
 const mosquittoPort = await freePort();
 const mosquitto = startMosquitto(mosquittoPort);
 const plain = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-plain-aedes.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -234,11 +242,18 @@ const systems: System[] = [
   { name: 'mosquitto', pubPort: mosquittoPort, subPort: mosquittoPort, pid: () => mosquitto.pid! },
   { name: 'aedes', pubPort: plainPort, subPort: plainPort, pid: () => plain.pid! },
   { name: 'rocketpush', pubPort: edgePorts[0]!, subPort: edgePorts[1]!, pid: edgePid },
+  { name: 'rocketpush-ha', pubPort: edgePorts[0]!, subPort: edgePorts[1]!, pid: edgePid },
 ];
+
+/** Before the HA row: the single-node stack this bench started goes down, the HA one comes up. */
+function switchToHa(): void {
+  execFileSync('bash', ['scripts/down.sh'], { cwd: root, stdio: 'inherit' });
+  execFileSync('bash', ['scripts/up.sh', '--ha', '--detach'], { cwd: root, stdio: 'inherit' });
+}
 const apiKey = process.env.RP_API_KEY ?? (existsSync(join(dataDir, 'api-key')) ? readFileSync(join(dataDir, 'api-key'), 'utf8').trim() : '');
 
 async function send(sys: System): Promise<void> {
-  if (sys.name === 'rocketpush') {
+  if (isRocketpush(sys)) {
     const res = await fetch(`http://127.0.0.1:${apiPort}/v1/pushes`, {
       method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ target: { broadcast: true }, payload: { hello: 'everyone' }, qos: 1 }),
@@ -256,9 +271,11 @@ const rows: Row[] = [];
 const row = (key: string, label: string, target: string): Row => { const r = { key, label, target, figures: {} }; rows.push(r); return r; };
 
 try {
-  // A short warm-up per system so that JIT and first connections do not count.
-  const chosen = systems.filter((s) => measured.includes(s.name));
-  for (const sys of chosen) await fanIn(sys, 10).catch(() => undefined);
+  const chosen = systems.filter((s) => measured.includes(s.name)).filter((s) => {
+    if (!ownStack) return true;
+    // Your own stack is one topology: its row is the one of that topology.
+    return !isRocketpush(s) || s.name === (runningTopology() === 'ha' ? 'rocketpush-ha' : 'rocketpush');
+  });
   const ra = row('a', 'fan-in QoS 1, 500 publishers x 1 in flight -> 1', '>= 0.5x Mosquitto');
   const rb = row('b', 'fan-in QoS 1, 50 publishers x 1 in flight -> 1', '>= 0.25x Mosquitto');
   const rc = row('c', 'fan-out QoS 0, 1 -> 50', '>= 0.6x Mosquitto, >= 1.0x aedes');
@@ -268,6 +285,9 @@ try {
   const rf = row('f', `${IDLE.toLocaleString('en')} idle connections on one broker/edge`, '<= 12 KiB');
   const rg = row('g', `broadcast to ${BROADCAST.toLocaleString('en')} devices (REST push for rocketpush)`, '<= 1.5x Mosquitto');
   for (const sys of chosen) {
+    if (sys.name === 'rocketpush-ha' && !ownStack) switchToHa();
+    // A short warm-up so that JIT and first connections do not count.
+    await fanIn(sys, 10).catch(() => undefined);
     console.error(`measuring ${sys.name}`);
     if (only.includes('a')) ra.figures[sys.name] = await fanIn(sys, 500);
     if (only.includes('b')) rb.figures[sys.name] = await fanIn(sys, 50);
@@ -290,12 +310,12 @@ const ratio = (rp?: Figure, peer?: Figure) => {
   return `${(rp.higherIsBetter ? rp.value / peer.value : peer.value / rp.value).toFixed(2)}x`;
 };
 console.log(`\nnpm run bench: ${SECONDS} s per throughput workload, one client process, ${new Date().toISOString()}\n`);
-console.log('| workload | Mosquitto | plain aedes | rocketpush | rocketpush vs Mosquitto | vs aedes | target |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| workload | Mosquitto | plain aedes | rocketpush | rocketpush HA | rocketpush vs Mosquitto | vs aedes | HA vs Mosquitto | HA vs single | target |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  const { mosquitto: m, aedes: a, rocketpush: p } = r.figures;
-  if (!m && !a && !p) continue;
-  console.log(`| (${r.key}) ${r.label} | ${fmt(m)} | ${fmt(a)} | ${fmt(p)} | ${ratio(p, m)} | ${ratio(p, a)} | ${r.target} |`);
+  const { mosquitto: m, aedes: a, rocketpush: p, 'rocketpush-ha': h } = r.figures;
+  if (!m && !a && !p && !h) continue;
+  console.log(`| (${r.key}) ${r.label} | ${fmt(m)} | ${fmt(a)} | ${fmt(p)} | ${fmt(h)} | ${ratio(p, m)} | ${ratio(p, a)} | ${ratio(h, m)} | ${ratio(h, p)} | ${r.target} |`);
 }
-console.log('\nRatios: above 1x rocketpush is better (msg/s: rocketpush / peer; ms and KiB: peer / rocketpush).');
+console.log('\nRatios: above 1x rocketpush is better (msg/s: rocketpush / peer; ms and KiB: peer / rocketpush); "HA vs single" is the HA topology against the single-node one, the cost of replication.');
 process.exit(0);
