@@ -2,6 +2,7 @@
  * Devices and publishers as independent MQTT clients see the cluster, for the tests that kill a
  * process under traffic and count what arrived (tests 92 and 93, and the HA failure tests).
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { sleep } from './helpers.js';
@@ -60,3 +61,25 @@ export function missing(d: { clientId: string; got: Receipt[] }, acked: Set<stri
   return [...acked].filter((p) => p.startsWith(`${d.clientId}|`) && !seen.has(p));
 }
 
+
+/**
+ * What one device received, checked as MQTT promises it: a QoS 1 repeat carries DUP, a QoS 2 message
+ * comes once, and each publisher's messages (payload `<client>|<n>`) arrive in publish order,
+ * counting first arrivals. Returns how many repeats there were.
+ */
+export function checkReceipts(d: { clientId: string; qos: 1 | 2; got: Receipt[] }, where: string): number {
+  const counts = new Map<string, number>();
+  for (const r of d.got) counts.set(r.payload, (counts.get(r.payload) ?? 0) + 1);
+  if (d.qos === 2) {
+    assert.deepEqual([...counts].filter(([, n]) => n > 1), [], `QoS 2: nothing twice at ${d.clientId} (${where})`);
+  } else {
+    const firstSeen = new Set<string>();
+    for (const r of d.got) {
+      if (firstSeen.has(r.payload)) assert.equal(r.dup, true, `QoS 1: a repeat of ${r.payload} carries DUP (${where})`);
+      firstSeen.add(r.payload);
+    }
+  }
+  const order = [...counts.keys()].map((p) => Number(p.split('|')[1]));
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), `publish order at ${d.clientId} (${where})`);
+  return [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
-import { clients, device, missing, publishAll, type Receipt } from './durable-clients.js';
+import { checkReceipts, clients, device, missing, publishAll, type Receipt } from './durable-clients.js';
 import { api, closeAll, clusterSettled, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from './helpers.js';
 
 const run = promisify(execFile);
@@ -121,22 +121,7 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
   await waitFor(allIn, 180_000, report);
   await waitFor(() => pushGot.length >= 1, 60_000, `the delayed push (${where})`);
 
-  for (const d of devices) {
-    const counts = new Map<string, number>();
-    for (const r of d.got) counts.set(r.payload, (counts.get(r.payload) ?? 0) + 1);
-    if (d.qos === 2) {
-      assert.deepEqual([...counts].filter(([, n]) => n > 1), [], `QoS 2: nothing twice at ${d.clientId} (${where})`);
-    } else {
-      const firstSeen = new Set<string>();
-      for (const r of d.got) {
-        if (firstSeen.has(r.payload)) assert.equal(r.dup, true, `QoS 1: a repeat of ${r.payload} carries DUP (${where})`);
-        firstSeen.add(r.payload);
-      }
-    }
-    // Each publisher's messages in publish order (MQTT 3.1.1 4.6), counting first arrivals.
-    const order = [...counts.keys()].map((p) => Number(p.split('|')[1]));
-    assert.deepEqual(order, [...order].sort((a, b) => a - b), `publish order at ${d.clientId} (${where})`);
-  }
+  for (const d of devices) checkReceipts(d, where);
   const q1 = [...acked].filter((p) => p.includes('-q1-'));
   for (const got of cleanGot) {
     await waitFor(() => q1.every((p) => got.some((r) => r.payload === p)), 60_000, `every QoS 1 message at the clean-session subscriber (${where})`);
