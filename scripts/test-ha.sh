@@ -8,7 +8,7 @@ cd "$ROOT_DIR"
 
 started=false
 if [ "$RP_TOPOLOGY" != ha ] || ! curl -fs "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then
-  if [ "$RP_TOPOLOGY" = single ] && ls "$RP_RUN_DIR"/*.pid >/dev/null 2>&1; then
+  if [ "$RP_TOPOLOGY" = single ] && any_pid_alive; then
     die "the single-node topology is running: stop it (npm stop) before the HA failure tests"
   fi
   bash scripts/up.sh --ha --detach

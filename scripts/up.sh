@@ -17,7 +17,7 @@ done
 source "$(dirname "$0")/lib/env.sh"
 cd "$ROOT_DIR"
 # One topology at a time: the processes of the other one hold the same ports.
-if [ -f "$RP_RUN_DIR/topology" ] && [ "$RP_TOPOLOGY" != "$want" ] && ls "$RP_RUN_DIR"/*.pid >/dev/null 2>&1; then
+if [ -f "$RP_RUN_DIR/topology" ] && [ "$RP_TOPOLOGY" != "$want" ] && any_pid_alive; then
   die "the $RP_TOPOLOGY topology is running; stop it first (npm stop), then start the $want one"
 fi
 if [ "$RP_TOPOLOGY" != "$want" ]; then

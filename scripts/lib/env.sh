@@ -138,6 +138,16 @@ wait_ready() {
   exit 1
 }
 
+# any_pid_alive: true when a process the scripts started (by any pid file) still runs; pid files left
+# by a machine restart do not count.
+any_pid_alive() {
+  local f
+  for f in "$RP_RUN_DIR"/*.pid; do
+    [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+  done
+  return 1
+}
+
 supervisor_alive() {
   local f="$RP_RUN_DIR/$1.supervisor.pid"
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null

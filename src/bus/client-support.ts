@@ -55,6 +55,10 @@ export async function startClient(client: { startup(): Promise<void> }, timeoutM
   }, 1000);
   try {
     await withTimeout(starting, timeoutMs, what);
+  } catch (err) {
+    // An unreachable or wrong proxy list is named, so the operator sees which addresses failed.
+    const proxies = (client as { endpoints?: { facade?: string } }).endpoints?.facade ?? 'unknown';
+    throw new Error(`${what} failed against the RocketMQ proxies ${proxies} (ROCKETMQ_ENDPOINTS): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {
     clearInterval(nudger);
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Endpoints } from 'rocketmq-client-nodejs';
+import { startClient } from '../../src/bus/client-support.js';
 import { enableProxyFailover, parseProxyEndpoints } from '../../src/bus/proxy-endpoints.js';
 import { parseSentinels } from '../../src/cluster/redis-connection.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -65,5 +66,13 @@ describe('Redis through Sentinel', () => {
     const c = loadConfig({ REDIS_SENTINELS: '127.0.0.1:26390,127.0.0.1:26391', REDIS_SENTINEL_NAME: 'mymaster' });
     assert.deepEqual(c.redis.sentinels, [{ host: '127.0.0.1', port: 26390 }, { host: '127.0.0.1', port: 26391 }]);
     assert.equal(c.redis.sentinelName, 'mymaster');
+  });
+});
+
+describe('a RocketMQ client that cannot reach its proxies', () => {
+  it('fails its start with the proxy list named, instead of hanging', async () => {
+    const unreachable = { endpoints: { facade: '127.0.0.1:1,127.0.0.1:2' }, startup: () => new Promise<void>(() => undefined) };
+    await assert.rejects(startClient(unreachable, 50, 'RocketMQ producer startup'),
+      /RocketMQ producer startup failed against the RocketMQ proxies 127\.0\.0\.1:1,127\.0\.0\.1:2 \(ROCKETMQ_ENDPOINTS\): RocketMQ producer startup did not finish within 50 ms/);
   });
 });
