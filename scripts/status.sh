@@ -14,7 +14,7 @@ if [ "$RP_TOPOLOGY" = ha ]; then
     if [[ $state =~ ^([0-9]+)\ of\ ([0-9]+) ]]; then
       [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || down+=("$name not in sync")
     elif [[ $state != running\ \(* ]]; then down+=("$name ${state%% *}")
-    elif [[ $state =~ not\ registered|not\ answering|master\ unknown ]]; then down+=("$name ${BASH_REMATCH[0]}")
+    elif [[ $state =~ not\ registered|not\ in\ sync|not\ answering|master\ unknown ]]; then down+=("$name ${BASH_REMATCH[0]}")
     fi
   done < <(bash "$ROOT_DIR/scripts/rocketmq.sh" status; bash "$ROOT_DIR/scripts/redis.sh" status)
 else

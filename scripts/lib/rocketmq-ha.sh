@@ -151,17 +151,19 @@ ha_stop() {
   for n in $(ha_namesrvs | cut -d' ' -f1); do stop_pid "$n" 20 & done; wait
 }
 
-# ha_roles: "NAME ROLE" for every broker that has registered, from the name servers' cluster list
-# (brokerId 0 is the master of its group).
+# ha_roles: "NAME ROLE" for every broker, from the controllers' view (the master of each group, the
+# in-sync members): the name servers' cluster list can still show a former master with brokerId 0
+# for a while after a switch, and a failure test that trusted it once killed the slave.
 ha_roles() {
-  local out port
-  out=$(mqadmin clusterList 2>/dev/null)
-  while read -r name port _; do
-    local row
-    row=$(echo "$out" | grep -E "127\.0\.0\.1:$port([^0-9]|$)" | head -n 1)
-    if [ -z "$row" ]; then echo "$name -"
-    elif echo "$row" | awk '{print $3}' | grep -qx 0; then echo "$name master"
-    else echo "$name slave"; fi
+  local state name port bname master insync
+  state=$(ha_sync_state 2>/dev/null)
+  while read -r name port bname; do
+    master=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^#MasterAddr/ {print $2}')
+    insync=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^InSyncReplica:/ && /alive=true/' | grep -c "127\.0\.0\.1:$port'")
+    if [ "$master" = "127.0.0.1:$port" ]; then echo "$name master"
+    elif [ "$insync" -gt 0 ]; then echo "$name slave"
+    elif pid_alive "$name"; then echo "$name slave (not in sync)"
+    else echo "$name -"; fi
   done < <(ha_brokers)
 }
 
@@ -174,7 +176,7 @@ ha_status() {
     if pid_alive "$n"; then
       state="running (pid $(cat "$RP_RUN_DIR/$n.pid")"
       case "$n" in
-        broker-*) role=$(echo "$roles" | awk -v n="$n" '$1 == n {print $2}'); [ "$role" = - ] && role="not registered"; state+=", $role" ;;
+        broker-*) role=$(echo "$roles" | awk -v n="$n" '$1 == n {$1 = ""; sub(/^ /, ""); print}'); [ "$role" = - ] && role="not registered"; state+=", $role" ;;
         namesrv-*) state+=", controller" ;;
       esac
       state+=", restarts: $restarts)"
@@ -193,13 +195,20 @@ ha_status() {
 
 # ha_kill NAME [--stay-dead] [--wipe]: kill -9 for failure tests. The supervisor brings the process
 # back unless --stay-dead (then the supervisor goes first); --wipe also deletes its store, as when
-# its disk is lost (the supervisor's restart then finds it empty).
+# its disk is lost (the supervisor's restart then finds it empty). The processes are found by their
+# command lines (the JVM by its own configuration file, the supervisor by its name), not by pid
+# files alone, and the kill says which pids it hit.
 ha_kill() {
-  local name=$1 stay=false wipe=false
+  local name=$1 stay=false wipe=false a conf jvm sup
   shift
   for a in "$@"; do case "$a" in --stay-dead) stay=true ;; --wipe) wipe=true ;; *) die "unknown option $a" ;; esac; done
-  $stay && { [ -f "$RP_RUN_DIR/$name.supervisor.pid" ] && kill -KILL "$(cat "$RP_RUN_DIR/$name.supervisor.pid")" 2>/dev/null; rm -f "$RP_RUN_DIR/$name.supervisor.pid"; }
-  [ -f "$RP_RUN_DIR/$name.pid" ] && kill -KILL "$(cat "$RP_RUN_DIR/$name.pid")" 2>/dev/null
+  case "$name" in proxy-*) conf="$CONF_DIR/$name.json" ;; *) conf="$CONF_DIR/$name.conf" ;; esac
+  jvm=$(pgrep -f -- "^java .*$conf" | tr '\n' ' ')
+  sup=$(pgrep -f -- "supervise.sh $name " | tr '\n' ' ')
+  [ -n "$jvm" ] || die "no running JVM of $name (nothing runs with $conf)"
+  if $stay && [ -n "$sup" ]; then kill -KILL $sup 2>/dev/null || true; rm -f "$RP_RUN_DIR/$name.supervisor.pid"; fi
+  kill -KILL $jvm 2>/dev/null || true
+  log "killed $name: JVM pid ${jvm% }$($stay && [ -n "$sup" ] && echo ", supervisor pid ${sup% }")"
   if $wipe; then
     # The supervisor waits at least a second before it restarts: the store is gone by then.
     rm -rf "$HA_DIR/$name/store"

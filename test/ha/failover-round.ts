@@ -33,6 +33,7 @@ const OFFLINE = 2;
 const PER_DEVICE = 40;
 const PUSHES = 30;
 
+const GROUPS = (process.env.RP_HA_BROKER_GROUPS ?? 'a,b').split(',').length;
 const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 /** One kind of failure: what it strikes, and how the topology is made whole again after the round. */
@@ -70,7 +71,11 @@ export const FAILURES: Record<string, Failure> = {
     kind: 'kill -9 of a broker group\'s master, left dead',
     goalMs: 5000,
     target: async () => pick(await brokerMasters()),
-    strike: async (t) => { await script('rocketmq', 'kill', t, '--stay-dead'); },
+    strike: async (t) => {
+      await script('rocketmq', 'kill', t, '--stay-dead');
+      // The controllers elect the in-sync slave: the strike hit the master, and a new one took over.
+      await eventually(async () => { const m = await brokerMasters(); return !m.includes(t) && m.length === GROUPS; }, 60_000, `a new master for ${t}'s group`);
+    },
     // Only for the next round: the lost master comes back (as slave) once this round has counted.
     recover: async (t) => { await script('rocketmq', 'start-one', t); await inSync(); },
   },
