@@ -216,7 +216,7 @@ if [ "$RP_TOPOLOGY" = ha ]; then
     status) ha_status; exit 0 ;;
     roles) ha_roles; exit 0 ;;
     names) ha_names; exit 0 ;;
-    sync-state) [ $# -eq 2 ] || die "usage: $0 sync-state BROKER_NAME"; ha_sync_state "$2"; exit 0 ;;
+    sync-state) ha_sync_state "${2:-}"; exit 0 ;;
     # For failure tests: kill NAME [--stay-dead] [--wipe]; start-one NAME brings one back.
     kill) [ $# -ge 2 ] || die "usage: $0 kill NAME [--stay-dead] [--wipe]"; shift; ha_kill "$@"; exit 0 ;;
     start-one) [ $# -eq 2 ] || die "usage: $0 start-one NAME"; ha_start_one "$2"; ha_wait; exit 0 ;;

@@ -159,7 +159,7 @@ ha_roles() {
   state=$(ha_sync_state 2>/dev/null)
   while read -r name port bname; do
     master=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^#MasterAddr/ {print $2}')
-    insync=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^InSyncReplica:/ && /alive=true/' | grep -c "127\.0\.0\.1:$port'")
+    insync=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^InSyncReplica:/ && /alive=true/' | grep -c "127\.0\.0\.1:$port'" || true)
     if [ "$master" = "127.0.0.1:$port" ]; then echo "$name master"
     elif [ "$insync" -gt 0 ]; then echo "$name slave"
     elif pid_alive "$name"; then echo "$name slave (not in sync)"
