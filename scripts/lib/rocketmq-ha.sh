@@ -117,10 +117,10 @@ ha_sync_state() {
   if [ -n "${1:-}" ]; then mqadmin getSyncStateSet -a "$CONTROLLER_ADDR" -b "$1"
   else mqadmin getSyncStateSet -a "$CONTROLLER_ADDR" -c "$ROCKETMQ_CLUSTER"; fi
 }
-# ha_sync_counts: "BROKER_NAME N" per group, N its live in-sync members (2 when the slave holds every
-# acknowledged message).
+# ha_sync_counts [STATE]: "BROKER_NAME N" per group, N its live in-sync members (2 when the slave
+# holds every acknowledged message), from STATE (ha_sync_state's output) or a new look-up.
 ha_sync_counts() {
-  ha_sync_state 2>/dev/null | awk '/^#brokerName/ {b=$2; n[b]=0} /^InSyncReplica:/ && /alive=true/ {n[b]++} END {for (b in n) print b, n[b]}'
+  { if [ $# -gt 0 ]; then echo "$1"; else ha_sync_state 2>/dev/null; fi; } | awk '/^#brokerName/ {b=$2; n[b]=0} /^InSyncReplica:/ && /alive=true/ {n[b]++} END {for (b in n) print b, n[b]}'
 }
 
 ha_start() {
@@ -154,9 +154,10 @@ ha_stop() {
 # ha_roles: "NAME ROLE" for every broker, from the controllers' view (the master of each group, the
 # in-sync members): the name servers' cluster list can still show a former master with brokerId 0
 # for a while after a switch, and a failure test that trusted it once killed the slave.
+# STATE (ha_sync_state's output) saves a look-up when the caller has one.
 ha_roles() {
   local state name port bname master insync
-  state=$(ha_sync_state 2>/dev/null)
+  if [ $# -gt 0 ]; then state=$1; else state=$(ha_sync_state 2>/dev/null); fi
   while read -r name port bname; do
     master=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^#MasterAddr/ {print $2}')
     insync=$(echo "$state" | awk -v b="$bname" '/^#brokerName/ {cur=$2} cur == b && /^InSyncReplica:/ && /alive=true/' | grep -c "127\.0\.0\.1:$port'" || true)
@@ -169,7 +170,10 @@ ha_roles() {
 
 ha_status() {
   local roles n state role
-  roles=$(ha_roles)
+  # One look-up of the controllers (a JVM start of seconds) for the roles and the in-sync counts.
+  local sync
+  sync=$(ha_sync_state 2>/dev/null)
+  roles=$(ha_roles "$sync")
   for n in $(ha_names); do
     local restarts=0
     [ -f "$RP_RUN_DIR/$n.restarts" ] && restarts=$(cat "$RP_RUN_DIR/$n.restarts")
@@ -185,7 +189,7 @@ ha_status() {
     echo "$n: $state"
   done
   local g c counts
-  counts=$(ha_sync_counts)
+  counts=$(ha_sync_counts "$sync")
   IFS=',' read -r -a _groups <<<"$RP_HA_BROKER_GROUPS"
   for g in "${_groups[@]}"; do
     c=$(echo "$counts" | awk -v b="rp-broker-$g" '$1 == b {print $2}')

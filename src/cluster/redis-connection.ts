@@ -47,8 +47,6 @@ export function createRedis(target: RedisTarget, options: RedisOptions = {}): Re
       sentinels: target.sentinels,
       name: target.sentinelName,
       role: 'master',
-      // Sentinel answers within milliseconds on loopback; a dead one should not hold the connect.
-      sentinelMaxConnections: 3,
       reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
     });
   }
