@@ -129,7 +129,7 @@ export class PublishService {
   private async queueForSessions(message: BusMessage, targets: SessionTarget[]): Promise<void> {
     const { producer, sessionStore, sessionPendingCap, log } = this.deps;
     await Promise.all(targets.map(async (t) => {
-      if (!(await sessionStore.reserve(t.clientId, message.id, message.publishedAt, sessionPendingCap))) {
+      if (!(await sessionStore.reserve(t.clientId, message, sessionPendingCap))) {
         // Overflow policy: the newest message is not queued for this session (others still get it).
         this.stats.sessionOverflow++;
         log.warn('persistent session queue full: message not queued for it', {
@@ -141,7 +141,7 @@ export class PublishService {
         await producer.publishToSession({ ...message, qos: t.qos, retain: false }, t.liteTopic);
         this.stats.sessionQueued++;
       } catch (err) {
-        await sessionStore.unreserve(t.clientId, message.id).catch(() => undefined);
+        await sessionStore.unreserve(t.clientId, message).catch(() => undefined);
         throw err;
       }
     }));

@@ -7,6 +7,29 @@ import { SESSION_GROUP, SESSION_TOPIC } from './names.js';
 /** What the edge made of one queued batch: acknowledged by the device, or to be read again later. */
 export type SessionOutcome = 'done' | 'later';
 
+/**
+ * Where a batch sits. A session's lite topic normally lives in one broker group, picked by the
+ * proxy from a hash of its name over the writable queues; when a group is away (its master lost,
+ * or a group added or removed) new batches go to another group, whose queue of the same lite topic
+ * counts its own offsets from 0. So an offset means something only together with its group.
+ */
+export interface QueuePlace {
+  /** The broker group (brokerName) whose queue holds the batch; '' when it cannot be told. */
+  queue: string;
+  /** The batch's offset in that queue (0, 1, 2, ...), -1 when unknown. */
+  offset: number;
+}
+
+/**
+ * The broker group of a received message, from its receipt handle: RocketMQ 5 encodes it as
+ * space-separated fields (start offset, retrieve time, invisible time, revive queue, topic type,
+ * broker name, queue id, offset, commit log offset), and the proxy hands it on as it is.
+ */
+export function brokerOfReceipt(receiptHandle: string | undefined): string {
+  const fields = (receiptHandle ?? '').split(' ');
+  return fields.length >= 8 ? fields[5]! : '';
+}
+
 export interface SessionConsumerOptions {
   endpoints: string;
   namespace: string;
@@ -15,8 +38,7 @@ export interface SessionConsumerOptions {
   /** How long a batch the edge cannot deliver now stays invisible before it is read again. */
   retryLaterMs: number;
   log: Logger;
-  /** `offset` is the batch's place in its lite topic (0, 1, 2, ...). */
-  handle: (liteTopic: string, batch: Batch, offset: number) => Promise<SessionOutcome>;
+  handle: (liteTopic: string, batch: Batch, place: QueuePlace) => Promise<SessionOutcome>;
 }
 
 export interface SessionConsumerStats {
@@ -57,13 +79,23 @@ export class SessionConsumer {
   }
 
   /**
-   * Starts reading a session's queue at `offset`, the first batch not yet acknowledged by the
-   * device (the session keeps it in Redis). Always explicit: without an offset the broker starts
-   * a queue it has no committed offset for at its last message, and whether an earlier reader's
-   * offset was committed cannot be known here.
+   * Starts reading a session's queue: at `offset` in every broker group that holds it, or, without
+   * one, where each group's committed position for the queue stands (a group with none starts at
+   * its last batch).
    */
-  async subscribe(liteTopic: string, offset: number): Promise<void> {
-    await this.consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(offset));
+  async subscribe(liteTopic: string, offset?: number): Promise<void> {
+    if (offset === undefined) await this.consumer.subscribeLite(liteTopic);
+    else await this.consumer.subscribeLite(liteTopic, OffsetOption.ofOffset(offset));
+  }
+
+  /**
+   * The broker groups that hold queues of the session topic, from the client's route (refreshed by
+   * the client every 30 s); empty before the first route arrived.
+   */
+  queueGroups(): string[] {
+    const cache = (this.consumer as unknown as { topicRouteCache?: Map<string, { messageQueues: { broker: { name: string } }[] }> }).topicRouteCache;
+    const route = cache?.get(SESSION_TOPIC);
+    return route ? [...new Set(route.messageQueues.map((q) => q.broker.name))] : [];
   }
 
   async unsubscribe(liteTopic: string): Promise<void> {
@@ -93,17 +125,17 @@ export class SessionConsumer {
       this.opts.log.error('undecodable session batch skipped', { messageId: view.messageId, liteTopic: view.liteTopic, error: String(err) });
       return ConsumeResult.SUCCESS;
     }
-    const offset = Number(view.offset ?? -1);
+    const place: QueuePlace = { queue: brokerOfReceipt(view.receiptHandle), offset: Number(view.offset ?? -1) };
     // Per batch: the log object is only built when debug logging is on.
     const debug = this.opts.log.isDebugEnabled();
-    if (debug) this.opts.log.debug('session batch read', { liteTopic: view.liteTopic, offset, batchId: batch.batchId });
+    if (debug) this.opts.log.debug('session batch read', { liteTopic: view.liteTopic, ...place, batchId: batch.batchId });
     let outcome: SessionOutcome = 'later';
     try {
-      outcome = await this.opts.handle(view.liteTopic ?? '', batch, offset);
+      outcome = await this.opts.handle(view.liteTopic ?? '', batch, place);
     } catch (err) {
       this.opts.log.error('session delivery failed, will retry', { liteTopic: view.liteTopic, batchId: batch.batchId, error: String(err) });
     }
-    if (debug) this.opts.log.debug('session batch handled', { liteTopic: view.liteTopic, offset, outcome });
+    if (debug) this.opts.log.debug('session batch handled', { liteTopic: view.liteTopic, ...place, outcome });
     if (outcome === 'done') {
       this.stats.sessionBatches++;
       return ConsumeResult.SUCCESS;

@@ -5,6 +5,8 @@ import type { RedisKeys } from './keys.js';
 /** MQTT strings never contain U+0000, so it separates client id and filter in one hash field. */
 const SEP = '\u0000';
 const DONE_KEPT = 1000;
+/** Earlier queued messages read with a batch at most (see states). */
+const EARLIER_READ = 64;
 
 export interface PersistentSubscription {
   clientId: string;
@@ -13,23 +15,36 @@ export interface PersistentSubscription {
   generation: string;
 }
 
+/**
+ * How far the device got in each broker group's queue of its session: per group (brokerName) the
+ * offset of the first batch not yet acknowledged. A group the session never read from is absent.
+ */
+export type QueuePositions = Record<string, number>;
+
 export interface OpenedSession {
   generation: string;
   /** True when no session existed before. */
   created: boolean;
-  /** Offset in the session's queue of the first batch not yet acknowledged. */
-  next: number;
+  positions: QueuePositions;
 }
+
+/** Session hash fields holding a queue position are `next:<broker group>`. */
+const POSITION = 'next:';
+/**
+ * Sessions written before positions were kept per broker group have one `next`. It stands for
+ * every group until the first per-group position is written, which removes it.
+ */
+const LEGACY_POSITION = 'next';
 
 /** Where one message of a session stands with the device. */
 export type InflightState = { kind: 'new' } | { kind: 'sent' | 'released'; packetId: number } | { kind: 'done' };
 
-// Create the session unless it exists; answer its generation and whether it is new.
+// Create the session unless it exists; answer its generation, whether it is new, and its fields.
 const OPEN = `
-local s = redis.call('HMGET', KEYS[1], 'gen', 'next')
-if s[1] then return {s[1], 0, s[2] or '0'} end
-redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2], 'next', '0')
-return {ARGV[1], 1, '0'}`;
+local gen = redis.call('HGET', KEYS[1], 'gen')
+if gen then return {gen, 0, redis.call('HGETALL', KEYS[1])} end
+redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2])
+return {ARGV[1], 1, {}}`;
 
 // For each delivery key: its packet id if it was sent before, else the session's next one
 // (1..65535), recorded as sent. Answers one state per key.
@@ -53,6 +68,15 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
 redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
 return 1`;
 
+// Record a broker group's position, only for a session that still exists (a discarded one must not
+// come back as a bare hash); the single position of an older session goes with the first one.
+const SET_POSITION = `
+if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('HDEL', KEYS[1], ARGV[3])
+end
+return 0`;
+
 /**
  * A place taken for a message that then never reached the queue (its publisher died between the
  * reservation and SEND_OK) is given back once the queue has delivered messages published this much
@@ -61,11 +85,38 @@ return 1`;
  */
 export const RESERVATION_GRACE_MS = 120_000;
 
+/** What names a message in a session's queue: its id and the edge (or `api`) that accepted it. */
+export interface QueuedRef {
+  id: string;
+  origin: string;
+}
+
 /** A message of a session's queue that has left it for good: acknowledged, expired or withdrawn. */
 export interface Finished {
   /** Delivery key (batch id:index). */
   key: string;
-  messageId: string;
+  message: QueuedRef;
+}
+
+/** A message queued for a session and not yet acknowledged, older than the batch being read. */
+export interface EarlierQueued extends QueuedRef {
+  publishedAt: number;
+}
+
+/**
+ * The member of a session's queued set: the accepting edge, then the message id, so that a reader
+ * can tell which earlier messages of the same edge are still to come (order is per publisher, and
+ * one edge sends a session's messages one batch after the other).
+ */
+function queuedMember(m: QueuedRef): string {
+  return `${m.origin}${SEP}${m.id}`;
+}
+
+function parseQueuedMember(member: string, score: string): EarlierQueued {
+  const cut = member.indexOf(SEP);
+  return cut < 0
+    ? { origin: '', id: member, publishedAt: Number(score) }
+    : { origin: member.slice(0, cut), id: member.slice(cut + 1), publishedAt: Number(score) };
 }
 
 /**
@@ -77,9 +128,11 @@ export class SessionStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async open(clientId: string): Promise<OpenedSession> {
-    const [generation, created, next] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
-      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number, string];
-    return { generation, created: created === 1, next: Number(next) };
+    const [generation, created, fields] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
+      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number, string[]];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) hash[fields[i]!] = fields[i + 1]!;
+    return { generation, created: created === 1, positions: positionsOf(hash) };
   }
 
   async exists(clientId: string): Promise<boolean> {
@@ -157,13 +210,13 @@ export class SessionStore {
    * has `cap` messages waiting. The places are the message ids themselves, so the count is of
    * messages known to be queued, and a message counted twice is impossible.
    */
-  async reserve(clientId: string, messageId: string, publishedAt: number, cap: number): Promise<boolean> {
-    return (await this.redis.eval(RESERVE, 1, this.keys.persistentQueued(clientId), messageId, String(cap), String(publishedAt)) as number) >= 0;
+  async reserve(clientId: string, message: QueuedRef & { publishedAt: number }, cap: number): Promise<boolean> {
+    return (await this.redis.eval(RESERVE, 1, this.keys.persistentQueued(clientId), queuedMember(message), String(cap), String(message.publishedAt)) as number) >= 0;
   }
 
   /** Gives back the place taken by `reserve` for a message that was not written after all. */
-  async unreserve(clientId: string, messageId: string): Promise<void> {
-    await this.redis.zrem(this.keys.persistentQueued(clientId), messageId);
+  async unreserve(clientId: string, message: QueuedRef): Promise<void> {
+    await this.redis.zrem(this.keys.persistentQueued(clientId), queuedMember(message));
   }
 
   /** Messages queued for the session and not yet acknowledged (what the cap counts). */
@@ -172,17 +225,30 @@ export class SessionStore {
   }
 
   /**
-   * Where each message of a batch stands, and the offset of the first batch of the queue the
-   * device has not acknowledged (`next`), in one round trip.
+   * Where each message of a batch stands, and how far the device got in each broker group's queue
+   * (`positions`), in one round trip. With `earlier`, also the messages still queued for the
+   * session that were published in [since, before) (at most EARLIER_READ, oldest first).
    */
-  async states(clientId: string, keys: string[]): Promise<{ next: number; states: InflightState[] }> {
+  async states(clientId: string, keys: string[], earlier?: { since: number; before: number }): Promise<{
+    positions: QueuePositions; states: InflightState[]; earlier: EarlierQueued[];
+  }> {
     const tx = this.redis.pipeline()
-      .hget(this.keys.persistentSession(clientId), 'next')
+      .hgetall(this.keys.persistentSession(clientId))
       .hmget(this.keys.persistentInflight(clientId), ...keys);
     for (const k of keys) tx.zscore(this.keys.persistentDone(clientId), k);
+    if (earlier) {
+      tx.zrangebyscore(this.keys.persistentQueued(clientId), String(earlier.since), `(${earlier.before}`, 'WITHSCORES', 'LIMIT', 0, EARLIER_READ);
+    }
     const results = (await tx.exec()) ?? [];
-    const [nextErr, next] = results[0] ?? [null, null];
-    if (nextErr) throw nextErr;
+    const [hashErr, hash] = results[0] ?? [null, {}];
+    if (hashErr) throw hashErr;
+    const found: EarlierQueued[] = [];
+    if (earlier) {
+      const [rangeErr, flat] = results[keys.length + 2] ?? [null, []];
+      if (rangeErr) throw rangeErr;
+      const list = flat as string[];
+      for (let i = 0; i + 1 < list.length; i += 2) found.push(parseQueuedMember(list[i]!, list[i + 1]!));
+    }
     const [err, inflight] = results[1] ?? [null, []];
     if (err) throw err;
     const states = keys.map((_, i): InflightState => {
@@ -190,7 +256,7 @@ export class SessionStore {
       if (doneErr) throw doneErr;
       return done !== null ? { kind: 'done' } : parseState((inflight as (string | null)[])[i] ?? null);
     });
-    return { next: Number(next ?? 0), states };
+    return { positions: positionsOf(hash as Record<string, string>), states, earlier: found };
   }
 
   /** The packet id each message is written with: the one used before when it was sent already. */
@@ -213,11 +279,11 @@ export class SessionStore {
   /**
    * These messages left the session's queue (acknowledged by the device, expired or withdrawn):
    * they are done for this session wherever they are read again. With `batchDone`, the whole batch
-   * is done: the queue is to be read from `nextOffset` on, and places still taken for messages
+   * is done: the broker group's queue is to be read from `nextOffset` on, and places still taken for messages
    * published more than RESERVATION_GRACE_MS before the batch's oldest message are given back
    * (their publisher died before they were written).
    */
-  async markDone(clientId: string, finished: Finished[], batchDone?: { nextOffset: number; oldestPublishedAt: number }): Promise<void> {
+  async markDone(clientId: string, finished: Finished[], batchDone?: { queue: string; nextOffset: number; oldestPublishedAt: number }): Promise<void> {
     if (finished.length === 0 && batchDone === undefined) return;
     const now = Date.now();
     const tx = this.redis.multi();
@@ -226,18 +292,36 @@ export class SessionStore {
       tx.hdel(this.keys.persistentInflight(clientId), ...keys)
         .zadd(this.keys.persistentDone(clientId), ...keys.flatMap((k) => [now, k]))
         .zremrangebyrank(this.keys.persistentDone(clientId), 0, -DONE_KEPT - 1)
-        .zrem(this.keys.persistentQueued(clientId), ...finished.map((f) => f.messageId));
+        .zrem(this.keys.persistentQueued(clientId), ...finished.map((f) => queuedMember(f.message)));
     }
     if (batchDone !== undefined) {
-      // Only for a session that still exists: a discarded one must not come back as a bare hash.
-      tx.eval(`if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then redis.call('HSET', KEYS[1], 'next', ARGV[1]) end return 0`,
-        1, this.keys.persistentSession(clientId), String(batchDone.nextOffset));
+      tx.eval(SET_POSITION, 1, this.keys.persistentSession(clientId), POSITION + batchDone.queue, String(batchDone.nextOffset), LEGACY_POSITION);
       if (Number.isFinite(batchDone.oldestPublishedAt)) {
         tx.zremrangebyscore(this.keys.persistentQueued(clientId), '-inf', `(${batchDone.oldestPublishedAt - RESERVATION_GRACE_MS}`);
       }
     }
     await tx.exec();
   }
+}
+
+/** The queue positions among a session hash's fields. */
+function positionsOf(hash: Record<string, string>): QueuePositions {
+  const positions: QueuePositions = {};
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith(POSITION)) positions[field.slice(POSITION.length)] = Number(value);
+  }
+  const legacy = hash[LEGACY_POSITION];
+  // The one position of an older session: '' stands for "every group" (see positionOf).
+  if (legacy !== undefined && Object.keys(positions).length === 0) positions[''] = Number(legacy);
+  return positions;
+}
+
+/**
+ * Where the device stands in `queue`: its own position, else an older session's single one, else 0
+ * (the session never read from that group: all of that queue is still to come).
+ */
+export function positionOf(positions: QueuePositions, queue: string): number {
+  return positions[queue] ?? positions[''] ?? 0;
 }
 
 function parseState(raw: string | null): InflightState {

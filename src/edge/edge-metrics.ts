@@ -5,6 +5,7 @@ import { counterFrom, gaugeFrom, type Sample } from '../metrics/metrics.js';
 import type { ConnectionCensus } from './connection-census.js';
 import type { DeviceAuthStats } from './device-auth.js';
 import type { OutboundStats } from './outbound-gate.js';
+import type { SessionOutboxStats } from './session-outbox.js';
 
 /** The running totals of an edge's parts that its metrics are read from. */
 export interface EdgeMetricSources {
@@ -19,6 +20,7 @@ export interface EdgeMetricSources {
   localBacklog: () => number;
   admission: () => { refusedFull: number; refusedDraining: number };
   moved: () => { drainClosed: number; shedClosed: number };
+  sessions: () => SessionOutboxStats;
   capacity: number;
 }
 
@@ -66,6 +68,20 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
   counterFrom(registry, 'rocketpush_connections_moved_total', 'Connections this edge closed without their wills so that the devices reconnect elsewhere, by cause', ['cause'], () => {
     const m = s.moved();
     return [[{ cause: 'drain' }, m.drainClosed], [{ cause: 'rebalance' }, m.shedClosed]];
+  });
+  counterFrom(registry, 'rocketpush_session_messages_total', 'Messages of persistent sessions\' queues this edge finished or wrote, by outcome', ['outcome'], () => {
+    const q = s.sessions();
+    return [
+      [{ outcome: 'delivered' }, q.sessionDelivered], [{ outcome: 'redelivered' }, q.sessionRedelivered],
+      [{ outcome: 'released' }, q.sessionReleased], [{ outcome: 'expired' }, q.sessionExpired], [{ outcome: 'withdrawn' }, q.sessionWithdrawn],
+    ];
+  });
+  counterFrom(registry, 'rocketpush_session_reader_events_total', 'Corrections of the persistent sessions\' queue readers on this edge, by event', ['event'], () => {
+    const q = s.sessions();
+    return [
+      [{ event: 'moved_back' }, q.sessionReaderMovedBack], [{ event: 'already_done' }, q.sessionBatchesAlreadyDone],
+      [{ event: 'missing' }, q.sessionBatchesMissing], [{ event: 'held_for_order' }, q.sessionBatchesHeldForOrder],
+    ];
   });
   gaugeFrom(registry, 'rocketpush_edge_capacity_connections', 'Connections this edge takes before refusing new ones (EDGE_CAPACITY)', [], () => [[{}, s.capacity]]);
   gaugeFrom(registry, 'rocketpush_publish_queued', 'Accepted publishes waiting for their RocketMQ send', [], () => [[{}, s.publishQueued()]]);

@@ -126,7 +126,7 @@ export class Edge {
     let outbox: SessionOutbox | null = null;
     const sessionConsumer = new SessionConsumer({
       ...config.rocketmq, maxCached: config.consumer.maxCached, retryLaterMs: 1000, log,
-      handle: (liteTopic, batch, offset) => outbox ? outbox.handle(liteTopic, batch, offset) : Promise.resolve('later'),
+      handle: (liteTopic, batch, place) => outbox ? outbox.handle(liteTopic, batch, place) : Promise.resolve('later'),
     });
     const pushStatus = new PushStatusStore(redis, keys, config.push.statusRetentionMs);
     const receipts = new PushReceipts(pushStatus, log);
@@ -230,6 +230,7 @@ export class Edge {
       localBacklog: () => emitter.backlog(),
       admission: () => admission.stats,
       moved: () => drainer.stats,
+      sessions: () => sessionOutbox.stats,
       capacity: edge.capacity,
     });
     const readiness = new Readiness({

@@ -2,10 +2,10 @@ import type { Client } from 'aedes';
 import mqttPacket from 'mqtt-packet';
 import { isExpired, type Batch, type BusMessage } from '../bus/envelope.js';
 import { sessionLiteTopic } from '../bus/names.js';
-import type { SessionOutcome } from '../bus/session-consumer.js';
-import type { Finished, InflightState, SessionStore } from '../cluster/session-store.js';
+import type { QueuePlace, SessionOutcome } from '../bus/session-consumer.js';
+import type { EarlierQueued, Finished, InflightState, QueuePositions, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
-import { SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';
+import { rewindTarget, SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';
 import { deliverQoS } from './aedes-adapter.js';
 
 /** The parts of an aedes client this module uses beyond the typings. */
@@ -32,16 +32,73 @@ interface Waiter {
 }
 
 export interface SessionQueueReader {
-  subscribe(liteTopic: string, offset: number): Promise<void>;
+  /** Reads the queue from `offset` in every broker group, or from each group's committed position. */
+  subscribe(liteTopic: string, offset?: number): Promise<void>;
   unsubscribe(liteTopic: string): Promise<void>;
-  /** Makes the broker hand out the queue from `offset` on (the reader had skipped batches). */
+  /** Makes the brokers hand out the queue from `offset` on (the reader had skipped batches). */
   reposition(liteTopic: string, offset: number): Promise<void>;
+  /** The broker groups of the session topic's route. */
+  queueGroups(): string[];
+}
+
+/**
+ * Where a session's reader starts when its device connects. A start offset reaches every broker
+ * group holding a queue of the session, so it is given only where it passes no group's unread
+ * batches (see rewindTarget): a new session reads from 0, a session with a position in every group
+ * from the lowest. Otherwise (it may have batches in a group it never read from) each group starts
+ * at its own committed position, and the cursor moves the reader back should one be wrong.
+ */
+export function startOffset(positions: QueuePositions, groups: readonly string[]): number | undefined {
+  const known = Object.keys(positions);
+  if (known.length === 0) return 0;
+  if (known.includes('') || groups.length === 0 || groups.some((g) => !known.includes(g))) return undefined;
+  return rewindTarget(positions, known[0]!, groups);
 }
 
 /** Moves of a session queue's reader back to the same offset before the skipped batches are taken as gone. */
 const REPOSITION_ATTEMPTS = 5;
 /** Least time between two such moves (the batches read meanwhile went out before the move). */
 const REPOSITION_RETRY_MS = 2000;
+
+/**
+ * Longest a batch waits for earlier messages of the same publishing edge that are still queued
+ * elsewhere, counted from their publication (see mustWaitForEarlier).
+ */
+export const ORDER_WAIT_MS = 10_000;
+
+/**
+ * True while an MQTT message of `batch` has to wait for an earlier one of the same publishing edge
+ * that is queued for the session and not yet acknowledged. An edge sends a session's messages one
+ * batch after the other, so within one broker group's queue the earlier ones always come first;
+ * they are elsewhere only when they went to another group (its master was being replaced while
+ * the later ones were sent: the later ones then took the other group). Waiting for them keeps each
+ * publisher's order across the switch. REST pushes carry no order between requests and never wait.
+ */
+export function mustWaitForEarlier(batch: Batch, earlier: readonly EarlierQueued[]): boolean {
+  if (earlier.length === 0) return false;
+  const inBatch = new Set(batch.messages.map((m) => m.id));
+  const oldest = oldestByPublisher(batch);
+  return earlier.some((e) => !inBatch.has(e.id) && e.publishedAt < (oldest.get(e.origin) ?? Number.NEGATIVE_INFINITY));
+}
+
+/** The publication time of the oldest MQTT message of each publishing edge in a batch. */
+function oldestByPublisher(batch: Batch): Map<string, number> {
+  const oldest = new Map<string, number>();
+  for (const m of batch.messages) {
+    if (m.clientId === '') continue;
+    const at = oldest.get(m.origin);
+    if (at === undefined || m.publishedAt < at) oldest.set(m.origin, m.publishedAt);
+  }
+  return oldest;
+}
+
+/** Which queued messages can make a batch wait: none for a batch of REST pushes only. */
+function orderWindow(batch: Batch, now: number): { since: number; before: number } | undefined {
+  const oldest = oldestByPublisher(batch);
+  if (oldest.size === 0) return undefined;
+  const before = Math.max(...oldest.values());
+  return before > now - ORDER_WAIT_MS ? { since: now - ORDER_WAIT_MS, before } : undefined;
+}
 
 /** What the outbox needs to know and tell about pushes (REST pushes carry a push id). */
 export interface SessionPushHooks {
@@ -60,6 +117,8 @@ export interface SessionOutboxStats extends CursorStats {
   sessionExpired: number;
   /** Queued push messages not delivered because the push was cancelled or replaced (collapse key). */
   sessionWithdrawn: number;
+  /** Times a batch was put back to wait for earlier messages of its publisher queued in another broker group. */
+  sessionBatchesHeldForOrder: number;
 }
 
 /**
@@ -76,7 +135,7 @@ export class SessionOutbox {
   private readonly own = new WeakSet<object>();
   /** Stale subscriptions being dropped; an attach of the same queue waits for that first. */
   private readonly unsubscribing = new Map<string, Promise<void>>();
-  private readonly counts = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0 };
+  private readonly counts = { sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0, sessionBatchesHeldForOrder: 0 };
   private readonly cursor: SessionQueueCursor;
   /** The batch handling of each session queue in progress here, so that the next one waits its turn. */
   private readonly turns = new Map<string, Promise<void>>();
@@ -87,7 +146,9 @@ export class SessionOutbox {
     private readonly log: Logger,
     private readonly pushes: SessionPushHooks = { deliverable: async (l) => l.map(() => true), receipt: () => undefined },
   ) {
-    this.cursor = new SessionQueueCursor(reader, log, { maxAttempts: REPOSITION_ATTEMPTS, retryAfterMs: REPOSITION_RETRY_MS });
+    this.cursor = new SessionQueueCursor(reader, log, {
+      maxAttempts: REPOSITION_ATTEMPTS, retryAfterMs: REPOSITION_RETRY_MS, groups: () => reader.queueGroups(),
+    });
   }
 
   get stats(): SessionOutboxStats {
@@ -96,7 +157,7 @@ export class SessionOutbox {
 
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
   async attach(client: Client): Promise<void> {
-    const { generation, next } = await this.store.open(client.id);
+    const { generation, positions } = await this.store.open(client.id);
     let settle: (connacked: boolean) => void = () => undefined;
     const connacked = new Promise<boolean>((resolve) => { settle = resolve; });
     const session: LocalSession = { client, generation, liteTopic: sessionLiteTopic(generation), connacked, settle };
@@ -105,8 +166,9 @@ export class SessionOutbox {
     // Also when the connection ends before aedes registered it (no clientDisconnect then).
     client.conn.once('close', () => this.detach(client));
     await this.unsubscribing.get(session.liteTopic);
-    await this.reader.subscribe(session.liteTopic, next);
-    this.log.debug('session queue subscribed', { clientId: client.id, liteTopic: session.liteTopic, offset: next });
+    const offset = startOffset(positions, this.reader.queueGroups());
+    await this.reader.subscribe(session.liteTopic, offset);
+    this.log.debug('session queue subscribed', { clientId: client.id, liteTopic: session.liteTopic, offset: offset ?? 'committed', positions });
   }
 
   /** The persistent sessions connected here, with their generation. */
@@ -178,8 +240,8 @@ export class SessionOutbox {
    * the device, and two handlers of one batch both saw its messages as new and wrote them twice
    * without DUP (found by test 92). In turn, the second one finds the batch done by its offset.
    */
-  handle = (liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> => {
-    const mine = (this.turns.get(liteTopic) ?? Promise.resolve()).then(() => this.handleInTurn(liteTopic, batch, offset));
+  handle = (liteTopic: string, batch: Batch, place: QueuePlace): Promise<SessionOutcome> => {
+    const mine = (this.turns.get(liteTopic) ?? Promise.resolve()).then(() => this.handleInTurn(liteTopic, batch, place));
     const settled = mine.then(() => undefined, () => undefined);
     this.turns.set(liteTopic, settled);
     void settled.then(() => { if (this.turns.get(liteTopic) === settled) this.turns.delete(liteTopic); });
@@ -190,7 +252,7 @@ export class SessionOutbox {
    * Its messages are written in order with up to SESSION_INFLIGHT unacknowledged at a time, and the
    * Redis bookkeeping is one call per batch for each step, not per message.
    */
-  private async handleInTurn(liteTopic: string, batch: Batch, offset: number): Promise<SessionOutcome> {
+  private async handleInTurn(liteTopic: string, batch: Batch, place: QueuePlace): Promise<SessionOutcome> {
     const session = this.byLiteTopic.get(liteTopic);
     if (!session) {
       // Still subscribed to a session that left (an unsubscribe can lose a race with the client's
@@ -207,18 +269,23 @@ export class SessionOutbox {
     if (!(await connackedWithin(session, CONNACK_WAIT_MS))) return 'later';
     const { client } = session;
     const keys = batch.messages.map((_, i) => `${batch.batchId}:${i}`);
-    const { next, states } = await this.store.states(client.id, keys);
-    // The broker's read position can be wrong after it restarted: the session's own record decides.
-    const verdict = await this.cursor.check(liteTopic, offset, next, client.id);
-    if (verdict !== 'deliver') return verdict === 'skip' ? 'done' : 'later';
     const now = Date.now();
+    const { positions, states, earlier } = await this.store.states(client.id, keys, orderWindow(batch, now));
+    // The broker's read position can be wrong after it restarted: the session's own record decides.
+    const verdict = await this.cursor.check(liteTopic, place, positions, client.id);
+    if (verdict !== 'deliver') return verdict === 'skip' ? 'done' : 'later';
+    if (states.some((st) => st.kind === 'new') && mustWaitForEarlier(batch, earlier)) {
+      this.counts.sessionBatchesHeldForOrder++;
+      if (this.log.isDebugEnabled()) this.log.debug('session batch waits for earlier messages of its publisher', { clientId: client.id, liteTopic, ...place });
+      return 'later';
+    }
     const finished: Finished[] = [];
     let todo: { message: BusMessage; key: string; state: InflightState }[] = [];
     let expired = 0;
     batch.messages.forEach((message, i) => {
       const state = states[i]!;
       if (state.kind === 'done') return;
-      if (isExpired(message, now)) { expired++; finished.push({ key: keys[i]!, messageId: message.id }); }
+      if (isExpired(message, now)) { expired++; finished.push({ key: keys[i]!, message }); }
       else todo.push({ message, key: keys[i]!, state });
     });
     this.counts.sessionExpired += expired;
@@ -228,11 +295,11 @@ export class SessionOutbox {
       const ok = await this.pushes.deliverable(pushed.map((t) => ({ pushId: t.message.pushId!, deviceId: client.id })));
       const withdrawn = new Set(pushed.filter((_, i) => !ok[i]));
       this.counts.sessionWithdrawn += withdrawn.size;
-      finished.push(...[...withdrawn].map((t) => ({ key: t.key, messageId: t.message.id })));
+      finished.push(...[...withdrawn].map((t) => ({ key: t.key, message: t.message })));
       todo = todo.filter((t) => !withdrawn.has(t));
     }
-    const batchDone = offset >= 0
-      ? { nextOffset: offset + 1, oldestPublishedAt: Math.min(...batch.messages.map((m) => m.publishedAt)) }
+    const batchDone = place.offset >= 0
+      ? { queue: place.queue, nextOffset: place.offset + 1, oldestPublishedAt: Math.min(...batch.messages.map((m) => m.publishedAt)) }
       : undefined;
     if (todo.length === 0) {
       await this.store.markDone(client.id, finished, batchDone);
@@ -254,7 +321,7 @@ export class SessionOutbox {
         : this.writePublish(client, t.message, sent.packetId, t.state.kind === 'sent', t.key))
         .then((ok) => {
           if (!ok) { lost = true; return; }
-          acknowledged.push({ key: t.key, messageId: t.message.id });
+          acknowledged.push({ key: t.key, message: t.message });
           if (t.message.pushId) this.pushes.receipt(t.message.pushId, client.id, 'acked');
         });
       if (t.message.pushId && sent.kind === 'sent') this.pushes.receipt(t.message.pushId, client.id, 'sent');

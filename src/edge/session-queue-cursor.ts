@@ -1,8 +1,11 @@
+import type { QueuePlace } from '../bus/session-consumer.js';
+import { positionOf, type QueuePositions } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 
 /**
- * Where a batch read from a session's queue stands against the session's own record of its
- * progress (`next`, the offset of the first batch the device has not acknowledged, kept in Redis):
+ * Where a batch read from a broker group's queue of a session stands against the session's own
+ * record of its progress there (`next`, the offset of the first batch of that queue the device has
+ * not acknowledged, kept in Redis):
  * - `acknowledged`: an older position of the reader handed out a batch the device already had;
  * - `next`: the batch the session is waiting for;
  * - `ahead`: batches between `next` and this one were skipped by the reader.
@@ -14,14 +17,36 @@ export function placeOf(offset: number, next: number): BatchPlace {
   return offset === next ? 'next' : 'ahead';
 }
 
-/** Moves the broker's read position of one session queue. */
+/**
+ * Moves the read position of a session's lite topic. The move reaches every broker group that holds
+ * a queue of it, all to the same offset: RocketMQ has no move for one group alone.
+ */
 export interface QueueRepositioner {
   reposition(liteTopic: string, offset: number): Promise<void>;
+}
+
+/**
+ * Where to move a session's reader so that no group's queue skips what the device has not had.
+ * A group whose queue is moved past its own last batch starts after it, so its unread batches would
+ * be skipped for good: the move must not pass any group's position. It goes to the lowest known
+ * position when the session has a position in every group of the route (`groups`); when some group
+ * may hold a queue of the session the device never read from (its batches were sent there while
+ * the home group was away), to 0. Batches a move hands out again that the device had are skipped
+ * by their offset; only their reading is lost.
+ */
+export function rewindTarget(positions: QueuePositions, queue: string, groups: readonly string[]): number {
+  const known = new Set(Object.keys(positions));
+  if ('' in positions) return 0;
+  // No route yet says nothing about the groups: as unsafe as a group never read from.
+  if (groups.length === 0 || !known.has(queue) || groups.some((g) => !known.has(g))) return 0;
+  return Math.min(...Object.values(positions));
 }
 
 export interface CursorOptions {
   /** Moves of the reader back to the same `next` before a gap is taken as real. */
   maxAttempts: number;
+  /** The broker groups of the session topic's route (see rewindTarget). */
+  groups: () => readonly string[];
   /** Least time between two moves back to the same `next`. */
   retryAfterMs: number;
   now?: () => number;
@@ -47,9 +72,10 @@ export interface CursorStats {
  * lite topic in memory and writes it to disk every few seconds: a broker that is killed comes
  * back with an older position (batches the device acknowledged are handed out again) or with
  * none, and then starts at the end of the queue, skipping what the device has not had yet. The
- * session knows better: it is moved back to `next` and the batch that came too early is put back.
- * Should the queue itself no longer hold the skipped batches (deleted by retention), the batch is
- * taken after `maxAttempts` moves, and the gap is logged and counted.
+ * session knows better, per broker group: the reader is moved back (see rewindTarget) and the
+ * batch that came too early is put back. Should the queue itself no longer hold the skipped
+ * batches (deleted by retention), the batch is taken after `maxAttempts` moves, and the gap is
+ * logged and counted.
  */
 export class SessionQueueCursor {
   readonly stats: CursorStats = { sessionReaderMovedBack: 0, sessionBatchesMissing: 0, sessionBatchesAlreadyDone: 0 };
@@ -61,47 +87,54 @@ export class SessionQueueCursor {
   }
 
   /**
-   * What to do with the batch at `offset`: `skip` (already acknowledged), `deliver`, or `later`
-   * (put back: the reader was moved to `next`, or is being moved).
+   * What to do with the batch at `place`: `skip` (already acknowledged), `deliver`, or `later`
+   * (put back: the reader was moved back, or is being moved).
    */
-  async check(liteTopic: string, offset: number, next: number, clientId: string): Promise<'skip' | 'deliver' | 'later'> {
+  async check(liteTopic: string, place: QueuePlace, positions: QueuePositions, clientId: string): Promise<'skip' | 'deliver' | 'later'> {
+    const { queue, offset } = place;
     if (offset < 0) return 'deliver';
-    const place = placeOf(offset, next);
-    if (place === 'acknowledged') {
+    const next = positionOf(positions, queue);
+    const where = placeOf(offset, next);
+    const key = `${liteTopic}\u0000${queue}`;
+    if (where === 'acknowledged') {
       this.stats.sessionBatchesAlreadyDone++;
+      if (this.log.isDebugEnabled()) this.log.debug('session batch already acknowledged: skipped', { clientId, liteTopic, queue, offset, next });
       return 'skip';
     }
-    if (place === 'next') {
-      this.attempts.delete(liteTopic);
+    if (where === 'next') {
+      this.attempts.delete(key);
       return 'deliver';
     }
     const now = this.now();
-    let attempt = this.attempts.get(liteTopic);
+    let attempt = this.attempts.get(key);
     if (attempt && attempt.next === next) {
       if (now - attempt.at < this.opts.retryAfterMs) return 'later';
       if (attempt.attempts >= this.opts.maxAttempts) {
-        this.attempts.delete(liteTopic);
+        this.attempts.delete(key);
         this.stats.sessionBatchesMissing += offset - next;
         this.log.error('session queue no longer holds batches the device has not had: delivering from the next one it holds', {
-          clientId, liteTopic, missingFrom: next, missingTo: offset - 1, attempts: attempt.attempts,
+          clientId, liteTopic, queue, missingFrom: next, missingTo: offset - 1, attempts: attempt.attempts,
         });
         return 'deliver';
       }
     } else {
       attempt = { next, attempts: 0, at: now };
-      this.attempts.set(liteTopic, attempt);
+      this.attempts.set(key, attempt);
     }
-    this.log.warn('session queue reader skipped batches: moving it back', { clientId, liteTopic, next, offset, attempt: attempt.attempts + 1 });
+    const target = rewindTarget(positions, queue, this.opts.groups());
+    this.log.warn('session queue reader skipped batches: moving it back', { clientId, liteTopic, queue, next, offset, target, attempt: attempt.attempts + 1 });
     // Only a move RocketMQ accepted counts: a broker still away must not make a gap look real.
-    await this.reader.reposition(liteTopic, next);
+    await this.reader.reposition(liteTopic, target);
     attempt.attempts++;
     attempt.at = now;
     this.stats.sessionReaderMovedBack++;
     return 'later';
   }
 
-  /** The session left this edge: its queue's history here is of no use any more. */
+  /** The session left this edge: its queues' history here is of no use any more. */
   forget(liteTopic: string): void {
-    this.attempts.delete(liteTopic);
+    for (const key of this.attempts.keys()) {
+      if (key.startsWith(`${liteTopic}\u0000`)) this.attempts.delete(key);
+    }
   }
 }

@@ -131,6 +131,21 @@ export interface RoundResult {
   duplicatesQos2: number;
   longestPauseMs: number;
   tookMs: number;
+  /** The edges' session reader corrections during the round (rocketpush_session_reader_events_total). */
+  readerEvents: Record<string, number>;
+}
+
+/** Both edges' session reader events, summed (an edge's HTTP port is its MQTT port + 8000). */
+async function readerEvents(): Promise<Record<string, number>> {
+  const sum: Record<string, number> = {};
+  for (const url of [EDGE_A, EDGE_B]) {
+    const port = Number(new URL(url).port) + 8000;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const [, event, n] of text.matchAll(/^rocketpush_session_reader_events_total\{[^}]*event="(\w+)"[^}]*\} (\d+)/gm)) {
+      sum[event!] = (sum[event!] ?? 0) + Number(n);
+    }
+  }
+  return sum;
 }
 
 interface Device { clientId: string; topic: string; qos: 1 | 2; got: Receipt[]; edge: string; back: string; online: boolean }
@@ -156,6 +171,7 @@ export async function round(name: string, struck: (target: string) => void): Pro
 async function roundOf(name: string, struck: (target: string) => void): Promise<RoundResult> {
   const failure = FAILURES[name]!;
   const started = Date.now();
+  const eventsBefore = await readerEvents();
   const tag = randomUUID().slice(0, 6);
   const target = await failure.target();
   const total = 2 * 2 * (ONLINE + OFFLINE) * PER_DEVICE + 2 * PUSHES;
@@ -272,9 +288,11 @@ async function roundOf(name: string, struck: (target: string) => void): Promise<
   // Without a person: acknowledgements came back by themselves (the goal per failure is reported).
   assert.ok(longestPauseMs < 60_000, `acknowledgements resumed within a minute, not ${longestPauseMs} ms (${where})`);
   const lost = devices.reduce((n, d) => n + missing(d, acked).length, 0);
+  const eventsAfter = await readerEvents();
   const result: RoundResult = {
     failure: name, target, acknowledged: acked.size + pushed.length, lost,
     duplicatesQos1, duplicatesQos2, longestPauseMs, tookMs: Date.now() - started,
+    readerEvents: Object.fromEntries(Object.entries(eventsAfter).map(([e, n]) => [e, n - (eventsBefore[e] ?? 0)])),
   };
   console.log(`# ${where}: ${JSON.stringify(result)}; flow ended ${flowEnd - struckAt} ms after the strike`);
   return result;

@@ -88,6 +88,10 @@ describe('metrics: Prometheus series read from the running totals the code keeps
       expired: () => 0, publish: () => ({ sessionOverflow: 0, sessionQueued: 0 }), auth: () => undefined,
       receipts: () => ({ receiptsWritten: 0, receiptsDropped: 0 }), publishQueued: () => 0, localBacklog: () => 0,
       admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1,
+      sessions: () => ({
+        sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0, sessionBatchesHeldForOrder: 0,
+        sessionReaderMovedBack: 0, sessionBatchesAlreadyDone: 0, sessionBatchesMissing: 0,
+      }),
     });
     const names = (await r.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('rocketpush_'));
     const apiOnly = ['rocketpush_http_requests_total', 'rocketpush_http_request_duration_seconds', 'rocketpush_webhook_calls_total', 'rocketpush_webhook_events_total'];
