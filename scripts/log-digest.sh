@@ -11,4 +11,4 @@ done
 echo "--- the last warnings and errors of the main edges ---"
 grep -h '"level":"\(warn\|error\)"' edge-edge-*.log 2>/dev/null | sed -E 's/^(.*)"timestamp":"([^"]+)"(.*)$/\2 \1\3/' | sort | tail -15 | cut -c1-300
 echo "--- each edge's counters (from its last heartbeat in Redis) ---"
-redis-cli -p "$REDIS_PORT" --raw hgetall "${RP_KEY_PREFIX:-rp:}edges" 2>/dev/null | paste - - | cut -c1-1200 || true
+redis-cli -p "$REDIS_PORT" --raw hgetall "${RP_KEY_PREFIX:-rp:}{edges}" 2>/dev/null | paste - - | cut -c1-1200 || true

@@ -16,41 +16,40 @@ export interface DevicePage {
   next: string | null;
 }
 
-// KEYS: device, all, user-prefix, tag-prefix. ARGV: id, secret hash, user ('' for none), tags JSON, now.
+// KEYS: device, all, then the user and tag indexes to enter. ARGV: id, secret hash, user ('' for
+// none), tags JSON, now.
 const REGISTER = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'secret', ARGV[2], 'user', ARGV[3], 'tags', ARGV[4], 'createdAt', ARGV[5], 'updatedAt', ARGV[5])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
-if ARGV[3] ~= '' then redis.call('ZADD', KEYS[3] .. ARGV[3], 0, ARGV[1]) end
-for _, t in ipairs(cjson.decode(ARGV[4])) do redis.call('ZADD', KEYS[4] .. t, 0, ARGV[1]) end
+for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
 return 1`;
 
-// ARGV: id, new user or '\\0' to keep, new tags JSON or '' to keep, now. Moves the index entries.
+// Every index key is named in KEYS, so the caller reads the device's user and tags first and the
+// script refuses (-1, nothing changed) when they changed since: the caller reads again.
+// KEYS: device, the indexes to leave (ARGV[4] of them), the indexes to enter. ARGV: id, user and
+// tags JSON as read, count to leave, new user or '\0' to keep, new tags JSON or '' to keep, now.
 const UPDATE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local oldUser = redis.call('HGET', KEYS[1], 'user')
-local oldTags = cjson.decode(redis.call('HGET', KEYS[1], 'tags'))
-if ARGV[2] ~= '\\0' then
-  if oldUser ~= '' then redis.call('ZREM', KEYS[3] .. oldUser, ARGV[1]) end
-  if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3] .. ARGV[2], 0, ARGV[1]) end
-  redis.call('HSET', KEYS[1], 'user', ARGV[2])
-end
-if ARGV[3] ~= '' then
-  for _, t in ipairs(oldTags) do redis.call('ZREM', KEYS[4] .. t, ARGV[1]) end
-  for _, t in ipairs(cjson.decode(ARGV[3])) do redis.call('ZADD', KEYS[4] .. t, 0, ARGV[1]) end
-  redis.call('HSET', KEYS[1], 'tags', ARGV[3])
-end
-redis.call('HSET', KEYS[1], 'updatedAt', ARGV[4])
+if redis.call('HGET', KEYS[1], 'user') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'tags') ~= ARGV[3] then return -1 end
+local leave = tonumber(ARGV[4])
+for i = 2, 1 + leave do redis.call('ZREM', KEYS[i], ARGV[1]) end
+for i = 2 + leave, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
+if ARGV[5] ~= '\0' then redis.call('HSET', KEYS[1], 'user', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'tags', ARGV[6]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[7])
 return 1`;
 
+// KEYS: device, all, its user and tag indexes as read. ARGV: id, user and tags JSON as read.
 const REMOVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local user = redis.call('HGET', KEYS[1], 'user')
-if user ~= '' then redis.call('ZREM', KEYS[3] .. user, ARGV[1]) end
-for _, t in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'tags'))) do redis.call('ZREM', KEYS[4] .. t, ARGV[1]) end
-redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('HGET', KEYS[1], 'user') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'tags') ~= ARGV[3] then return -1 end
+for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 redis.call('DEL', KEYS[1])
 return 1`;
+
+/** Reads of a device that found it changed by the time the script ran, before giving up. */
+const INDEX_TRIES = 10;
 
 /**
  * Registered devices (device id = MQTT client id) in Redis, with indexes by user alias and tag.
@@ -64,7 +63,8 @@ export class DeviceRegistry {
   async register(id: string, user: string | null, tags: string[]): Promise<{ device: Device; secret: string } | null> {
     const secret = newSecret();
     const now = Date.now();
-    const ok = await this.redis.eval(REGISTER, 4, ...this.scriptKeys(id), id, hash(secret), user ?? '', JSON.stringify(tags), String(now));
+    const keys = [this.keys.device(id), this.keys.devices(), ...this.indexKeys(user ?? '', tags)];
+    const ok = await this.redis.eval(REGISTER, keys.length, ...keys, id, hash(secret), user ?? '', JSON.stringify(tags), String(now));
     if (ok !== 1) return null;
     return { device: { id, user, tags, createdAt: now, updatedAt: now }, secret };
   }
@@ -77,12 +77,35 @@ export class DeviceRegistry {
   async update(id: string, change: { user?: string | null; tags?: string[] }): Promise<Device | null> {
     const user = change.user === undefined ? '\0' : (change.user ?? '');
     const tags = change.tags === undefined ? '' : JSON.stringify(change.tags);
-    const ok = await this.redis.eval(UPDATE, 4, ...this.scriptKeys(id), id, user, tags, String(Date.now()));
-    return ok === 1 ? this.get(id) : null;
+    for (let i = 0; i < INDEX_TRIES; i++) {
+      const read = await this.indexed(id);
+      if (!read) return null;
+      const leave = [
+        ...(change.user !== undefined ? this.indexKeys(read.user, []) : []),
+        ...(change.tags !== undefined ? this.indexKeys('', read.tags) : []),
+      ];
+      const enter = [
+        ...(change.user !== undefined ? this.indexKeys(change.user ?? '', []) : []),
+        ...(change.tags !== undefined ? this.indexKeys('', change.tags) : []),
+      ];
+      const keys = [this.keys.device(id), ...leave, ...enter];
+      const ok = await this.redis.eval(UPDATE, keys.length, ...keys, id, read.user, read.tagsJson, String(leave.length), user, tags, String(Date.now()));
+      if (ok === 0) return null;
+      if (ok === 1) return this.get(id);
+    }
+    throw new Error(`device ${id}: it kept changing while being updated (${INDEX_TRIES} tries)`);
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await this.redis.eval(REMOVE, 4, ...this.scriptKeys(id), id)) === 1;
+    for (let i = 0; i < INDEX_TRIES; i++) {
+      const read = await this.indexed(id);
+      if (!read) return false;
+      const keys = [this.keys.device(id), this.keys.devices(), ...this.indexKeys(read.user, read.tags)];
+      const ok = await this.redis.eval(REMOVE, keys.length, ...keys, id, read.user, read.tagsJson);
+      if (ok === 0) return false;
+      if (ok === 1) return true;
+    }
+    throw new Error(`device ${id}: it kept changing while being removed (${INDEX_TRIES} tries)`);
   }
 
   /** A new secret for the device (the old one stops working); null for an unknown device. */
@@ -133,8 +156,16 @@ redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'updatedAt', ARGV[2]) return 1`, 
     return this.redis.zrange(index, 0, -1);
   }
 
-  private scriptKeys(id: string): [string, string, string, string] {
-    return [this.keys.device(id), this.keys.devices(), this.keys.userDevices(''), this.keys.tagDevices('')];
+  /** The user and tags of a device as stored (the scripts compare them), null when unknown. */
+  private async indexed(id: string): Promise<{ user: string; tags: string[]; tagsJson: string } | null> {
+    const [user, tagsJson] = await this.redis.hmget(this.keys.device(id), 'user', 'tags');
+    if (user === null || user === undefined || tagsJson === null || tagsJson === undefined) return null;
+    return { user, tags: JSON.parse(tagsJson) as string[], tagsJson };
+  }
+
+  /** The index keys of a user ('' for none) and of tags. */
+  private indexKeys(user: string, tags: string[]): string[] {
+    return [...(user !== '' ? [this.keys.userDevices(user)] : []), ...tags.map((t) => this.keys.tagDevices(t))];
   }
 }
 

@@ -101,27 +101,32 @@ redis.call('HINCRBY', KEYS[1], 'n:cancelled', n)
 return n`;
 
 // Points each device's collapse key at the new push; an older push still pending for that device
-// (key names built here as RedisKeys builds them: collapse:<device>:<key>, push:<id>, push:<id>:devices)
-// is replaced there. ARGV: prefix, key, push id, ttl ms, device ids...
+// is replaced there. Per device, KEYS: its collapse key, then the push and push devices keys of the
+// push the caller read from it (of the new push when none); ARGV: push id, ttl ms, then per device
+// its id and the push id read ('' for none). -1, with nothing changed, when a collapse key moved
+// since it was read: the caller reads again (every key the script touches is named in KEYS).
 const COLLAPSE = `
-local prefix, ck, id, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local id, ttl = ARGV[1], tonumber(ARGV[2])
+local count = (#ARGV - 2) / 2
+for i = 1, count do
+  if (redis.call('GET', KEYS[3 * i - 2]) or '') ~= ARGV[2 + 2 * i] then return -1 end
+end
 local n = 0
-for i = 5, #ARGV do
-  local dev = ARGV[i]
-  local k = prefix .. 'collapse:' .. dev .. ':' .. ck
-  local old = redis.call('GET', k)
-  redis.call('SET', k, id, 'PX', ttl)
-  if old and old ~= id then
-    local devices = prefix .. 'push:' .. old .. ':devices'
-    if redis.call('HGET', devices, dev) == 'pending' then
-      redis.call('HSET', devices, dev, 'replaced')
-      redis.call('HINCRBY', prefix .. 'push:' .. old, 'n:pending', -1)
-      redis.call('HINCRBY', prefix .. 'push:' .. old, 'n:replaced', 1)
-      n = n + 1
-    end
+for i = 1, count do
+  local dev, old = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
+  redis.call('SET', KEYS[3 * i - 2], id, 'PX', ttl)
+  if old ~= '' and old ~= id and redis.call('HGET', KEYS[3 * i], dev) == 'pending' then
+    redis.call('HSET', KEYS[3 * i], dev, 'replaced')
+    redis.call('HINCRBY', KEYS[3 * i - 1], 'n:pending', -1)
+    redis.call('HINCRBY', KEYS[3 * i - 1], 'n:replaced', 1)
+    n = n + 1
   end
 end
 return n`;
+
+/** Devices per COLLAPSE call, and reads of their collapse keys that may find them moved. */
+const COLLAPSE_CHUNK = 500;
+const COLLAPSE_TRIES = 10;
 
 /**
  * Per push and per device: where each push stands (the status endpoint reads it), written by the
@@ -163,10 +168,25 @@ export class PushStatusStore {
   /** Makes each device's collapse key point at this push; answers how many older pushes it replaced. */
   async collapse(pushId: string, collapseKey: string, deviceIds: string[], ttlMs: number): Promise<number> {
     let replaced = 0;
-    for (let i = 0; i < deviceIds.length; i += 500) {
-      replaced += await this.redis.eval(COLLAPSE, 0, this.keys.prefix, collapseKey, pushId, String(ttlMs), ...deviceIds.slice(i, i + 500)) as number;
+    for (let i = 0; i < deviceIds.length; i += COLLAPSE_CHUNK) {
+      replaced += await this.collapseChunk(pushId, collapseKey, deviceIds.slice(i, i + COLLAPSE_CHUNK), ttlMs);
     }
     return replaced;
+  }
+
+  private async collapseChunk(pushId: string, collapseKey: string, devices: string[], ttlMs: number): Promise<number> {
+    const collapseKeys = devices.map((d) => this.keys.collapse(d, collapseKey));
+    for (let i = 0; i < COLLAPSE_TRIES; i++) {
+      const olds = (await this.redis.mget(...collapseKeys)).map((v) => v ?? '');
+      const keys = devices.flatMap((_, j) => {
+        const of = olds[j] === '' ? pushId : olds[j]!;
+        return [collapseKeys[j]!, this.keys.push(of), this.keys.pushDevices(of)];
+      });
+      const n = await this.redis.eval(COLLAPSE, keys.length, ...keys, pushId, String(ttlMs),
+        ...devices.flatMap((d, j) => [d, olds[j]!])) as number;
+      if (n >= 0) return n;
+    }
+    throw new Error(`collapse key ${collapseKey}: its pushes kept changing (${COLLAPSE_TRIES} tries)`);
   }
 
   /** Removes a push that was never accepted (RocketMQ refused it). */

@@ -1,17 +1,23 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
 
-// Hand out the next epoch of a client id and record this edge as the session's home.
+// Hand out the next epoch of a client id and record this edge as the session's home. KEYS: epochs,
+// sessions, this edge's set, the set of the edge the caller takes for the home (ARGV[4], '' for
+// none). When that guess is wrong, answers the real home (a string) and changes nothing: the
+// caller tries again with it, so that every key the script touches is named in KEYS.
 const CLAIM = `
-local epoch = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 local prev = redis.call('HGET', KEYS[2], ARGV[1])
-if prev then
-  local p = cjson.decode(prev)
-  redis.call('SREM', ARGV[4] .. p.edgeId .. ARGV[5], ARGV[1])
-end
+local prevEdge = ''
+if prev then prevEdge = cjson.decode(prev).edgeId end
+if prevEdge ~= ARGV[4] then return {prevEdge} end
+local epoch = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+if prevEdge ~= '' then redis.call('SREM', KEYS[4], ARGV[1]) end
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({edgeId = ARGV[2], epoch = epoch, since = tonumber(ARGV[3])}))
-redis.call('SADD', ARGV[4] .. ARGV[2] .. ARGV[5], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
 return epoch`;
+
+/** Claims that found another home than the one guessed, before giving up. */
+const CLAIM_TRIES = 10;
 
 // Forget the session only if it is still the one this connection claimed.
 const RELEASE = `
@@ -37,10 +43,16 @@ export class SessionRegistry {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async claim(clientId: string, edgeId: string): Promise<number> {
-    const [prefix, suffix] = this.keys.edgeSessions('\u0000').split('\u0000') as [string, string];
-    const epoch = await this.redis.eval(CLAIM, 2, this.keys.sessionEpochs(), this.keys.sessions(),
-      clientId, edgeId, String(Date.now()), prefix, suffix);
-    return Number(epoch);
+    // Most CONNECTs find no live session (the last one was released): one round trip.
+    let home = '';
+    for (let i = 0; i < CLAIM_TRIES; i++) {
+      const r = await this.redis.eval(CLAIM, 4, this.keys.sessionEpochs(), this.keys.sessions(),
+        this.keys.edgeSessions(edgeId), this.keys.edgeSessions(home === '' ? edgeId : home),
+        clientId, edgeId, String(Date.now()), home) as number | [string];
+      if (typeof r === 'number') return r;
+      home = r[0];
+    }
+    throw new Error(`session claim of ${clientId}: its home kept changing (${CLAIM_TRIES} tries)`);
   }
 
   async release(clientId: string, edgeId: string, epoch: number): Promise<boolean> {

@@ -142,11 +142,18 @@ export class SessionStore {
   /** Ends a session (a clean-session connect): its subscriptions leave the index, its queue is abandoned. */
   async discard(clientId: string): Promise<void> {
     const subs = await this.redis.hkeys(this.keys.persistentSubscriptions(clientId));
-    const tx = this.redis.multi().del(
+    // The session's keys and the index are two hash slots (Redis Cluster): publishers stop
+    // matching the session first, then its keys go.
+    await this.dropFromIndex(clientId, subs);
+    await this.redis.del(
       this.keys.persistentSession(clientId), this.keys.persistentSubscriptions(clientId),
       this.keys.persistentInflight(clientId), this.keys.persistentDone(clientId), this.keys.persistentQueued(clientId),
     );
-    if (subs.length > 0) tx.hdel(this.keys.persistentIndex(), ...subs.map((f) => clientId + SEP + f));
+  }
+
+  private async dropFromIndex(clientId: string, filters: string[]): Promise<void> {
+    const tx = this.redis.multi();
+    if (filters.length > 0) tx.hdel(this.keys.persistentIndex(), ...filters.map((f) => clientId + SEP + f));
     await tx.incr(this.keys.persistentIndexVersion()).exec();
   }
 
@@ -170,21 +177,17 @@ export class SessionStore {
 
   async subscribe(clientId: string, generation: string, subs: { topic: string; qos: number }[]): Promise<void> {
     if (subs.length === 0) return;
+    // The session's own record first, then the index publishers match (two hash slots).
+    await this.redis.hset(this.keys.persistentSubscriptions(clientId), ...subs.flatMap((s) => [s.topic, String(s.qos)]));
     const tx = this.redis.multi();
-    for (const s of subs) {
-      tx.hset(this.keys.persistentSubscriptions(clientId), s.topic, String(s.qos));
-      tx.hset(this.keys.persistentIndex(), clientId + SEP + s.topic, `${s.qos} ${generation}`);
-    }
+    tx.hset(this.keys.persistentIndex(), ...subs.flatMap((s) => [clientId + SEP + s.topic, `${s.qos} ${generation}`]));
     await tx.incr(this.keys.persistentIndexVersion()).exec();
   }
 
   async unsubscribe(clientId: string, filters: string[]): Promise<void> {
     if (filters.length === 0) return;
-    await this.redis.multi()
-      .hdel(this.keys.persistentSubscriptions(clientId), ...filters)
-      .hdel(this.keys.persistentIndex(), ...filters.map((f) => clientId + SEP + f))
-      .incr(this.keys.persistentIndexVersion())
-      .exec();
+    await this.dropFromIndex(clientId, filters);
+    await this.redis.hdel(this.keys.persistentSubscriptions(clientId), ...filters);
   }
 
   async indexVersion(): Promise<number> {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { createRedis, parseSentinels } from '../../src/cluster/redis-connection.js';
 import { api, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from '../stack/helpers.js';
 import { checkReceipts, clients, device, missing, publishAll, type Receipt } from '../stack/durable-clients.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,6 +28,7 @@ const redis = createRedis({
 // While the master is being replaced, connecting fails for a few seconds: ioredis retries by itself.
 redis.on('error', () => undefined);
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 
 const ONLINE = 6;
 const OFFLINE = 2;
@@ -280,7 +282,7 @@ async function roundOf(name: string, struck: (target: string) => void): Promise<
     await waitFor(() => q1.every((p) => got.some((r) => r.payload === p)), 120_000, `every QoS 1 message at both clean-session subscribers (${where})`);
   }
   for (const d of devices) {
-    const key = `${prefix}psession:${d.clientId}:queued`;
+    const key = keys.persistentQueued(d.clientId);
     const deadline = Date.now() + 30_000;
     while ((await redis.zcard(key)) > 0 && Date.now() < deadline) await sleep(200);
     assert.equal(await redis.zcard(key), 0, `pending count of ${d.clientId} back to 0 (${where})`);

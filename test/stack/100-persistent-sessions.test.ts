@@ -7,11 +7,13 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
 import { closeAll, connect, EDGE_A, EDGE_B, eventually, hadSession, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 const capEdgeId = 'test-edge-small-cap';
 const capEdgePort = Number(process.env.RP_TEST_CAP_EDGE_PORT ?? 18856);
 
@@ -22,7 +24,7 @@ after(async () => {
 });
 
 async function edgeStat(edgeId: string, name: string): Promise<number> {
-  const entry = JSON.parse((await redis.hget(`${prefix}edges`, edgeId)) ?? '{}') as { stats?: Record<string, number> };
+  const entry = JSON.parse((await redis.hget(keys.edges(), edgeId)) ?? '{}') as { stats?: Record<string, number> };
   return entry.stats?.[name] ?? 0;
 }
 
@@ -83,7 +85,7 @@ describe('persistent sessions (clean session = 0)', () => {
     await publisher.publishAsync(topic, 'queued-then-discarded', { qos: 1 });
     const clean = await connect(EDGE_A, { clientId, clean: true });
     await clean.endAsync();
-    assert.equal(await redis.exists(`${prefix}psession:${clientId}`), 0);
+    assert.equal(await redis.exists(keys.persistentSession(clientId)), 0);
 
     const later = await connect(EDGE_B, { clientId, clean: false });
     assert.equal(hadSession(later), false);
@@ -129,7 +131,7 @@ describe('persistent sessions (clean session = 0)', () => {
     await settle(1500);
     assert.deepEqual(got.map((m) => m.payload), ['long-lived']);
     await eventuallyStat('edge-2', 'sessionExpired', expiredBefore + 1);
-    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 0, 'the expired message left the pending count');
+    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 0, 'the expired message left the pending count');
   });
 
   it('cap their queue: past SESSION_PENDING_CAP new messages are not queued, and that is counted', async () => {
@@ -142,7 +144,7 @@ describe('persistent sessions (clean session = 0)', () => {
 
     const publisher = await connect(`mqtt://127.0.0.1:${capEdgePort}`);
     for (let i = 0; i < 8; i++) await publisher.publishAsync(topic, `m${i}`, { qos: 1 });
-    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 5);
+    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 5);
 
     const device = await connect(EDGE_B, { clientId, clean: false });
     const got = record(device);
@@ -150,7 +152,7 @@ describe('persistent sessions (clean session = 0)', () => {
     await settle(2000);
     assert.deepEqual(got.map((m) => m.payload), ['m0', 'm1', 'm2', 'm3', 'm4']);
     // Acknowledged messages leave the count, so the queue takes new ones again.
-    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 0);
+    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 0);
 
     // The edge reports the overflow in its heartbeat stats.
     await eventuallyStat(capEdgeId, 'sessionOverflow', 3);
@@ -162,16 +164,16 @@ describe('persistent sessions (clean session = 0)', () => {
     await leaveSubscribed(EDGE_A, clientId, [topic], 1);
     // What a publisher killed between taking the place and SEND_OK leaves: a place for a message
     // that never reaches the queue, taken three minutes ago.
-    await redis.zadd(`${prefix}psession:${clientId}:queued`, Date.now() - 180_000, 'lost-before-send');
+    await redis.zadd(keys.persistentQueued(clientId), Date.now() - 180_000, 'lost-before-send');
     const publisher = await connect(EDGE_A);
     await publisher.publishAsync(topic, 'after', { qos: 1 });
-    assert.equal(await redis.zcard(`${prefix}psession:${clientId}:queued`), 2);
+    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 2);
 
     // Listening before CONNACK: the queued message may come in the same read as CONNACK.
     const device = mqtt.connect(EDGE_B, { clientId, clean: false, reconnectPeriod: 0 });
     const got = record(device);
     await waitFor(() => got.length >= 1, 20_000, 'the queued message');
-    await eventually(async () => (await redis.zcard(`${prefix}psession:${clientId}:queued`)) === 0, 10_000,
+    await eventually(async () => (await redis.zcard(keys.persistentQueued(clientId))) === 0, 10_000,
       'the abandoned place given back once a younger message was delivered');
     await device.endAsync(true);
   });

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { Redis } from 'ioredis';
 import { api, closeAll, connect, EDGE_A, record, settle, subscribed, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,6 +16,7 @@ const port = Number(process.env.RP_TEST_AUTH_EDGE_PORT ?? 18864);
 const url = `mqtt://127.0.0.1:${port}`;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 
 before(async () => {
   await run('bash', ['scripts/edge.sh', 'start', edgeId, String(port)], {
@@ -58,7 +60,7 @@ function subackCodes(client: mqtt.MqttClient, filters: string[]): Promise<number
 }
 
 async function edgeStat(name: string): Promise<number> {
-  const entry = JSON.parse((await redis.hget(`${prefix}edges`, edgeId)) ?? '{}') as { stats?: Record<string, number> };
+  const entry = JSON.parse((await redis.hget(keys.edges(), edgeId)) ?? '{}') as { stats?: Record<string, number> };
   return entry.stats?.[name] ?? 0;
 }
 
@@ -121,7 +123,7 @@ describe('an edge with MQTT_AUTH=devices', () => {
     const device = await connect(url, { clientId: id, username: id, password: secret, clean: false });
     assert.deepEqual(await subackCodes(device, [`devices/${id}`, 'devices/victim']), [1, 128]);
     await device.endAsync();
-    assert.deepEqual(Object.keys(await redis.hgetall(`${prefix}psession:${id}:subs`)), [`devices/${id}`]);
+    assert.deepEqual(Object.keys(await redis.hgetall(keys.persistentSubscriptions(id))), [`devices/${id}`]);
     await api('POST', '/v1/publish', { topic: 'devices/victim', payload: 'secret stuff', qos: 1 });
     await api('POST', '/v1/publish', { topic: `devices/${id}`, payload: 'mine', qos: 1 });
     const back = await connect(url, { clientId: id, username: id, password: secret, clean: false });

@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { closeAll, connect, EDGE_A, EDGE_B, sleep, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 /**
  * Floods followed by departures: the patterns that killed an edge (issue 9). Each one ends by
@@ -13,6 +14,7 @@ import { closeAll, connect, EDGE_A, EDGE_B, sleep, subscribed, uniqueTopic, wait
  */
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 /** An idle edge uses ~100-150 MiB; a flood's buffers must be given back to under this. */
 const RSS_BOUND_MIB = Number(process.env.RP_TEST_EDGE_RSS_BOUND_MIB ?? 400);
 const EDGES = ['edge-1', 'edge-2'];
@@ -24,7 +26,7 @@ after(async () => {
 
 interface EdgeEntry { pid: number; stats: Record<string, number> }
 async function edge(id: string): Promise<EdgeEntry> {
-  const raw = await redis.hget(`${prefix}edges`, id);
+  const raw = await redis.hget(keys.edges(), id);
   assert.ok(raw, `${id} is registered`);
   return JSON.parse(raw) as EdgeEntry;
 }

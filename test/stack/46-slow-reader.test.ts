@@ -6,9 +6,11 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { closeAll, connect, EDGE_A, EDGE_B, EDGE_PORTS, sleep, uniqueTopic } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 const slowDeviceScript = fileURLToPath(new URL('./slow-device.py', import.meta.url));
 const children: ChildProcess[] = [];
 
@@ -29,7 +31,7 @@ const RATE = 200;
 const PAYLOAD = Buffer.alloc(4096, 7);
 
 async function edgeStat(id: string, name: string): Promise<number> {
-  const raw = await redis.hget(`${prefix}edges`, id);
+  const raw = await redis.hget(keys.edges(), id);
   return (JSON.parse(raw ?? '{}') as { stats?: Record<string, number> }).stats?.[name] ?? 0;
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { closeAll, connect, EDGE_A, eventually, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +15,7 @@ const port = Number(process.env.RP_TEST_DOOMED_EDGE_PORT ?? 18855);
 const id = 'test-edge-doomed';
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 
 after(async () => {
   await closeAll();
@@ -28,7 +30,7 @@ describe('an edge that dies without a goodbye', () => {
     const { got } = await subscribed(EDGE_A, topic);
     const clientId = `doomed-${Date.now()}`;
     await connect(`mqtt://127.0.0.1:${port}`, { clientId, will: { topic, payload: Buffer.from('edge died'), qos: 1, retain: false } });
-    assert.equal(JSON.parse((await redis.hget(`${prefix}sessions`, clientId)) ?? '{}').edgeId, id);
+    assert.equal(JSON.parse((await redis.hget(keys.sessions(), clientId)) ?? '{}').edgeId, id);
 
     const pid = Number((await readFile(`${dataDir}/run/edge-${id}.pid`, 'utf8')).trim());
     process.kill(pid, 'SIGKILL');
@@ -37,7 +39,7 @@ describe('an edge that dies without a goodbye', () => {
     await waitFor(() => got.length >= 1, 40_000, 'the will published by a live edge');
     assert.deepEqual(got.map((m) => m.payload), ['edge died']);
     // The reaper publishes the wills first, then marks the sessions offline and drops the edge.
-    await eventually(async () => (await redis.hget(`${prefix}sessions`, clientId)) === null, 10_000, 'the session to be offline');
-    await eventually(async () => (await redis.hget(`${prefix}edges`, id)) === null, 10_000, 'the dead edge to leave the registry');
+    await eventually(async () => (await redis.hget(keys.sessions(), clientId)) === null, 10_000, 'the session to be offline');
+    await eventually(async () => (await redis.hget(keys.edges(), id)) === null, 10_000, 'the dead edge to leave the registry');
   });
 });

@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { closeAll, connect, EDGE_A, EDGE_B, eventually, sleep, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 const extraEdges = [['test-edge-r3', 18857], ['test-edge-r4', 18858]] as const;
 // A one-edge cluster of its own: same RocketMQ, its own Redis key prefix.
 const solo = { id: 'test-edge-solo', port: 18863, prefix: `solo-${Date.now()}:` };
@@ -24,7 +26,7 @@ after(async () => {
 interface EdgeRecord { id: string; seenAt: number; stats?: { messages?: number } }
 
 async function received(p: string): Promise<Map<string, number>> {
-  const all = await redis.hgetall(`${p}edges`);
+  const all = await redis.hgetall(new RedisKeys(p).edges());
   return new Map(Object.values(all).map((v) => JSON.parse(v) as EdgeRecord).map((e) => [e.id, e.stats?.messages ?? 0]));
 }
 
@@ -32,7 +34,7 @@ async function received(p: string): Promise<Map<string, number>> {
 async function receivedAfterHeartbeat(p: string): Promise<Map<string, number>> {
   const now = Date.now();
   await eventually(async () => {
-    const all = Object.values(await redis.hgetall(`${p}edges`)).map((v) => JSON.parse(v) as EdgeRecord);
+    const all = Object.values(await redis.hgetall(new RedisKeys(p).edges())).map((v) => JSON.parse(v) as EdgeRecord);
     return all.every((e) => e.seenAt > now + 100);
   }, 15_000, 'fresh heartbeats');
   return received(p);
@@ -63,8 +65,8 @@ describe('the route table sends a message only to the edges with subscribers', (
   it('rebuilds an edge\'s routes that Redis lost, from the edge\'s own subscriptions', async () => {
     const topic = uniqueTopic('lost-routes');
     const { got } = await subscribed(EDGE_B, topic);
-    await redis.multi().del(`${prefix}routes:edge-2`).incr(`${prefix}routes:version`).exec();
-    await eventually(async () => (await redis.sismember(`${prefix}routes:edge-2`, topic)) === 1, 15_000, 'the route to come back');
+    await redis.multi().del(keys.routes('edge-2')).incr(keys.routesVersion()).exec();
+    await eventually(async () => (await redis.sismember(keys.routes('edge-2'), topic)) === 1, 15_000, 'the route to come back');
     const pub = await connect(EDGE_A);
     await pub.publishAsync(topic, 'after the repair', { qos: 1 });
     await waitFor(() => got.length >= 1, 10_000, 'delivery after the repair');

@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { closeAll, clusterSettled, connect, EDGE_A, EDGE_B, hadSession, progress, record, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const redisScript = (cmd: string) => run('bash', ['scripts/redis.sh', cmd], { cwd: root, timeout: 60_000 });
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 
 before(async () => { await clusterSettled(); });
 
@@ -72,10 +74,10 @@ describe('a Redis restart in the middle of the flow', () => {
     assert.equal(lateGot[0]!.payload, 'kept');
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
     try {
-      const edges = await redis.smembers(`${prefix}routes:edges`);
-      const routed = await Promise.all(edges.map((e) => redis.sismember(`${prefix}routes:${e}`, topic)));
+      const edges = await redis.smembers(keys.routedEdges());
+      const routed = await Promise.all(edges.map((e) => redis.sismember(keys.routes(e), topic)));
       assert.ok(routed.some((r) => r === 1), 'the topic is still routed to the subscribers\' edge');
-      assert.equal(await redis.exists(`${prefix}psession:${onlineId}`), 1);
+      assert.equal(await redis.exists(keys.persistentSession(onlineId)), 1);
     } finally {
       redis.disconnect();
     }

@@ -8,12 +8,14 @@ import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { checkReceipts, clients, device, missing, publishAll, type Receipt } from './durable-clients.js';
 import { api, closeAll, clusterSettled, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rocketmq = (cmd: string) => run('bash', ['scripts/rocketmq.sh', cmd], { cwd: root, timeout: 180_000 });
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
 const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
+const keys = new RedisKeys(prefix);
 
 /** Devices per kind, and messages per device in one round. */
 const ONLINE = 6;
@@ -133,7 +135,7 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
 
   // Nothing stays counted as pending once every message was delivered and acknowledged.
   for (const d of [...devices]) {
-    const key = `${prefix}psession:${d.clientId}:queued`;
+    const key = keys.persistentQueued(d.clientId);
     const deadline = Date.now() + 15_000;
     while ((await redis.zcard(key)) > 0 && Date.now() < deadline) await sleep(200);
     assert.equal(await redis.zcard(key), 0, `pending count of ${d.clientId} back to 0 (${where})`);
