@@ -15,6 +15,8 @@ export interface Candidate {
   load: EdgeLoad;
   /** Devices sent to the edge since its report, which the report cannot count yet. */
   pending: number;
+  /** The edge's report before this one, when the assigner saw it. */
+  earlier?: EdgeLoad;
 }
 
 /** Connections (reported plus pending) against capacity. */
@@ -27,8 +29,17 @@ export function eligible(c: Candidate, now: number, policy: AssignmentPolicy): b
   return c.load.state === 'ready' && now - c.load.reportedAt <= policy.staleAfterMs && c.load.connections + c.pending < c.load.capacity;
 }
 
+function over(l: EdgeLoad, policy: AssignmentPolicy): boolean {
+  return l.eventLoopLagMs > policy.hotLagMs || l.cpu > policy.hotCpu;
+}
+
+/**
+ * Hot in two reports running. One interval's p99 lag catches a single GC pause or a moment of a
+ * busy machine, and a new edge's first report holds its start-up work: turning every device away
+ * from such an edge for a second leaves the cluster lopsided after a rebalance or a scale-out.
+ */
 function hot(c: Candidate, policy: AssignmentPolicy): boolean {
-  return c.load.eventLoopLagMs > policy.hotLagMs || c.load.cpu > policy.hotCpu;
+  return over(c.load, policy) && c.earlier !== undefined && over(c.earlier, policy);
 }
 
 /**
@@ -84,6 +95,8 @@ export class EdgeAssigner {
   private cached: { at: number; loads: Promise<EdgeLoad[]> } | null = null;
   /** Per edge, when devices were sent to it (only those newer than its last report are kept). */
   private readonly sent = new Map<string, number[]>();
+  /** Per edge, its last two reports seen (to tell a lasting heat from one hot interval). */
+  private readonly seen = new Map<string, { latest: EdgeLoad; earlier?: EdgeLoad }>();
   private readonly clock: () => number;
   private readonly random: () => number;
 
@@ -104,10 +117,16 @@ export class EdgeAssigner {
   private candidates(loads: EdgeLoad[]): Candidate[] {
     const live = new Set(loads.map((l) => l.edgeId));
     for (const id of this.sent.keys()) if (!live.has(id)) this.sent.delete(id);
+    for (const id of this.seen.keys()) if (!live.has(id)) this.seen.delete(id);
     return loads.map((load) => {
       const times = (this.sent.get(load.edgeId) ?? []).filter((t) => t >= load.reportedAt);
       this.sent.set(load.edgeId, times);
-      return { load, pending: times.length };
+      const before = this.seen.get(load.edgeId);
+      const history = !before ? { latest: load }
+        : before.latest.reportedAt === load.reportedAt ? before
+          : { latest: load, earlier: before.latest };
+      this.seen.set(load.edgeId, history);
+      return { load, pending: times.length, earlier: history.earlier };
     });
   }
 

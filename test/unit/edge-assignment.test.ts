@@ -43,12 +43,21 @@ describe('choosing an edge for a device', () => {
     assert.equal(chooseEdge([c(draining), c(silent), c(full, 1), c(load('ok', { connections: 900 }))], NOW, policy)?.edgeId, 'ok');
   });
 
-  it('avoids a lagging or CPU-bound edge while a cool one has room, and uses it when all are hot', () => {
+  it('avoids an edge lagging or CPU-bound in two reports running while a cool one has room, and uses it when all are hot', () => {
     const lagging = load('lag', { eventLoopLagMs: 500 });
     const busy = load('cpu', { cpu: 1.5 });
     const cool = load('cool', { connections: 800 });
-    assert.equal(chooseEdge([c(lagging), c(busy), c(cool)], NOW, policy)?.edgeId, 'cool');
-    assert.ok(['lag', 'cpu'].includes(chooseEdge([c(lagging), c(busy)], NOW, policy)!.edgeId));
+    const hot = (l: EdgeLoad): Candidate => ({ load: l, pending: 0, earlier: { ...l, reportedAt: l.reportedAt - 1000 } });
+    assert.equal(chooseEdge([hot(lagging), hot(busy), c(cool)], NOW, policy)?.edgeId, 'cool');
+    assert.ok(['lag', 'cpu'].includes(chooseEdge([hot(lagging), hot(busy)], NOW, policy)!.edgeId));
+  });
+
+  it('does not turn devices away for one hot interval (a GC pause, a new edge starting up)', () => {
+    const spike = load('spike', { eventLoopLagMs: 500 });
+    const cooledDown = { ...spike, eventLoopLagMs: 5, reportedAt: NOW - 1000 };
+    const fuller = load('fuller', { connections: 800 });
+    assert.equal(chooseEdge([c(spike), c(fuller)], NOW, policy)?.edgeId, 'spike', 'its first report');
+    assert.equal(chooseEdge([{ load: spike, pending: 0, earlier: cooledDown }, c(fuller)], NOW, policy)?.edgeId, 'spike', 'cool just before');
   });
 
   it('splits devices between equally loaded edges at random, weighted by free room', () => {
@@ -113,6 +122,20 @@ describe('the assigner', () => {
     assert.equal((await assigner.assign('dev-2'))?.edgeId, 'b');
     edges[0]!.state = 'draining';
     assert.deepEqual(await assigner.assign('dev-1'), { edgeId: 'b', addresses: edges[1]!.addresses, reason: 'least_loaded' });
+  });
+
+  it('keeps each edge\'s previous report, so that an edge hot in two reports running is avoided', async () => {
+    const clock = { now: NOW };
+    let reports = [load('busy', { eventLoopLagMs: 400 }), load('calm', { connections: 500 })];
+    const assigner = new EdgeAssigner({ loads: () => Promise.resolve(reports), locate: () => Promise.resolve(null), policy, refreshMs: 0, clock: () => clock.now });
+    assert.equal((await assigner.assign())?.edgeId, 'busy', 'one hot report is not enough');
+    clock.now += 1000;
+    reports = [load('busy', { eventLoopLagMs: 300, reportedAt: clock.now }), load('calm', { connections: 500, reportedAt: clock.now })];
+    assert.equal((await assigner.assign())?.edgeId, 'calm', 'hot again in the next report');
+    assert.equal((await assigner.assign())?.edgeId, 'calm', 'the same report read again keeps its history');
+    clock.now += 1000;
+    reports = [load('busy', { eventLoopLagMs: 20, reportedAt: clock.now }), load('calm', { connections: 500, reportedAt: clock.now })];
+    assert.equal((await assigner.assign())?.edgeId, 'busy', 'cool again');
   });
 
   it('reads the reports at most once per refresh interval, and again after a failed read', async () => {
