@@ -277,6 +277,7 @@ export class SessionOutbox {
     if (states.some((st) => st.kind === 'new') && mustWaitForEarlier(batch, earlier)) {
       this.counts.sessionBatchesHeldForOrder++;
       if (this.log.isDebugEnabled()) this.log.debug('session batch waits for earlier messages of its publisher', { clientId: client.id, liteTopic, ...place });
+      await this.cursor.resubscribeForOrder(liteTopic, place.queue, positions, client.id);
       return 'later';
     }
     const finished: Finished[] = [];

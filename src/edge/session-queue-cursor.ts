@@ -65,7 +65,12 @@ export interface CursorStats {
   sessionBatchesMissing: number;
   /** Batches handed out again that the device had already acknowledged (not delivered twice). */
   sessionBatchesAlreadyDone: number;
+  /** Times a session queue was subscribed again because a batch waited for earlier ones read nowhere yet. */
+  sessionReaderResubscribed: number;
 }
+
+/** Least time between two subscriptions again of one session queue for a batch waiting for order. */
+export const RESUBSCRIBE_FOR_ORDER_MS = 3000;
 
 /**
  * Keeps each session queue's reader where the session is. RocketMQ keeps the read position of a
@@ -78,8 +83,10 @@ export interface CursorStats {
  * logged and counted.
  */
 export class SessionQueueCursor {
-  readonly stats: CursorStats = { sessionReaderMovedBack: 0, sessionBatchesMissing: 0, sessionBatchesAlreadyDone: 0 };
+  readonly stats: CursorStats = { sessionReaderMovedBack: 0, sessionBatchesMissing: 0, sessionBatchesAlreadyDone: 0, sessionReaderResubscribed: 0 };
   private readonly attempts = new Map<string, Attempt>();
+  /** Per session queue, when it was last subscribed again for a waiting batch. */
+  private readonly resubscribed = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly reader: QueueRepositioner, private readonly log: Logger, private readonly opts: CursorOptions) {
@@ -131,8 +138,31 @@ export class SessionQueueCursor {
     return 'later';
   }
 
+  /**
+   * A batch of the session waits for earlier messages of its publisher that were accepted but have
+   * not been read (see mustWaitForEarlier): they sit in another broker group's queue of the
+   * session, which this reader is not served yet. A broker serves a lite topic to a subscriber
+   * only where the topic existed when the subscription reached it, and the client repeats its full
+   * subscription only every 30 s; a group whose queue of the session was created after the
+   * subscription (its batches went there while the home group was away), or whose master was
+   * replaced (the new one has no record of the subscription), stays unread until then, longer
+   * than the batch may wait. Subscribing again reaches every group now; the move (see
+   * rewindTarget) keeps every group's unread batches. At most once per RESUBSCRIBE_FOR_ORDER_MS.
+   */
+  async resubscribeForOrder(liteTopic: string, queue: string, positions: QueuePositions, clientId: string): Promise<void> {
+    const now = this.now();
+    const last = this.resubscribed.get(liteTopic);
+    if (last !== undefined && now - last < RESUBSCRIBE_FOR_ORDER_MS) return;
+    this.resubscribed.set(liteTopic, now);
+    const target = rewindTarget(positions, queue, this.opts.groups());
+    this.log.info('session batch waits for earlier messages not read yet: subscribing its queue again in every group', { clientId, liteTopic, queue, target });
+    await this.reader.reposition(liteTopic, target);
+    this.stats.sessionReaderResubscribed++;
+  }
+
   /** The session left this edge: its queues' history here is of no use any more. */
   forget(liteTopic: string): void {
+    this.resubscribed.delete(liteTopic);
     for (const key of this.attempts.keys()) {
       if (key.startsWith(`${liteTopic}\u0000`)) this.attempts.delete(key);
     }

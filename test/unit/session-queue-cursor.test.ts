@@ -154,3 +154,30 @@ describe('the session queue cursor', () => {
     assert.equal(moves.length, 3);
   });
 });
+
+describe('a batch waiting for its publisher\'s earlier messages', () => {
+  it('subscribes the session queue again so that every group serves it now, from where no group skips its unread batches', async () => {
+    const { cursor, moves } = cursorUnderTest({ groups: ['a', 'b'] });
+    // The earlier messages went to group b, which the session never read from.
+    await cursor.resubscribeForOrder('s-a', 'a', upTo(57), 'c');
+    assert.deepEqual(moves, [{ liteTopic: 's-a', offset: 0 }]);
+    // Known in both groups (group a's master was replaced, say): back to the lower position only.
+    await cursor.resubscribeForOrder('s-b', 'b', { a: 57, b: 4 }, 'c');
+    assert.deepEqual(moves.at(-1), { liteTopic: 's-b', offset: 4 });
+    assert.equal(cursor.stats.sessionReaderResubscribed, 2);
+  });
+
+  it('subscribes again at most once per few seconds while batches keep waiting, and afresh for a session that came back', async () => {
+    const { cursor, moves, advance } = cursorUnderTest({ groups: ['a', 'b'] });
+    await cursor.resubscribeForOrder('s-a', 'a', upTo(57), 'c');
+    advance(1000);
+    await cursor.resubscribeForOrder('s-a', 'a', upTo(57), 'c');
+    assert.equal(moves.length, 1);
+    advance(2500);
+    await cursor.resubscribeForOrder('s-a', 'a', upTo(57), 'c');
+    assert.equal(moves.length, 2);
+    cursor.forget('s-a');
+    await cursor.resubscribeForOrder('s-a', 'a', upTo(57), 'c');
+    assert.equal(moves.length, 3);
+  });
+});
