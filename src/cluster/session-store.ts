@@ -222,6 +222,20 @@ export class SessionStore {
     await this.redis.zrem(this.keys.persistentQueued(clientId), queuedMember(message));
   }
 
+  /** The session's queue positions and the publication time of its oldest queued message (null: none), in one round trip. */
+  async queueState(clientId: string): Promise<{ positions: QueuePositions; oldestQueuedAt: number | null }> {
+    const results = (await this.redis.pipeline()
+      .hgetall(this.keys.persistentSession(clientId))
+      .zrange(this.keys.persistentQueued(clientId), 0, 0, 'WITHSCORES')
+      .exec()) ?? [];
+    const [hashErr, hash] = results[0] ?? [null, {}];
+    if (hashErr) throw hashErr;
+    const [rangeErr, oldest] = results[1] ?? [null, []];
+    if (rangeErr) throw rangeErr;
+    const first = oldest as string[];
+    return { positions: positionsOf(hash as Record<string, string>), oldestQueuedAt: first.length >= 2 ? Number(first[1]) : null };
+  }
+
   /** Messages queued for the session and not yet acknowledged (what the cap counts). */
   async pending(clientId: string): Promise<number> {
     return this.redis.zcard(this.keys.persistentQueued(clientId));

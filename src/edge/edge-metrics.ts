@@ -82,6 +82,7 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
       [{ event: 'moved_back' }, q.sessionReaderMovedBack], [{ event: 'already_done' }, q.sessionBatchesAlreadyDone],
       [{ event: 'missing' }, q.sessionBatchesMissing], [{ event: 'held_for_order' }, q.sessionBatchesHeldForOrder],
       [{ event: 'resubscribed' }, q.sessionReaderResubscribed],
+      [{ event: 'stalled' }, q.sessionReaderStalled],
     ];
   });
   gaugeFrom(registry, 'rocketpush_edge_capacity_connections', 'Connections this edge takes before refusing new ones (EDGE_CAPACITY)', [], () => [[{}, s.capacity]]);

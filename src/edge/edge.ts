@@ -260,7 +260,8 @@ export class Edge {
       () => withTimeout(routeTable.clear(edge.id), 2000, 'route clear'), 3000);
     await this.part('session index', () => sessionResolver.start());
     await this.part('push receipts', () => receipts.start(), () => withTimeout(receipts.stop(), 2000, 'receipts flush'), 3000);
-    await this.part('session queues', () => sessionConsumer.start(), () => sessionConsumer.stop());
+    await this.part('session queues', async () => { await sessionConsumer.start(); sessionOutbox.start(); },
+      async () => { sessionOutbox.stop(); await sessionConsumer.stop(); });
     await this.part('aedes', () => broker.listen(), () => new Promise<void>((r) => broker.close(() => r())));
     watchClients(broker, log);
     broker.on('client', (client) => census.connected(client));

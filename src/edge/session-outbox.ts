@@ -6,6 +6,7 @@ import type { QueuePlace, SessionOutcome } from '../bus/session-consumer.js';
 import type { EarlierQueued, Finished, InflightState, QueuePositions, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import { rewindTarget, SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';
+import { SessionStallWatch, type StallWatchStats } from './session-stall-watch.js';
 import { deliverQoS } from './aedes-adapter.js';
 
 /** The parts of an aedes client this module uses beyond the typings. */
@@ -20,6 +21,11 @@ interface LocalSession {
 
 /** Messages of one session written and not yet acknowledged, at most (like a receive window). */
 const SESSION_INFLIGHT = 32;
+
+/** A message queued this long with no progress of the session's reader means the reader stalled (see SessionStallWatch). */
+const STALL_QUIET_MS = 15_000;
+/** Longest wait between two checks of a queue that stays stalled. */
+const STALL_MAX_QUIET_MS = 300_000;
 
 /** Longest wait for CONNACK before a batch is handed back to the queue. */
 const CONNACK_WAIT_MS = 10_000;
@@ -62,9 +68,14 @@ const REPOSITION_RETRY_MS = 2000;
 
 /**
  * Longest a batch waits for earlier messages of the same publishing edge that are still queued
- * elsewhere, counted from their publication (see mustWaitForEarlier).
+ * elsewhere, counted from their publication (see mustWaitForEarlier). Longer than the client's
+ * full sync of its lite subscriptions (30 s) plus a master election: after a master switch
+ * neither group may serve the session until that sync, and the batch seen first must still wait.
+ * A waiting batch subscribes its queue again at once (SessionQueueCursor.resubscribeForOrder), so
+ * the wait normally ends within a second; the whole of it is spent only when the earlier messages'
+ * group is lost, or when their edge died between recording and sending them.
  */
-export const ORDER_WAIT_MS = 10_000;
+export const ORDER_WAIT_MS = 45_000;
 
 /**
  * True while an MQTT message of `batch` has to wait for an earlier one of the same publishing edge
@@ -107,7 +118,7 @@ export interface SessionPushHooks {
   receipt(pushId: string, deviceId: string, state: 'sent' | 'acked'): void;
 }
 
-export interface SessionOutboxStats extends CursorStats {
+export interface SessionOutboxStats extends CursorStats, StallWatchStats {
   /** Messages written to devices from their session queues for the first time. */
   sessionDelivered: number;
   /** Messages written again, with DUP, after a connection or edge was lost. */
@@ -139,6 +150,7 @@ export class SessionOutbox {
   private readonly cursor: SessionQueueCursor;
   /** The batch handling of each session queue in progress here, so that the next one waits its turn. */
   private readonly turns = new Map<string, Promise<void>>();
+  private readonly watch: SessionStallWatch;
 
   constructor(
     private readonly store: SessionStore,
@@ -149,10 +161,24 @@ export class SessionOutbox {
     this.cursor = new SessionQueueCursor(reader, log, {
       maxAttempts: REPOSITION_ATTEMPTS, retryAfterMs: REPOSITION_RETRY_MS, groups: () => reader.queueGroups(),
     });
+    this.watch = new SessionStallWatch({
+      inspect: (clientId) => this.store.queueState(clientId),
+      busy: (liteTopic) => this.turns.has(liteTopic),
+      resubscribe: (liteTopic, positions, clientId) => this.cursor.resubscribe(liteTopic, positions, clientId, 'stalled with messages waiting'),
+      log, quietMs: STALL_QUIET_MS, maxQuietMs: STALL_MAX_QUIET_MS, perTick: 200,
+    });
+  }
+
+  start(): void {
+    this.watch.start();
+  }
+
+  stop(): void {
+    this.watch.stop();
   }
 
   get stats(): SessionOutboxStats {
-    return { ...this.counts, ...this.cursor.stats };
+    return { ...this.counts, ...this.cursor.stats, ...this.watch.stats };
   }
 
   /** A device with clean session = 0 was admitted here: its queue is read from now on. */
@@ -168,6 +194,7 @@ export class SessionOutbox {
     await this.unsubscribing.get(session.liteTopic);
     const offset = startOffset(positions, this.reader.queueGroups());
     await this.reader.subscribe(session.liteTopic, offset);
+    if (this.sessions.get(client.id) === session) this.watch.subscribed(session.liteTopic, client.id);
     this.log.debug('session queue subscribed', { clientId: client.id, liteTopic: session.liteTopic, offset: offset ?? 'committed', positions });
   }
 
@@ -203,6 +230,7 @@ export class SessionOutbox {
     this.sessions.delete(client.id);
     this.byLiteTopic.delete(session.liteTopic);
     this.cursor.forget(session.liteTopic);
+    this.watch.forget(session.liteTopic);
     this.reader.unsubscribe(session.liteTopic).then(
       () => this.log.debug('session queue unsubscribed', { clientId: client.id, liteTopic: session.liteTopic }),
       (err: unknown) => this.log.warn('session queue unsubscribe failed', { clientId: client.id, error: String(err) }));
@@ -241,7 +269,11 @@ export class SessionOutbox {
    * without DUP (found by test 92). In turn, the second one finds the batch done by its offset.
    */
   handle = (liteTopic: string, batch: Batch, place: QueuePlace): Promise<SessionOutcome> => {
-    const mine = (this.turns.get(liteTopic) ?? Promise.resolve()).then(() => this.handleInTurn(liteTopic, batch, place));
+    const mine = (this.turns.get(liteTopic) ?? Promise.resolve()).then(() => this.handleInTurn(liteTopic, batch, place)).then((outcome) => {
+      const session = this.byLiteTopic.get(liteTopic);
+      if (outcome === 'done' && session) this.watch.progressed(liteTopic, session.client.id, Math.max(...batch.messages.map((m) => m.publishedAt)));
+      return outcome;
+    });
     const settled = mine.then(() => undefined, () => undefined);
     this.turns.set(liteTopic, settled);
     void settled.then(() => { if (this.turns.get(liteTopic) === settled) this.turns.delete(liteTopic); });

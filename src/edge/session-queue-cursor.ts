@@ -150,12 +150,20 @@ export class SessionQueueCursor {
    * rewindTarget) keeps every group's unread batches. At most once per RESUBSCRIBE_FOR_ORDER_MS.
    */
   async resubscribeForOrder(liteTopic: string, queue: string, positions: QueuePositions, clientId: string): Promise<void> {
+    await this.resubscribe(liteTopic, positions, clientId, 'a batch waits for earlier messages not read yet', queue);
+  }
+
+  /**
+   * Subscribes the session's queue again in every broker group, moved (see rewindTarget) so that
+   * no group skips a batch the device has not had; at most once per RESUBSCRIBE_FOR_ORDER_MS.
+   */
+  async resubscribe(liteTopic: string, positions: QueuePositions, clientId: string, why: string, queue = Object.keys(positions)[0] ?? ''): Promise<void> {
     const now = this.now();
     const last = this.resubscribed.get(liteTopic);
     if (last !== undefined && now - last < RESUBSCRIBE_FOR_ORDER_MS) return;
     this.resubscribed.set(liteTopic, now);
     const target = rewindTarget(positions, queue, this.opts.groups());
-    this.log.info('session batch waits for earlier messages not read yet: subscribing its queue again in every group', { clientId, liteTopic, queue, target });
+    this.log.info('session queue subscribed again in every group', { clientId, liteTopic, why, queue, target });
     await this.reader.reposition(liteTopic, target);
     this.stats.sessionReaderResubscribed++;
   }

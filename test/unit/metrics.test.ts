@@ -90,7 +90,7 @@ describe('metrics: Prometheus series read from the running totals the code keeps
       admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1,
       sessions: () => ({
         sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0, sessionBatchesHeldForOrder: 0,
-        sessionReaderMovedBack: 0, sessionBatchesAlreadyDone: 0, sessionBatchesMissing: 0, sessionReaderResubscribed: 0,
+        sessionReaderMovedBack: 0, sessionBatchesAlreadyDone: 0, sessionBatchesMissing: 0, sessionReaderResubscribed: 0, sessionReaderStalled: 0,
       }),
     });
     const names = (await r.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('rocketpush_'));
