@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
+import { RedisScripts } from './redis-scripts.js';
 
 export interface Device {
   id: string;
@@ -16,38 +17,6 @@ export interface DevicePage {
   next: string | null;
 }
 
-// KEYS: device, all, then the user and tag indexes to enter. ARGV: id, secret hash, user ('' for
-// none), tags JSON, now.
-const REGISTER = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'secret', ARGV[2], 'user', ARGV[3], 'tags', ARGV[4], 'createdAt', ARGV[5], 'updatedAt', ARGV[5])
-redis.call('ZADD', KEYS[2], 0, ARGV[1])
-for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
-return 1`;
-
-// Every index key is named in KEYS, so the caller reads the device's user and tags first and the
-// script refuses (-1, nothing changed) when they changed since: the caller reads again.
-// KEYS: device, the indexes to leave (ARGV[4] of them), the indexes to enter. ARGV: id, user and
-// tags JSON as read, count to leave, new user or '\0' to keep, new tags JSON or '' to keep, now.
-const UPDATE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if redis.call('HGET', KEYS[1], 'user') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'tags') ~= ARGV[3] then return -1 end
-local leave = tonumber(ARGV[4])
-for i = 2, 1 + leave do redis.call('ZREM', KEYS[i], ARGV[1]) end
-for i = 2 + leave, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
-if ARGV[5] ~= '\0' then redis.call('HSET', KEYS[1], 'user', ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'tags', ARGV[6]) end
-redis.call('HSET', KEYS[1], 'updatedAt', ARGV[7])
-return 1`;
-
-// KEYS: device, all, its user and tag indexes as read. ARGV: id, user and tags JSON as read.
-const REMOVE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if redis.call('HGET', KEYS[1], 'user') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'tags') ~= ARGV[3] then return -1 end
-for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
-redis.call('DEL', KEYS[1])
-return 1`;
-
 /** Reads of a device that found it changed by the time the script ran, before giving up. */
 const INDEX_TRIES = 10;
 
@@ -57,14 +26,18 @@ const INDEX_TRIES = 10;
  * secret is 32 random bytes, so a fast hash is enough: it cannot be guessed from the hash).
  */
 export class DeviceRegistry {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  private readonly scripts: RedisScripts;
+
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   /** Registers a device and returns its secret; null when the id is taken. */
   async register(id: string, user: string | null, tags: string[]): Promise<{ device: Device; secret: string } | null> {
     const secret = newSecret();
     const now = Date.now();
     const keys = [this.keys.device(id), this.keys.devices(), ...this.indexKeys(user ?? '', tags)];
-    const ok = await this.redis.eval(REGISTER, keys.length, ...keys, id, hash(secret), user ?? '', JSON.stringify(tags), String(now));
+    const ok = await this.scripts.run('device-register', keys, [id, hash(secret), user ?? '', JSON.stringify(tags), String(now)]);
     if (ok !== 1) return null;
     return { device: { id, user, tags, createdAt: now, updatedAt: now }, secret };
   }
@@ -89,7 +62,7 @@ export class DeviceRegistry {
         ...(change.tags !== undefined ? this.indexKeys('', change.tags) : []),
       ];
       const keys = [this.keys.device(id), ...leave, ...enter];
-      const ok = await this.redis.eval(UPDATE, keys.length, ...keys, id, read.user, read.tagsJson, String(leave.length), user, tags, String(Date.now()));
+      const ok = await this.scripts.run('device-update', keys, [id, read.user, read.tagsJson, String(leave.length), user, tags, String(Date.now())]);
       if (ok === 0) return null;
       if (ok === 1) return this.get(id);
     }
@@ -101,7 +74,7 @@ export class DeviceRegistry {
       const read = await this.indexed(id);
       if (!read) return false;
       const keys = [this.keys.device(id), this.keys.devices(), ...this.indexKeys(read.user, read.tags)];
-      const ok = await this.redis.eval(REMOVE, keys.length, ...keys, id, read.user, read.tagsJson);
+      const ok = await this.scripts.run('device-remove', keys, [id, read.user, read.tagsJson]);
       if (ok === 0) return false;
       if (ok === 1) return true;
     }
@@ -111,8 +84,7 @@ export class DeviceRegistry {
   /** A new secret for the device (the old one stops working); null for an unknown device. */
   async rotateSecret(id: string): Promise<string | null> {
     const secret = newSecret();
-    const ok = await this.redis.eval(`if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'updatedAt', ARGV[2]) return 1`, 1, this.keys.device(id), hash(secret), String(Date.now()));
+    const ok = await this.scripts.run('device-rotate-secret-1', [this.keys.device(id)], [hash(secret), String(Date.now())]);
     return ok === 1 ? secret : null;
   }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
+import { RedisScripts } from './redis-scripts.js';
 
 /** Where one push stands with one device. */
 export type DeviceState = 'pending' | 'sent' | 'acked' | 'expired' | 'cancelled' | 'replaced';
@@ -39,107 +40,23 @@ const EVENTS_KEPT = 100_000;
 /** Pushes without expiry keep their status this long after delivery, plus the retention. */
 const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
 
-const RECEIPT_COMMAND = 'rpPushReceipt';
-
-// A device's receipt: sent only after pending (or for a device not listed: topic targets); acked
-// from any state, since a device that acknowledges has the message even if it was counted expired.
-const RECEIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-local new = ARGV[2]
-if cur == new then return 0 end
-if new == 'sent' and cur and cur ~= 'pending' then return 0 end
-if not cur and redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('HSET', KEYS[2], ARGV[1], new)
-  redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
-else
-  redis.call('HSET', KEYS[2], ARGV[1], new)
-end
-if cur then redis.call('HINCRBY', KEYS[1], 'n:' .. cur, -1) end
-redis.call('HINCRBY', KEYS[1], 'n:' .. new, 1)
-if new == 'acked' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'type', 'push.acknowledged', 'pushId', ARGV[4], 'deviceId', ARGV[1], 'at', ARGV[3])
-end
-return 1`;
-
-// Every device still pending or sent becomes expired; one event lists them. Claimed by removing
-// the push from the expiry set, so that of several API processes exactly one does it.
-const EXPIRE = `
-if redis.call('ZREM', KEYS[3], ARGV[1]) == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'state') == 'cancelled' then return 0 end
-local all = redis.call('HGETALL', KEYS[2])
-local expired = {}
-for i = 1, #all, 2 do
-  local s = all[i + 1]
-  if s == 'pending' or s == 'sent' then
-    redis.call('HSET', KEYS[2], all[i], 'expired')
-    redis.call('HINCRBY', KEYS[1], 'n:' .. s, -1)
-    expired[#expired + 1] = all[i]
-  end
-end
-if #expired > 0 then
-  redis.call('HINCRBY', KEYS[1], 'n:expired', #expired)
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*', 'type', 'push.expired', 'pushId', ARGV[1], 'deviceIds', cjson.encode(expired), 'at', ARGV[2])
-end
-return #expired`;
-
-// Devices not delivered to yet are cancelled; a delayed push is not sent at all.
-const CANCEL = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-redis.call('HSET', KEYS[1], 'state', 'cancelled')
-redis.call('ZREM', KEYS[3], ARGV[1])
-local all = redis.call('HGETALL', KEYS[2])
-local n = 0
-for i = 1, #all, 2 do
-  if all[i + 1] == 'pending' then
-    redis.call('HSET', KEYS[2], all[i], 'cancelled')
-    n = n + 1
-  end
-end
-redis.call('HINCRBY', KEYS[1], 'n:pending', -n)
-redis.call('HINCRBY', KEYS[1], 'n:cancelled', n)
-return n`;
-
-// Points each device's collapse key at the new push; an older push still pending for that device
-// is replaced there. Per device, KEYS: its collapse key, then the push and push devices keys of the
-// push the caller read from it (of the new push when none); ARGV: push id, ttl ms, then per device
-// its id and the push id read ('' for none). -1, with nothing changed, when a collapse key moved
-// since it was read: the caller reads again (every key the script touches is named in KEYS).
-const COLLAPSE = `
-local id, ttl = ARGV[1], tonumber(ARGV[2])
-local count = (#ARGV - 2) / 2
-for i = 1, count do
-  if (redis.call('GET', KEYS[3 * i - 2]) or '') ~= ARGV[2 + 2 * i] then return -1 end
-end
-local n = 0
-for i = 1, count do
-  local dev, old = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
-  redis.call('SET', KEYS[3 * i - 2], id, 'PX', ttl)
-  if old ~= '' and old ~= id and redis.call('HGET', KEYS[3 * i], dev) == 'pending' then
-    redis.call('HSET', KEYS[3 * i], dev, 'replaced')
-    redis.call('HINCRBY', KEYS[3 * i - 1], 'n:pending', -1)
-    redis.call('HINCRBY', KEYS[3 * i - 1], 'n:replaced', 1)
-    n = n + 1
-  end
-end
-return n`;
-
 /** Devices per COLLAPSE call, and reads of their collapse keys that may find them moved. */
 const COLLAPSE_CHUNK = 500;
 const COLLAPSE_TRIES = 10;
+
+/** Pushes listed by GET /v1/pushes (the dashboard's recent pushes); older ones are still found by id. */
+export const RECENT_PUSHES_KEPT = 200;
 
 /**
  * Per push and per device: where each push stands (the status endpoint reads it), written by the
  * API when a push is accepted and by the edges' receipts when devices get and acknowledge it.
  * Every change of a device's state is one Lua call, so counts and states never disagree.
  */
-/** Pushes listed by GET /v1/pushes (the dashboard's recent pushes); older ones are still found by id. */
-export const RECENT_PUSHES_KEPT = 200;
-
 export class PushStatusStore {
+  private readonly scripts: RedisScripts;
+
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {
-    // Receipts come one per device and delivery: sent by its SHA (EVALSHA), not as script text each time.
-    if (!(RECEIPT_COMMAND in redis)) redis.defineCommand(RECEIPT_COMMAND, { numberOfKeys: 3, lua: RECEIPT });
+    this.scripts = new RedisScripts(redis);
   }
 
   /** Records a new push and its devices (all pending); `deviceIds` null for topic and broadcast. */
@@ -182,8 +99,8 @@ export class PushStatusStore {
         const of = olds[j] === '' ? pushId : olds[j]!;
         return [collapseKeys[j]!, this.keys.push(of), this.keys.pushDevices(of)];
       });
-      const n = await this.redis.eval(COLLAPSE, keys.length, ...keys, pushId, String(ttlMs),
-        ...devices.flatMap((d, j) => [d, olds[j]!])) as number;
+      const n = await this.scripts.run('push-collapse', keys, [pushId, String(ttlMs),
+        ...devices.flatMap((d, j) => [d, olds[j]!])]) as number;
       if (n >= 0) return n;
     }
     throw new Error(`collapse key ${collapseKey}: its pushes kept changing (${COLLAPSE_TRIES} tries)`);
@@ -196,17 +113,16 @@ export class PushStatusStore {
   }
 
   async markAccepted(pushId: string): Promise<void> {
-    await this.redis.eval(`if redis.call('HGET', KEYS[1], 'state') == 'scheduled' then redis.call('HSET', KEYS[1], 'state', 'accepted') end return 0`,
-      1, this.keys.push(pushId));
+    await this.scripts.run('push-mark-accepted-1', [this.keys.push(pushId)]);
   }
 
   /** Applies receipts from an edge in one round trip; answers how many changed a state. */
   async receipts(list: Receipt[], now = Date.now()): Promise<number> {
     if (list.length === 0) return 0;
-    const pipeline = this.redis.pipeline() as unknown as Record<typeof RECEIPT_COMMAND, (...args: string[]) => void> & ReturnType<Redis['pipeline']>;
+    const pipeline = this.redis.pipeline();
     for (const r of list) {
-      pipeline[RECEIPT_COMMAND](this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents(),
-        r.deviceId, r.state, String(now), r.pushId, String(EVENTS_KEPT));
+      this.scripts.queue(pipeline, 'push-receipt-3', [this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents()],
+        [r.deviceId, r.state, String(now), r.pushId, String(EVENTS_KEPT)]);
     }
     const results = (await pipeline.exec()) ?? [];
     let changed = 0;
@@ -224,13 +140,13 @@ export class PushStatusStore {
 
   /** Marks what was not acknowledged expired; -1 when another process swept it first. */
   async expire(pushId: string, now = Date.now()): Promise<number> {
-    return await this.redis.eval(EXPIRE, 4, this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry(),
-      this.keys.pushEvents(), pushId, String(now), String(EVENTS_KEPT)) as number;
+    return await this.scripts.run('push-expire-4', [this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry(),
+      this.keys.pushEvents()], [pushId, String(now), String(EVENTS_KEPT)]) as number;
   }
 
   /** Cancels what was not delivered yet; the number of devices cancelled, or null for an unknown push. */
   async cancel(pushId: string): Promise<number | null> {
-    const n = await this.redis.eval(CANCEL, 3, this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry(), pushId) as number;
+    const n = await this.scripts.run('push-cancel-3', [this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushExpiry()], [pushId]) as number;
     return n < 0 ? null : n;
   }
 

@@ -1,29 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
-
-// Token bucket in Redis, so that every API process shares one budget per key. Clock: Redis' own.
-// KEYS[1] bucket. ARGV: rate per second, burst. Answers 0 (taken) or the ms until a token is there.
-const TAKE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(b[1]) or burst
-local at = tonumber(b[2]) or now
-tokens = math.min(burst, tokens + (now - at) * rate / 1000)
-local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * 1000 / rate) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-return wait`;
+import { RedisScripts } from './redis-scripts.js';
 
 /** Requests per second per API key, with a burst of one second's worth. */
 export class RateLimiter {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  private readonly scripts: RedisScripts;
+
+  constructor(redis: Redis, private readonly keys: RedisKeys) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   /** 0 when a request of `name` may go now, else the milliseconds until it may. */
   async take(name: string, ratePerSecond: number): Promise<number> {
     if (ratePerSecond <= 0) return 0;
-    return await this.redis.eval(TAKE, 1, this.keys.rateBucket(name), String(ratePerSecond), String(Math.max(1, ratePerSecond))) as number;
+    return await this.scripts.run('rate-take-1', [this.keys.rateBucket(name)], [String(ratePerSecond), String(Math.max(1, ratePerSecond))]) as number;
   }
 }

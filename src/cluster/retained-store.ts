@@ -2,39 +2,24 @@ import type { Redis } from 'ioredis';
 import { decodeMessage, encodeMessage, isExpired, type BusMessage } from '../bus/envelope.js';
 import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
-
-// Set the retained message of a topic unless a newer one is there; an empty payload clears it.
-const SET_IF_NEWER = `
-local clock = redis.call('HGET', KEYS[2], ARGV[1])
-if clock and tonumber(clock) > tonumber(ARGV[2]) then return 0 end
-if ARGV[4] == '1' then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1`;
-
-// Remove an expired retained message unless a newer one replaced it meanwhile.
-const DELETE_IF_SAME = `
-if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  redis.call('HDEL', KEYS[2], ARGV[1])
-end
-return 0`;
+import { RedisScripts } from './redis-scripts.js';
 
 /**
  * Cluster-wide retained messages. The accepting side writes here after RocketMQ's SEND_OK, and
  * before it acknowledges; an edge loads all of them at start and then follows the delivery topic.
  */
 export class RetainedStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
+  private readonly scripts: RedisScripts;
+
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   async put(message: BusMessage): Promise<boolean> {
     const body = encodeMessage(message);
     const cleared = message.payload.length === 0 ? '1' : '0';
-    const r = await this.redis.eval(SET_IF_NEWER, 2, this.keys.retained(), this.keys.retainedClock(),
-      message.topic, String(message.publishedAt), body, cleared);
+    const r = await this.scripts.run('retained-set-if-newer-2', [this.keys.retained(), this.keys.retainedClock()],
+      [message.topic, String(message.publishedAt), body, cleared]);
     return r === 1;
   }
 
@@ -53,7 +38,7 @@ export class RetainedStore {
         continue;
       }
       if (!isExpired(m, now)) { out.push(m); continue; }
-      await this.redis.eval(DELETE_IF_SAME, 2, this.keys.retained(), this.keys.retainedClock(), m.topic, String(m.publishedAt));
+      await this.scripts.run('retained-delete-if-same-2', [this.keys.retained(), this.keys.retainedClock()], [m.topic, String(m.publishedAt)]);
     }
     return out;
   }

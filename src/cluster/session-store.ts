@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
+import { RedisScripts } from './redis-scripts.js';
 
 /** MQTT strings never contain U+0000, so it separates client id and filter in one hash field. */
 const SEP = '\u0000';
@@ -38,44 +39,6 @@ const LEGACY_POSITION = 'next';
 
 /** Where one message of a session stands with the device. */
 export type InflightState = { kind: 'new' } | { kind: 'sent' | 'released'; packetId: number } | { kind: 'done' };
-
-// Create the session unless it exists; answer its generation, whether it is new, and its fields.
-const OPEN = `
-local gen = redis.call('HGET', KEYS[1], 'gen')
-if gen then return {gen, 0, redis.call('HGETALL', KEYS[1])} end
-redis.call('HSET', KEYS[1], 'gen', ARGV[1], 'createdAt', ARGV[2])
-return {ARGV[1], 1, {}}`;
-
-// For each delivery key: its packet id if it was sent before, else the session's next one
-// (1..65535), recorded as sent. Answers one state per key.
-const SEND = `
-local out = {}
-for i, key in ipairs(ARGV) do
-  local cur = redis.call('HGET', KEYS[2], key)
-  if not cur then
-    local pid = redis.call('HINCRBY', KEYS[1], 'pid', 1)
-    if pid > 65535 then pid = 1; redis.call('HSET', KEYS[1], 'pid', 1) end
-    cur = 's:' .. pid
-    redis.call('HSET', KEYS[2], key, cur)
-  end
-  out[i] = cur
-end
-return out`;
-
-// Take a place in the session's queue for one message unless that passes the cap: 1, or -1.
-const RESERVE = `
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
-redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
-return 1`;
-
-// Record a broker group's position, only for a session that still exists (a discarded one must not
-// come back as a bare hash); the single position of an older session goes with the first one.
-const SET_POSITION = `
-if redis.call('HEXISTS', KEYS[1], 'gen') == 1 then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('HDEL', KEYS[1], ARGV[3])
-end
-return 0`;
 
 /**
  * A place taken for a message that then never reached the queue (its publisher died between the
@@ -125,11 +88,15 @@ function parseQueuedMember(member: string, score: string): EarlierQueued {
  * any edge resume a delivery with DUP or PUBREL. The messages themselves are in RocketMQ.
  */
 export class SessionStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  private readonly scripts: RedisScripts;
+
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   async open(clientId: string): Promise<OpenedSession> {
-    const [generation, created, fields] = await this.redis.eval(OPEN, 1, this.keys.persistentSession(clientId),
-      randomUUID().replace(/-/g, ''), String(Date.now())) as [string, number, string[]];
+    const [generation, created, fields] = await this.scripts.run('session-open-1', [this.keys.persistentSession(clientId)],
+      [randomUUID().replace(/-/g, ''), String(Date.now())]) as [string, number, string[]];
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) hash[fields[i]!] = fields[i + 1]!;
     return { generation, created: created === 1, positions: positionsOf(hash) };
@@ -214,7 +181,7 @@ export class SessionStore {
    * messages known to be queued, and a message counted twice is impossible.
    */
   async reserve(clientId: string, message: QueuedRef & { publishedAt: number }, cap: number): Promise<boolean> {
-    return (await this.redis.eval(RESERVE, 1, this.keys.persistentQueued(clientId), queuedMember(message), String(cap), String(message.publishedAt)) as number) >= 0;
+    return (await this.scripts.run('session-reserve-1', [this.keys.persistentQueued(clientId)], [queuedMember(message), String(cap), String(message.publishedAt)]) as number) >= 0;
   }
 
   /** Gives back the place taken by `reserve` for a message that was not written after all. */
@@ -278,7 +245,7 @@ export class SessionStore {
 
   /** The packet id each message is written with: the one used before when it was sent already. */
   async markSent(clientId: string, keys: string[]): Promise<Map<string, { kind: 'sent' | 'released'; packetId: number }>> {
-    const raw = await this.redis.eval(SEND, 2, this.keys.persistentSession(clientId), this.keys.persistentInflight(clientId), ...keys) as string[];
+    const raw = await this.scripts.run('session-send-2', [this.keys.persistentSession(clientId), this.keys.persistentInflight(clientId)], keys) as string[];
     const out = new Map<string, { kind: 'sent' | 'released'; packetId: number }>();
     keys.forEach((k, i) => {
       const state = parseState(raw[i] ?? null);
@@ -312,7 +279,7 @@ export class SessionStore {
         .zrem(this.keys.persistentQueued(clientId), ...finished.map((f) => queuedMember(f.message)));
     }
     if (batchDone !== undefined) {
-      tx.eval(SET_POSITION, 1, this.keys.persistentSession(clientId), POSITION + batchDone.queue, String(batchDone.nextOffset), LEGACY_POSITION);
+      this.scripts.queue(tx, 'session-set-position-1', [this.keys.persistentSession(clientId)], [POSITION + batchDone.queue, String(batchDone.nextOffset), LEGACY_POSITION]);
       if (Number.isFinite(batchDone.oldestPublishedAt)) {
         tx.zremrangebyscore(this.keys.persistentQueued(clientId), '-inf', `(${batchDone.oldestPublishedAt - RESERVATION_GRACE_MS}`);
       }
