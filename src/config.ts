@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api/api-keys.js';
 import { parseProxyEndpoints } from './bus/proxy-endpoints.js';
 import { parseSentinels, type RedisTarget } from './cluster/redis-connection.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Every environment variable rocketpush reads, parsed once at process start. The README's
@@ -164,8 +165,6 @@ export interface Config {
   /** Absent when no webhook is configured. */
   webhook?: { url: string; secret: string; maxAttempts: number; batch: number };
 }
-
-export class ConfigError extends Error {}
 
 function parseKeys(raw: string): ApiKey[] {
   try {

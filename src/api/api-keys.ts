@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from './errors.js';
+
+import { ApiError, ApiKeyConfigError } from '../errors.js';
 
 /** What an API key may do. `*` in the configuration grants all of them. */
 export const SCOPES = ['publish', 'push', 'devices.read', 'devices.write', 'cluster.write'] as const;
@@ -20,8 +21,6 @@ export interface ApiGate {
   keys: ApiKey[];
   limit: (key: ApiKey) => Promise<number>;
 }
-
-export class ApiKeyConfigError extends Error {}
 
 /**
  * Parses API_KEYS: comma-separated `name:key:scopes[:rate]` entries, scopes joined with `+` (`*`

@@ -16,8 +16,9 @@ import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
-import { ApiError, errorHandler, fromZod } from './errors.js';
-import { decodePayload, PayloadDecodeError, publishBody } from './schemas.js';
+import { errorHandler, fromZod } from './error-answers.js';
+import { decodePayload, publishBody } from './schemas.js';
+import { ApiError, PayloadDecodeError } from '../errors.js';
 
 export interface ApiDeps {
   publisher: PublishService;

@@ -6,9 +6,10 @@ import { rebalancePlan } from '../cluster/rebalance-plan.js';
 import type { ControlMessage } from '../bus/control.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
-import { ApiError, fromZod } from './errors.js';
+import { fromZod } from './error-answers.js';
 import { pathParam } from './params.js';
 import { assignQuery, clientIdParam, edgeIdParam } from './schemas.js';
+import { ApiError } from '../errors.js';
 
 export interface ClusterRoutesDeps {
   view: ClusterView;

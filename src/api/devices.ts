@@ -2,9 +2,10 @@ import { Router, type Request } from 'express';
 import type { Device, DeviceRegistry } from '../cluster/device-registry.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
-import { ApiError, fromZod } from './errors.js';
+import { fromZod } from './error-answers.js';
 import { pathParam } from './params.js';
 import { deviceId, listDevicesQuery, registerDeviceBody, updateDeviceBody } from './schemas.js';
+import { ApiError } from '../errors.js';
 
 export interface DeviceRoutesDeps {
   devices: DeviceRegistry;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** A path parameter parsed by its schema; 400 naming the parameter when it does not parse. */
 export function pathParam<T>(req: Request, name: string, schema: z.ZodType<T>): T {

@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { Logger } from '../log.js';
-import { NoTargetError, PushRequestError, type PushService, type PushTarget } from '../push/push-service.js';
+import { type PushService, type PushTarget } from '../push/push-service.js';
 import type { PushStatus, PushStatusStore } from '../cluster/push-status-store.js';
-import { parseTagExpression, TagExpressionError } from '../push/tag-expression.js';
+import { parseTagExpression } from '../push/tag-expression.js';
 import { requireScope, type ApiGate } from './api-keys.js';
-import { ApiError, fromZod, type ApiErrorBody } from './errors.js';
+import { fromZod, type ApiErrorBody } from './error-answers.js';
 import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, recentPushesQuery, type PushBody } from './schemas.js';
+import { ApiError, httpAnswerOf, NoTargetError, PushRequestError, TagExpressionError } from '../errors.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
@@ -32,7 +33,8 @@ function target(t: PushBody['target']): PushTarget | Answer {
   try {
     return { kind: 'tags', expression: parseTagExpression(t.tags ?? '') };
   } catch (err) {
-    if (err instanceof TagExpressionError) return error(400, 'invalid_request', `target.tags: ${err.message}`, 'target.tags');
+    const a = err instanceof TagExpressionError ? httpAnswerOf(err) : null;
+    if (a) return error(a.status, a.code, a.message, a.field);
     throw err;
   }
 }
@@ -96,12 +98,11 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
         },
       };
     } catch (err) {
-      if (err instanceof NoTargetError) return error(404, 'unknown_devices', err.message, 'target.devices');
-      if (err instanceof PushRequestError) {
-        const field = err.field === 'deliverAt' && delay !== undefined ? 'delay' : err.field;
-        return error(400, err.field === 'deliverAt' ? 'delay_too_long' : 'invalid_request', err.message, field);
-      }
-      throw err;
+      const a = err instanceof NoTargetError || err instanceof PushRequestError ? httpAnswerOf(err) : null;
+      if (!a) throw err;
+      // The request named the delivery time as a delay: the answer names that field.
+      const field = a.field === 'deliverAt' && delay !== undefined ? 'delay' : a.field;
+      return error(a.status, a.code, a.message, field);
     }
   };
 

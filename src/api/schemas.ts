@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PayloadDecodeError } from '../errors.js';
 
 /** A topic a message is published to: no wildcards, not reserved. */
 const publishTopic = z.string().min(1).max(1024)
@@ -20,8 +21,6 @@ export const publishBody = z.object({
 export type PublishBody = z.infer<typeof publishBody>;
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-export class PayloadDecodeError extends Error {}
 
 export function decodePayload(body: PublishBody): Buffer {
   if (body.encoding === 'utf8') return Buffer.from(body.payload, 'utf8');

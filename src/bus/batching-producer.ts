@@ -2,9 +2,10 @@ import { Waiters } from './waiters.js';
 import { randomUUID } from 'node:crypto';
 import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
+import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
 
 
 export interface BatchingProducerOptions {
@@ -59,8 +60,6 @@ interface Lane {
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
 }
 
-export class ProducerStoppedError extends Error {}
-
 export interface BatchingProducerStats {
   queued: number;
   batchesSent: number;
@@ -78,20 +77,6 @@ export interface BatchingProducerStats {
  * A failed send is retried with the same batch id until it succeeds or the producer stops:
  * consumers drop repeated batch ids, so a retry never delivers twice at QoS 2.
  */
-/** RocketMQ refused a delayed message (its delivery time, most likely); the message says why. */
-export class DelayRefusedError extends Error {}
-
-/** RocketMQ could not be reached (or kept failing) for longer than the caller may wait; worth retrying later. */
-export class BusUnavailableError extends Error {}
-
-/**
- * Refusals that say the proxy does not know the topic's type yet (for some seconds after a broker
- * restart it answers UNSPECIFIED): the message is fine, the proxy's metadata is not back.
- */
-function isMetadataNotBack(err: unknown): boolean {
-  return String(err).includes('TopicMessageType validate failed');
-}
-
 export class BatchingProducer {
   private readonly producer: BusSender;
   private readonly lanes = new Map<string, Lane>();
@@ -304,7 +289,7 @@ export class BatchingProducer {
         return;
       } catch (err) {
         // The broker or proxy refusing the message itself (its delay, say): sending again cannot help.
-        if (String(err).includes('BadRequestException') && !isMetadataNotBack(err)) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''));
+        if (isBadRequest(err) && !isTopicTypeConflict(err)) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''), { cause: err });
         if (Date.now() > deadline) throw new BusUnavailableError(`RocketMQ did not take the delayed message within ${giveUpAfterMs} ms`, { cause: err });
         this.counters.sendRetries++;
         const backoff = this.retryBackoffMs(attempt);

@@ -1,3 +1,4 @@
+import { BadRequestException } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { enableProxyFailover } from './proxy-endpoints.js';
 
@@ -62,4 +63,20 @@ export async function startClient(client: { startup(): Promise<void> }, timeoutM
   } finally {
     clearInterval(nudger);
   }
+}
+
+/** rocketmq.v2.Code of a message whose properties do not fit its topic's type. */
+const MESSAGE_PROPERTY_CONFLICT_WITH_TYPE = 40014;
+
+/** The proxy refused the request itself (a bad request): sending it again as it is cannot help. */
+export function isBadRequest(err: unknown): boolean {
+  return err instanceof BadRequestException;
+}
+
+/**
+ * The proxy takes the topic's type for another one. For some seconds after a broker restart it
+ * takes every topic for UNSPECIFIED: the message is fine, the proxy's metadata is not back.
+ */
+export function isTopicTypeConflict(err: unknown): boolean {
+  return err instanceof BadRequestException && err.code === MESSAGE_PROPERTY_CONFLICT_WITH_TYPE;
 }

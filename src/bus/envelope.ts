@@ -1,3 +1,5 @@
+import { EnvelopeError } from '../errors.js';
+
 /**
  * The one type that crosses the RocketMQ boundary: an accepted publish, and its batch codec.
  * Several publishes travel in one RocketMQ message because the Node client makes one gRPC call per
@@ -34,8 +36,6 @@ export interface Batch {
   batchId: string;
   messages: BusMessage[];
 }
-
-export class EnvelopeError extends Error {}
 
 const MAGIC = 0x5250; // "RP"
 const VERSION = 3;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { RocketpushClient, RocketpushError, type PushRequest } from '../sdk/index.js';
+import { UsageError } from '../errors.js';
 
 const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETPUSH_API_KEY or --url, --api-key)
 
@@ -20,8 +21,6 @@ const USAGE = `usage: rocketpush <command> [options]    (ROCKETPUSH_URL, ROCKETP
   sessions get ID
 
 Answers are printed as JSON; an API error goes to stderr as JSON and exits 1, bad usage exits 2.`;
-
-class UsageError extends Error {}
 
 function int(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;

@@ -52,3 +52,9 @@ export function createRedis(target: RedisTarget, options: RedisOptions = {}): Re
   }
   return new Redis(target.url, options);
 }
+
+/** The code of a Redis error reply: its first word, by the protocol (`BUSYGROUP`, `NOSCRIPT`, ...). */
+export function redisErrorCode(err: unknown): string | undefined {
+  if (!(err instanceof Error) || err.name !== 'ReplyError') return undefined;
+  return /^[A-Z]+/.exec(err.message)?.[0];
+}

@@ -1,12 +1,7 @@
 import { withTimeout } from '../bus/client-support.js';
+import { NotReadyError } from '../errors.js';
 
 export type ReadinessCheck = () => Promise<void> | void;
-
-export class NotReadyError extends Error {
-  constructor(readonly part: string, options?: { cause?: unknown }) {
-    super(`${part}: ${options?.cause instanceof Error ? options.cause.message : String(options?.cause ?? 'not ready')}`, options);
-  }
-}
 
 /**
  * A process' readiness: every named check must pass (each within `timeoutMs`). Results are kept

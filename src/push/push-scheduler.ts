@@ -3,7 +3,8 @@ import { rocketmqClientLogger, startClient, withTimeout } from '../bus/client-su
 import { DELAY_TOPIC, SCHEDULER_GROUP } from '../bus/names.js';
 import type { Logger } from '../log.js';
 import type { PushService } from './push-service.js';
-import { decodeScheduledPush, ScheduledPushError } from './scheduled-push.js';
+import { decodeScheduledPush } from './scheduled-push.js';
+import { ScheduledPushError } from '../errors.js';
 
 export interface PushSchedulerOptions {
   endpoints: string;

@@ -6,7 +6,9 @@ import { BROADCAST_TOPIC } from '../edge/device-acl.js';
 import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
-import { BusUnavailableError, DelayRefusedError } from '../bus/batching-producer.js';
+
+import { NoTargetError, PushRequestError } from '../errors.js';
+import { BusUnavailableError, DelayRefusedError } from '../errors.js';
 
 export type PushTarget =
   | { kind: 'devices'; ids: string[] }
@@ -38,11 +40,6 @@ export interface PushResult {
   expiresAt: number;
   /** Older pushes with the same collapse key that this one replaced on some device. */
   replaced: number;
-}
-
-export class NoTargetError extends Error {}
-export class PushRequestError extends Error {
-  constructor(message: string, readonly field: string) { super(message); }
 }
 
 /** The topic a registered device always has the right to read. */

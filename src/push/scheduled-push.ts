@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScheduledPushError } from '../errors.js';
 
 /**
  * The one type that crosses RocketMQ's delay topic: a push accepted for later, with its targets
@@ -28,8 +29,6 @@ const wire = z.object({
 export function encodeScheduledPush(p: ScheduledPush): Buffer {
   return Buffer.from(JSON.stringify({ v: 1, ...p, payload: p.payload.toString('base64') }));
 }
-
-export class ScheduledPushError extends Error {}
 
 export function decodeScheduledPush(body: Buffer): ScheduledPush {
   let raw: unknown;

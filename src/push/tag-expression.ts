@@ -1,3 +1,5 @@
+import { TagExpressionError } from '../errors.js';
+
 /**
  * Tag expressions of push targets: tags combined with AND, OR, NOT and parentheses, e.g.
  * `beta AND (eu OR us) AND NOT churned`. NOT binds tighter than AND, AND tighter than OR.
@@ -6,8 +8,6 @@ export type TagExpression =
   | { op: 'tag'; tag: string }
   | { op: 'not'; of: TagExpression }
   | { op: 'and' | 'or'; of: [TagExpression, TagExpression] };
-
-export class TagExpressionError extends Error {}
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 const MAX_TAGS = 32;

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../cluster/keys.js';
 import type { Logger } from '../log.js';
+import { redisErrorCode } from '../cluster/redis-connection.js';
 
 export interface WebhookOptions {
   url: string;
@@ -59,7 +60,7 @@ export class WebhookDispatcher {
       // New deployments start with the events from now on; an existing group keeps its place.
       await this.redis.xgroup('CREATE', this.keys.pushEvents(), GROUP, '$', 'MKSTREAM');
     } catch (err) {
-      if (!String(err).includes('BUSYGROUP')) throw err;
+      if (redisErrorCode(err) !== 'BUSYGROUP') throw err;
     }
     this.running = true;
     this.loop = this.run();

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiKeyConfigError, findKey, parseApiKeys } from '../../src/api/api-keys.js';
+import { findKey, parseApiKeys } from '../../src/api/api-keys.js';
+import { ApiKeyConfigError } from '../../src/errors.js';
 
 test('API_KEYS entries are name:key:scopes, * granting every scope', () => {
   const keys = parseApiKeys('backend:0123456789abcdef:publish+devices.read, ops:fedcba9876543210:*');

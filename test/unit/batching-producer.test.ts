@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageOptions } from 'rocketmq-client-nodejs';
-import { BatchingProducer, ProducerStoppedError, type BusSender } from '../../src/bus/batching-producer.js';
+import { BatchingProducer, type BusSender } from '../../src/bus/batching-producer.js';
 import { decodeBatch, type BusMessage } from '../../src/bus/envelope.js';
 import { createLogger } from '../../src/log.js';
+import { ProducerStoppedError } from '../../src/errors.js';
 
 const log = createLogger('error', { service: 'test' });
 const turn = () => new Promise((r) => setImmediate(r));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBatch, encodeBatch, EnvelopeError, type BusMessage } from '../../src/bus/envelope.js';
+import { decodeBatch, encodeBatch, type BusMessage } from '../../src/bus/envelope.js';
+import { EnvelopeError } from '../../src/errors.js';
 
 const message = (over: Partial<BusMessage> = {}): BusMessage => ({
   id: 'id-1', topic: 'devices/ä/temp', payload: Buffer.from([0, 1, 2, 255]), qos: 1, retain: true,

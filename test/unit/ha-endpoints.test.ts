@@ -4,7 +4,8 @@ import { Endpoints } from 'rocketmq-client-nodejs';
 import { startClient } from '../../src/bus/client-support.js';
 import { enableProxyFailover, parseProxyEndpoints } from '../../src/bus/proxy-endpoints.js';
 import { parseSentinels } from '../../src/cluster/redis-connection.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 
 describe('a list of RocketMQ proxies', () => {
   it('accepts IP addresses separated by ; or , and normalises them to ;', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodePayload, PayloadDecodeError, publishBody } from '../../src/api/schemas.js';
+import { decodePayload, publishBody } from '../../src/api/schemas.js';
+import { PayloadDecodeError } from '../../src/errors.js';
 
 describe('the POST /v1/publish body', () => {
   it('fills defaults: utf8, QoS 1, not retained', () => {

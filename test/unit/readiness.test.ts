@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NotReadyError, Readiness } from '../../src/health/readiness.js';
+import { Readiness } from '../../src/health/readiness.js';
+import { NotReadyError } from '../../src/errors.js';
 
 describe('readiness of a process', () => {
   it('is ready when every check passes, and names the first part that fails', async () => {

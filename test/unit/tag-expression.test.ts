@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, parseTagExpression, TagExpressionError, tagsOf } from '../../src/push/tag-expression.js';
+import { evaluate, parseTagExpression, tagsOf } from '../../src/push/tag-expression.js';
+import { TagExpressionError } from '../../src/errors.js';
 
 const byTag = new Map([
   ['beta', new Set(['a', 'b', 'c'])],

@@ -1,6 +1,7 @@
 import type { Client, PublishPacket } from 'aedes';
 import type { PublishService } from '../../bus/publish-service.js';
 import type { Logger } from '../../log.js';
+import { PublishRejectedError } from '../../errors.js';
 
 export interface IncomingStore {
   incomingGetPacket(client: Client, packet: { messageId?: number }): Promise<unknown>;
@@ -14,8 +15,6 @@ export interface DurablePublishDeps {
   mayPublish: (client: Client, topic: string) => boolean;
   log: Logger;
 }
-
-export class PublishRejectedError extends Error {}
 
 export interface DurablePublishStats {
   /** Publishes to topics starting with `$` (the server's own): acknowledged and dropped. */
