@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { PayloadDecodeError } from '../errors.js';
+import { isReservedTopic } from '../topics.js';
 
 /** A topic a message is published to: no wildcards, not reserved. */
 const publishTopic = z.string().min(1).max(1024)
   .refine((t) => !t.includes('+') && !t.includes('#'), 'wildcards + and # are not allowed in a publish topic')
-  .refine((t) => !t.startsWith('$'), 'topics starting with $ are reserved')
+  .refine((t) => !isReservedTopic(t), 'topics starting with $ are reserved')
   .refine((t) => !t.includes('\u0000'), 'topic must not contain NUL');
 
 /** The body of POST /v1/publish, validated at the boundary. */

@@ -1,6 +1,7 @@
 import { QlobberDedup } from 'qlobber';
 import type { QoS } from './envelope.js';
 import { sessionLiteTopic } from './names.js';
+import { isReservedTopic } from '../topics.js';
 
 export interface SessionTarget {
   clientId: string;
@@ -32,7 +33,7 @@ export class SessionMatcher {
   }
 
   targets(topic: string, publishQos: QoS): SessionTarget[] {
-    if (publishQos === 0 || topic.startsWith('$')) return [];
+    if (publishQos === 0 || isReservedTopic(topic)) return [];
     const best = new Map<string, SessionTarget>();
     for (const key of this.matcher.match(topic)) {
       const e = this.entries.get(key)!;

@@ -1,4 +1,5 @@
 import { LocalDispatch } from './local-dispatch.js';
+import { isSysTopic } from '../topics.js';
 
 /** A packet as aedes hands it to its `mq`. */
 export interface Message {
@@ -54,7 +55,7 @@ export class BusEmitter {
   on(topic: string, listener: Listener, callback?: () => void): this {
     const count = this.interest.get(topic) ?? 0;
     this.interest.set(topic, count + 1);
-    if (!this.routes || topic.startsWith('$SYS/')) {
+    if (!this.routes || isSysTopic(topic)) {
       this.local.on(topic, listener, callback);
       return this;
     }
@@ -82,18 +83,18 @@ export class BusEmitter {
       this.interest.set(topic, count);
     } else {
       this.interest.delete(topic);
-      if (this.routes && !topic.startsWith('$SYS/')) this.routes.remove(topic).catch((err: unknown) => this.onRouteError?.(err));
+      if (this.routes && !isSysTopic(topic)) this.routes.remove(topic).catch((err: unknown) => this.onRouteError?.(err));
     }
     this.local.removeListener(topic, listener, callback);
   }
 
   /** The filters this edge has local subscribers for ($SYS aside). */
   filters(): string[] {
-    return [...this.interest.keys()].filter((f) => !f.startsWith('$SYS/'));
+    return [...this.interest.keys()].filter((f) => !isSysTopic(f));
   }
 
   emit(message: Message, callback?: (error?: Error) => void): void {
-    if (message.brokerId === FROM_BUS || message.topic.startsWith('$SYS/')) {
+    if (message.brokerId === FROM_BUS || isSysTopic(message.topic)) {
       this.local.emit(message, callback);
     } else if (callback) {
       callback();

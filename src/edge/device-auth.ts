@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from 'aedes';
 import type { Device, DeviceRegistry } from '../cluster/device-registry.js';
 import type { Logger } from '../log.js';
-import { insideRoots, publishFilters, subscribeRoots } from './device-acl.js';
+import { insideRoots, publishFilters, subscribeRoots } from '../topics.js';
 import { matchesFilter } from './topic-filter.js';
 
 type AuthError = Error & { returnCode: number };

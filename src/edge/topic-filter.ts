@@ -1,9 +1,11 @@
+import { isReservedTopic } from '../topics.js';
+
 /**
  * MQTT 3.1.1 topic filter matching (section 4.7): `+` is one level, a trailing `#` is any number
  * of levels including none, and filters starting with a wildcard do not match `$` topics.
  */
 export function matchesFilter(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  if (isReservedTopic(topic) && (filter.startsWith('+') || filter.startsWith('#'))) return false;
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {

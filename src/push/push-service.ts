@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { QoS } from '../bus/envelope.js';
 import type { PublishService } from '../bus/publish-service.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
-import { BROADCAST_TOPIC } from '../edge/device-acl.js';
+import { BROADCAST_TOPIC, deviceTopic } from '../topics.js';
 import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
@@ -40,11 +40,6 @@ export interface PushResult {
   expiresAt: number;
   /** Older pushes with the same collapse key that this one replaced on some device. */
   replaced: number;
-}
-
-/** The topic a registered device always has the right to read. */
-export function deviceTopic(id: string): string {
-  return `devices/${id}`;
 }
 
 export interface PushServiceDeps {

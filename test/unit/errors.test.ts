@@ -5,7 +5,7 @@ import { ApiError, BusUnavailableError, hasCode, httpAnswerOf, NoTargetError, Pa
 
 describe('the errors of the server', () => {
   it('each have a code of their own and their class name, and keep their cause', () => {
-    const classes = Object.values(errors).filter((v): v is new (...a: never[]) => RpError => typeof v === 'function' && v.prototype instanceof RpError);
+    const classes = (Object.values(errors) as unknown[]).filter((v): v is new (...a: never[]) => RpError => typeof v === 'function' && (v as { prototype: unknown }).prototype instanceof RpError);
     assert.ok(classes.length >= 15, `${classes.length} error classes`);
     const made = classes.map((C) => (C === ApiError ? new ApiError(400, 'x', 'm') : new (C as unknown as new (m: string, o?: object) => RpError)('m', { cause: 'c' })));
     assert.equal(new Set(made.map((e) => e.code)).size, made.length, 'codes are unique');

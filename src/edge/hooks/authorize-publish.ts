@@ -2,6 +2,7 @@ import type { Client, PublishPacket } from 'aedes';
 import type { PublishService } from '../../bus/publish-service.js';
 import type { Logger } from '../../log.js';
 import { PublishRejectedError } from '../../errors.js';
+import { isReservedTopic } from '../../topics.js';
 
 export interface IncomingStore {
   incomingGetPacket(client: Client, packet: { messageId?: number }): Promise<unknown>;
@@ -30,7 +31,7 @@ export interface DurablePublishStats {
 export function durablePublishHook(deps: DurablePublishDeps, stats: DurablePublishStats = { reservedTopicPublishes: 0 }) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
     if (!client) return callback(null);
-    if (packet.topic.startsWith('$')) {
+    if (isReservedTopic(packet.topic)) {
       // `$` topics are the server's (MQTT-4.7.2-1: no wildcard filter matches them). Closing the
       // connection would make a client such as mqtt.js send the same packet again after every
       // reconnect, for ever; so it is acknowledged, counted and dropped, like a denied publish.
