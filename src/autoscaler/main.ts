@@ -8,12 +8,13 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { gaugeFrom, processRegistry, counterFrom } from '../metrics/metrics.js';
 import { runUntilSignal } from '../process.js';
-import { withTimeout } from '../bus/client-support.js';
+
 import { Autoscaler } from './autoscaler.js';
 import { KubernetesDriver } from './drivers/kubernetes-driver.js';
 import { LocalDriver } from './drivers/local-driver.js';
 import type { ScaleDriver } from './drivers/driver.js';
 import { CombinedPolicy, PredictivePolicy, ReactivePolicy } from './policy.js';
+import { withTimeout } from '../timing.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel, { service: 'autoscaler' });

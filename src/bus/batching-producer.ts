@@ -2,11 +2,11 @@ import { Waiters } from './waiters.js';
 import { randomUUID } from 'node:crypto';
 import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient } from './client-support.js';
 import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
 import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
-
+import { backoffMs, sleep, withTimeout } from '../timing.js';
 
 export interface BatchingProducerOptions {
   endpoints: string;
@@ -101,7 +101,7 @@ export class BatchingProducer {
   }
 
   private retryBackoffMs(attempt: number): number {
-    return Math.min(this.opts.retryMaxMs, 100 * 2 ** Math.min(attempt, 10));
+    return backoffMs(attempt, { firstMs: 200, maxMs: this.opts.retryMaxMs });
   }
 
   async start(): Promise<void> {
@@ -327,6 +327,3 @@ function laneIndex(key: string, lanes: number): number {
   return (h >>> 0) % lanes;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -1,6 +1,7 @@
 import { BadRequestException } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { enableProxyFailover } from './proxy-endpoints.js';
+import { withTimeout } from '../timing.js';
 
 /**
  * The RocketMQ client logs printf-style arguments; route them into winston so that its lines are
@@ -19,14 +20,6 @@ export function rocketmqClientLogger(log: Logger) {
     warn: (...args: unknown[]) => log.warn(line(args), { component: 'rocketmq-client' }),
     error: (...args: unknown[]) => log.error(line(args), { component: 'rocketmq-client' }),
   };
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 interface SettingsNudge {

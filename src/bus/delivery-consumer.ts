@@ -1,11 +1,12 @@
 import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { rocketmqClientLogger, startClient } from './client-support.js';
 import { decodeBatch, type BusMessage } from './envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
+import { withTimeout } from '../timing.js';
 
 export interface DeliveryConsumerOptions {
   endpoints: string;

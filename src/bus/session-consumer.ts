@@ -1,8 +1,9 @@
 import { ConsumeResult, ConsumeResultSuspend, LitePushConsumerImpl, OffsetOption, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { rocketmqClientLogger, startClient, withTimeout } from './client-support.js';
+import { rocketmqClientLogger, startClient } from './client-support.js';
 import { decodeBatch, type Batch } from './envelope.js';
 import { SESSION_GROUP, SESSION_TOPIC } from './names.js';
+import { withTimeout } from '../timing.js';
 
 /** What the edge made of one queued batch: acknowledged by the device, or to be read again later. */
 export type SessionOutcome = 'done' | 'later';

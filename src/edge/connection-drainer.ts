@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { sleep } from '../timing.js';
 
 /** The parts of an aedes client the drainer uses. */
 export interface DrainableClient {
@@ -101,6 +102,3 @@ export class ConnectionDrainer<C extends DrainableClient> {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

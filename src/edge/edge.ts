@@ -32,7 +32,7 @@ import { SessionOutbox } from './session-outbox.js';
 import { DeviceAuth } from './device-auth.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
-import { withTimeout } from '../bus/client-support.js';
+
 import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
@@ -47,6 +47,7 @@ import { registerEdgeMetrics } from './edge-metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
 import { EdgeLoadStore } from '../cluster/edge-load.js';
+import { withTimeout } from '../timing.js';
 
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;

@@ -1,5 +1,6 @@
 import type { PushStatusStore, Receipt } from '../cluster/push-status-store.js';
 import type { Logger } from '../log.js';
+import { backoffMs, sleep } from '../timing.js';
 
 /** Receipts waiting past this many are written at once instead of at the next tick. */
 const FLUSH_AT = 500;
@@ -56,7 +57,7 @@ export class PushReceipts {
           this.log.error('push receipts dropped', { count: batch.length, error: String(err) });
           return;
         }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
+        await sleep(backoffMs(attempt, { firstMs: 200, maxMs: 2000 }));
       }
     }
   }

@@ -4,8 +4,9 @@ import { encodeControl } from '../bus/control.js';
 import type { SessionRegistry } from '../cluster/session-registry.js';
 import type { WillStore } from '../cluster/will-store.js';
 import type { Logger } from '../log.js';
-import { withTimeout } from '../bus/client-support.js';
+
 import { clientWill } from './aedes-adapter.js';
+import { withTimeout } from '../timing.js';
 
 interface LiveSession {
   client: Client;

@@ -1,5 +1,6 @@
-import { withTimeout } from '../bus/client-support.js';
+
 import { NotReadyError } from '../errors.js';
+import { withTimeout } from '../timing.js';
 
 export type ReadinessCheck = () => Promise<void> | void;
 

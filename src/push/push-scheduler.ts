@@ -1,10 +1,11 @@
 import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
-import { rocketmqClientLogger, startClient, withTimeout } from '../bus/client-support.js';
+import { rocketmqClientLogger, startClient } from '../bus/client-support.js';
 import { DELAY_TOPIC, SCHEDULER_GROUP } from '../bus/names.js';
 import type { Logger } from '../log.js';
 import type { PushService } from './push-service.js';
 import { decodeScheduledPush } from './scheduled-push.js';
 import { ScheduledPushError } from '../errors.js';
+import { withTimeout } from '../timing.js';
 
 export interface PushSchedulerOptions {
   endpoints: string;

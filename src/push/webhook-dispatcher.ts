@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../cluster/keys.js';
 import type { Logger } from '../log.js';
 import { redisErrorCode } from '../cluster/redis-connection.js';
+import { backoffMs, sleep } from '../timing.js';
 
 export interface WebhookOptions {
   url: string;
@@ -117,7 +118,7 @@ export class WebhookDispatcher {
         this.log.error('webhook events dropped after the last attempt', { attempts: attempt, events: events.length, first: events[0]?.id, error });
         break;
       }
-      const backoff = Math.min(60_000, 500 * 2 ** (attempt - 1));
+      const backoff = backoffMs(attempt, { firstMs: 500, maxMs: 60_000 });
       this.log.warn('webhook call failed, retrying', { attempt, backoffMs: backoff, events: events.length, error });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff);
@@ -165,6 +166,3 @@ function toEvent(id: string, fields: string[]): WebhookEvent {
   return event;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
