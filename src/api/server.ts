@@ -4,14 +4,14 @@ import { createRedis } from '../cluster/redis-connection.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
 import { PublishService } from '../bus/publish-service.js';
 import { RedisKeys } from '../cluster/keys.js';
-import { RetainedStore } from '../cluster/retained-store.js';
+import { RedisRetainedStore } from '../cluster/retained-store.js';
 import { RouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
 import { DeviceRegistry } from '../cluster/device-registry.js';
-import { IdempotencyStore } from '../cluster/idempotency-store.js';
-import { RateLimiter } from '../cluster/rate-limiter.js';
+import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
+import { RedisRateLimiter } from '../cluster/rate-limiter.js';
 import { PushService } from '../push/push-service.js';
 import { encodeControl } from '../bus/control.js';
 import type { Config } from '../config.js';
@@ -66,12 +66,12 @@ export class ApiServer {
     const sessions = new SessionResolver(sessionStore);
     await sessions.start();
     const publisher = new PublishService({
-      producer: this.producer, retained: new RetainedStore(this.redis, keys, this.log), origin: 'api',
+      producer: this.producer, retained: new RedisRetainedStore(this.redis, keys, this.log), origin: 'api',
       defaultTtlMs: this.config.messageTtlMs, routes, sessions, sessionStore,
       sessionPendingCap: this.config.sessionPendingCap, log: this.log,
     });
     const devices = new DeviceRegistry(this.redis, keys);
-    const limiter = new RateLimiter(this.redis, keys);
+    const limiter = new RedisRateLimiter(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
     const status = new PushStatusStore(this.redis, keys, this.config.push.statusRetentionMs);
     const pushes = new PushService({
@@ -98,7 +98,7 @@ export class ApiServer {
       devices,
       pushes,
       status,
-      idempotency: new IdempotencyStore(this.redis, keys),
+      idempotency: new RedisIdempotencyStore(this.redis, keys),
       gate: {
         keys: this.config.api.keys,
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),

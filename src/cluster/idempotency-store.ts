@@ -16,7 +16,22 @@ export type IdempotencyState =
  * a repeat with a different body is refused, and one that arrives while the first is still
  * running is told so.
  */
-export class IdempotencyStore {
+export interface IdempotencyStore {
+  /** Takes the key for this request, or tells what an earlier request with it did. */
+  begin(apiKey: string, key: string, body: unknown): Promise<IdempotencyState>;
+  /** The request's answer, handed to every repeat for 24 hours. */
+  finish(apiKey: string, key: string, body: unknown, status: number, answer: unknown): Promise<void>;
+  /** The request failed before anything was sent: a repeat may try again. */
+  abandon(apiKey: string, key: string): Promise<void>;
+}
+
+/** Fingerprints of request bodies: a repeat must send the same body. */
+export function digest(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body) ?? '').digest('hex');
+}
+
+/** In Redis: one string per API key and Idempotency-Key, expiring after 24 hours. */
+export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async begin(apiKey: string, key: string, body: unknown): Promise<IdempotencyState> {
@@ -35,12 +50,7 @@ export class IdempotencyStore {
     await this.redis.set(this.keys.idempotency(apiKey, key), JSON.stringify({ fingerprint: digest(body), status, body: answer }), 'EX', TTL_SECONDS);
   }
 
-  /** The request failed before anything was sent: a repeat may try again. */
   async abandon(apiKey: string, key: string): Promise<void> {
     await this.redis.del(this.keys.idempotency(apiKey, key));
   }
-}
-
-function digest(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body) ?? '').digest('hex');
 }

@@ -8,7 +8,18 @@ import { RedisScripts } from './redis-scripts.js';
  * Cluster-wide retained messages. The accepting side writes here after RocketMQ's SEND_OK, and
  * before it acknowledges; an edge loads all of them at start and then follows the delivery topic.
  */
-export class RetainedStore {
+export interface RetainedStore {
+  /**
+   * Keeps `message` as its topic's retained message unless a newer one (by publishedAt) is there;
+   * an empty payload clears the topic. False when a newer one won.
+   */
+  put(message: BusMessage): Promise<boolean>;
+  /** Every retained message that has not expired (expired ones are removed). */
+  all(): Promise<BusMessage[]>;
+}
+
+/** In Redis: one hash of encoded messages and one of their publication times, changed by Lua. */
+export class RedisRetainedStore implements RetainedStore {
   private readonly scripts: RedisScripts;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {

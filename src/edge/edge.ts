@@ -6,7 +6,7 @@ import { DeliveryConsumer } from '../bus/delivery-consumer.js';
 import { PublishService } from '../bus/publish-service.js';
 import { EdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisKeys } from '../cluster/keys.js';
-import { RetainedStore } from '../cluster/retained-store.js';
+import { RedisRetainedStore } from '../cluster/retained-store.js';
 import { RouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionRegistry } from '../cluster/session-registry.js';
@@ -113,7 +113,7 @@ export class Edge {
     const metrics = processRegistry({ service: 'edge', edge_id: edge.id });
     timeRedisCommands(redis, metrics);
     const routeTable = new RouteTable(redis, keys);
-    const retainedStore = new RetainedStore(redis, keys, log);
+    const retainedStore = new RedisRetainedStore(redis, keys, log);
     const registry = new EdgeRegistry(redis, keys, log);
     const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
     const sessionStore = new SessionStore(redis, keys);

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RedisIdempotencyStore } from '../../src/cluster/idempotency-store.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
+import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
+import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
+import { createLogger } from '../../src/log.js';
+import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
+import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
+import { retainedStoreContract } from '../contracts/retained-store.contract.js';
+
+// The Redis stores against the stack's Redis pass the same contract suites as the in-memory ones
+// (test/unit/memory-stores). Each subject has a key prefix of its own, deleted afterwards.
+const log = createLogger('error', { service: 'test' });
+
+async function subject<T>(build: (redis: Redis, keys: RedisKeys) => T) {
+  const prefix = `rpt-${randomUUID().slice(0, 8)}:`;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
+  return {
+    store: build(redis, new RedisKeys(prefix)),
+    close: async () => {
+      const stale = await redis.keys(`${prefix}*`);
+      if (stale.length > 0) await redis.del(...stale);
+      redis.disconnect();
+    },
+  };
+}
+
+retainedStoreContract('Redis', () => subject((r, k) => new RedisRetainedStore(r, k, log)));
+idempotencyStoreContract('Redis', () => subject((r, k) => new RedisIdempotencyStore(r, k)));
+rateLimiterContract('Redis', () => subject((r, k) => new RedisRateLimiter(r, k)));
