@@ -5,7 +5,7 @@ import { BatchingProducer } from '../bus/batching-producer.js';
 import { PublishService } from '../bus/publish-service.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RedisRetainedStore } from '../cluster/retained-store.js';
-import { RouteTable } from '../cluster/route-table.js';
+import { RedisRouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
@@ -60,7 +60,7 @@ export class ApiServer {
     await this.redis.connect();
     await this.producer.start();
     const keys = new RedisKeys(this.config.keyPrefix);
-    const routes = new RouteResolver(new RouteTable(this.redis, keys), this.config.routeBroadcastThreshold);
+    const routes = new RouteResolver(new RedisRouteTable(this.redis, keys), this.config.routeBroadcastThreshold);
     await routes.start();
     const sessionStore = new SessionStore(this.redis, keys);
     const sessions = new SessionResolver(sessionStore);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '../cluster/redis-connection.js';
 import { AutoscalerStore } from '../cluster/autoscaler-store.js';
-import { EdgeLoadStore } from '../cluster/edge-load.js';
+import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
@@ -31,7 +31,7 @@ class AutoscalerProcess {
     await this.redis.connect();
     const keys = new RedisKeys(config.keyPrefix);
     const store = new AutoscalerStore(this.redis, keys);
-    const loads = new EdgeLoadStore(this.redis, keys);
+    const loads = new RedisEdgeLoadStore(this.redis, keys);
     const capacity = { connections: a.edgeConnections, messagesPerSecond: a.edgeMessagesPerSecond };
     const bounds = { min: a.min, max: a.max };
     const predictive = new PredictivePolicy({

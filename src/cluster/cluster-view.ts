@@ -4,7 +4,7 @@ import type { RedisKeys } from './keys.js';
 import { SessionRegistry } from './session-registry.js';
 import { SessionStore } from './session-store.js';
 import type { Logger } from '../log.js';
-import { EdgeLoadStore, type EdgeLoad } from './edge-load.js';
+import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from './edge-load.js';
 import { AutoscalerStore } from './autoscaler-store.js';
 import type { AutoscalerStatus } from '../autoscaler/autoscaler.js';
 
@@ -63,7 +63,7 @@ export class ClusterView {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
     this.sessions = new SessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
-    this.loads = new EdgeLoadStore(redis, keys);
+    this.loads = new RedisEdgeLoadStore(redis, keys);
     this.autoscalerStore = new AutoscalerStore(redis, keys);
   }
 

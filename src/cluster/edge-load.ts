@@ -31,8 +31,16 @@ export const edgeLoad = z.object({
 
 export type EdgeLoad = z.infer<typeof edgeLoad>;
 
-/** The load reports in Redis: one hash field per edge, written by the edge, read by the API. */
-export class EdgeLoadStore {
+/** The edges' load reports: written by each edge every interval, read by the API and the autoscaler. */
+export interface EdgeLoadStore {
+  report(load: EdgeLoad): Promise<void>;
+  /** Every report that can be read. */
+  list(): Promise<EdgeLoad[]>;
+  remove(edgeId: string): Promise<void>;
+}
+
+/** In Redis: one hash field per edge; an unreadable report is left for its edge to overwrite. */
+export class RedisEdgeLoadStore implements EdgeLoadStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async report(load: EdgeLoad): Promise<void> {

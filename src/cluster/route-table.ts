@@ -2,10 +2,23 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from './keys.js';
 
 /**
- * The route table in Redis: for each edge, the topic filters its devices subscribe to, and one
- * version number that grows with every change so that readers can tell when to reload.
+ * The route table: for each edge, the topic filters its devices subscribe to, and one version
+ * number that grows with every change so that readers can tell when to reload.
  */
-export class RouteTable {
+export interface RouteTable {
+  add(edgeId: string, filter: string): Promise<void>;
+  remove(edgeId: string, filter: string): Promise<void>;
+  /** The edge is gone: its filters with it. */
+  clear(edgeId: string): Promise<void>;
+  /** Makes the edge's filters equal to `filters` when they differ; true when they had to be rewritten. */
+  reconcile(edgeId: string, filters: string[]): Promise<boolean>;
+  version(): Promise<number>;
+  /** Every edge's filters, read with the version they belong to. */
+  snapshot(): Promise<{ version: number; routes: Map<string, string[]> }>;
+}
+
+/** In Redis: a set of filters per edge, the set of edges, and a version counter. */
+export class RedisRouteTable implements RouteTable {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async add(edgeId: string, filter: string): Promise<void> {

@@ -7,7 +7,16 @@ import type { RedisKeys } from './keys.js';
  * The wills of the devices connected to each edge, so that a live edge can publish them when an
  * edge dies without saying goodbye (the dead edge's memory is gone with it).
  */
-export class WillStore {
+export interface WillStore {
+  put(edgeId: string, will: BusMessage): Promise<void>;
+  remove(edgeId: string, clientId: string): Promise<void>;
+  /** The wills of the devices connected to an edge (unreadable ones logged and left out). */
+  all(edgeId: string): Promise<BusMessage[]>;
+  clear(edgeId: string): Promise<void>;
+}
+
+/** In Redis: one hash of encoded wills per edge. */
+export class RedisWillStore implements WillStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
 
   async put(edgeId: string, will: BusMessage): Promise<void> {

@@ -7,10 +7,10 @@ import { PublishService } from '../bus/publish-service.js';
 import { EdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RedisRetainedStore } from '../cluster/retained-store.js';
-import { RouteTable } from '../cluster/route-table.js';
+import { RedisRouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionRegistry } from '../cluster/session-registry.js';
-import { WillStore } from '../cluster/will-store.js';
+import { RedisWillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { BusEmitter } from './bus-emitter.js';
@@ -46,7 +46,7 @@ import { ConnectionCensus } from './connection-census.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
-import { EdgeLoadStore } from '../cluster/edge-load.js';
+import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { withTimeout } from '../timing.js';
 
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
@@ -112,7 +112,7 @@ export class Edge {
     redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     const metrics = processRegistry({ service: 'edge', edge_id: edge.id });
     timeRedisCommands(redis, metrics);
-    const routeTable = new RouteTable(redis, keys);
+    const routeTable = new RedisRouteTable(redis, keys);
     const retainedStore = new RedisRetainedStore(redis, keys, log);
     const registry = new EdgeRegistry(redis, keys, log);
     const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
@@ -145,7 +145,7 @@ export class Edge {
       (client, filter) => !deviceAuth || deviceAuth.allows(client, filter),
       (client, messageId) => tracker.acknowledged(client, messageId));
     const sessions = new SessionRegistry(redis, keys);
-    const wills = new WillStore(redis, keys, log);
+    const wills = new RedisWillStore(redis, keys, log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log,
       sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs),
@@ -304,7 +304,7 @@ export class Edge {
         mqtts: edge.tls ? `mqtts://${host}:${listeners.find((l) => l.kind === 'tls')!.port}` : null,
         ws: edge.wsPort !== undefined ? `ws://${host}:${listeners.find((l) => l.kind === 'ws')!.port}/mqtt` : null,
       },
-      store: new EdgeLoadStore(redis, keys),
+      store: new RedisEdgeLoadStore(redis, keys),
       ready: () => readiness.check(),
       source: {
         connections: () => broker.connectedClients,

@@ -8,7 +8,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { DeviceRegistry } from '../../src/cluster/device-registry.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { PushStatusStore } from '../../src/cluster/push-status-store.js';
-import { RouteTable } from '../../src/cluster/route-table.js';
+import { RedisRouteTable } from '../../src/cluster/route-table.js';
 import { SessionRegistry } from '../../src/cluster/session-registry.js';
 import { SessionStore } from '../../src/cluster/session-store.js';
 import { sleep } from './helpers.js';
@@ -116,7 +116,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
   });
 
   it('keeps the route table', async () => {
-    const routes = new RouteTable(asRedis(), keys);
+    const routes = new RedisRouteTable(asRedis(), keys);
     await routes.add('edge-1', 'devices/+');
     assert.equal(await routes.reconcile('edge-2', ['a/#']), true);
     const { routes: all } = await routes.snapshot();

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RedisEdgeLoadStore } from '../../src/cluster/edge-load.js';
 import { RedisIdempotencyStore } from '../../src/cluster/idempotency-store.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
+import { RedisRouteTable } from '../../src/cluster/route-table.js';
+import { RedisWillStore } from '../../src/cluster/will-store.js';
 import { createLogger } from '../../src/log.js';
+import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
+import { routeTableContract } from '../contracts/route-table.contract.js';
+import { willStoreContract } from '../contracts/will-store.contract.js';
 
 // The Redis stores against the stack's Redis pass the same contract suites as the in-memory ones
 // (test/unit/memory-stores). Each subject has a key prefix of its own, deleted afterwards.
@@ -29,3 +35,6 @@ async function subject<T>(build: (redis: Redis, keys: RedisKeys) => T) {
 retainedStoreContract('Redis', () => subject((r, k) => new RedisRetainedStore(r, k, log)));
 idempotencyStoreContract('Redis', () => subject((r, k) => new RedisIdempotencyStore(r, k)));
 rateLimiterContract('Redis', () => subject((r, k) => new RedisRateLimiter(r, k)));
+routeTableContract('Redis', () => subject((r, k) => new RedisRouteTable(r, k)));
+willStoreContract('Redis', () => subject((r, k) => new RedisWillStore(r, k, log)));
+edgeLoadStoreContract('Redis', () => subject((r, k) => new RedisEdgeLoadStore(r, k)));

@@ -1,0 +1,44 @@
+import type { RouteTable } from '../route-table.js';
+
+/** The route table in this process. */
+export class MemoryRouteTable implements RouteTable {
+  private readonly routes = new Map<string, Set<string>>();
+  private counter = 0;
+
+  add(edgeId: string, filter: string): Promise<void> {
+    const set = this.routes.get(edgeId) ?? new Set<string>();
+    set.add(filter);
+    this.routes.set(edgeId, set);
+    this.counter++;
+    return Promise.resolve();
+  }
+
+  remove(edgeId: string, filter: string): Promise<void> {
+    this.routes.get(edgeId)?.delete(filter);
+    this.counter++;
+    return Promise.resolve();
+  }
+
+  clear(edgeId: string): Promise<void> {
+    this.routes.delete(edgeId);
+    this.counter++;
+    return Promise.resolve();
+  }
+
+  reconcile(edgeId: string, filters: string[]): Promise<boolean> {
+    const stored = this.routes.get(edgeId) ?? new Set<string>();
+    const want = new Set(filters);
+    if (stored.size === want.size && [...stored].every((f) => want.has(f))) return Promise.resolve(false);
+    if (want.size > 0) this.routes.set(edgeId, want); else this.routes.delete(edgeId);
+    this.counter++;
+    return Promise.resolve(true);
+  }
+
+  version(): Promise<number> {
+    return Promise.resolve(this.counter);
+  }
+
+  snapshot(): Promise<{ version: number; routes: Map<string, string[]> }> {
+    return Promise.resolve({ version: this.counter, routes: new Map([...this.routes].map(([id, set]) => [id, [...set]])) });
+  }
+}
