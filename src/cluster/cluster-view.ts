@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { EdgeRegistry, type EdgeRecord } from './edge-registry.js';
 import type { RedisKeys } from './keys.js';
-import { SessionRegistry } from './session-registry.js';
+import { RedisSessionRegistry, type SessionRegistry } from './session-registry.js';
 import { SessionStore } from './session-store.js';
 import type { Logger } from '../log.js';
 import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from './edge-load.js';
@@ -61,7 +61,7 @@ export class ClusterView {
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
-    this.sessions = new SessionRegistry(redis, keys);
+    this.sessions = new RedisSessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
     this.loads = new RedisEdgeLoadStore(redis, keys);
     this.autoscalerStore = new AutoscalerStore(redis, keys);

@@ -15,7 +15,18 @@ export interface SessionLocation {
  * Where each client's live session is, cluster-wide. Every CONNECT claims a new epoch; the
  * connection with the highest epoch is the one that stays (one live session per client id).
  */
-export class SessionRegistry {
+export interface SessionRegistry {
+  /** Records this edge as the client's home and hands out the next epoch of the client id. */
+  claim(clientId: string, edgeId: string): Promise<number>;
+  /** Forgets the session only if it is still the one this connection claimed; true when it was. */
+  release(clientId: string, edgeId: string, epoch: number): Promise<boolean>;
+  locate(clientId: string): Promise<SessionLocation | null>;
+  /** Marks every session still homed on a dead edge offline; returns their client ids. */
+  releaseAllOf(edgeId: string): Promise<string[]>;
+}
+
+/** In Redis: a hash of live sessions, one of epochs, and a set of client ids per edge (Lua claim). */
+export class RedisSessionRegistry implements SessionRegistry {
   private readonly scripts: RedisScripts;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
@@ -45,7 +56,6 @@ export class SessionRegistry {
     return v ? (JSON.parse(v) as SessionLocation) : null;
   }
 
-  /** Marks every session still homed on a dead edge offline; returns their client ids. */
   async releaseAllOf(edgeId: string): Promise<string[]> {
     const ids = await this.redis.smembers(this.keys.edgeSessions(edgeId));
     for (const id of ids) {

@@ -9,7 +9,7 @@ import { RedisKeys } from '../cluster/keys.js';
 import { RedisRetainedStore } from '../cluster/retained-store.js';
 import { RedisRouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
-import { SessionRegistry } from '../cluster/session-registry.js';
+import { RedisSessionRegistry } from '../cluster/session-registry.js';
 import { RedisWillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -144,7 +144,7 @@ export class Edge {
     const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, log,
       (client, filter) => !deviceAuth || deviceAuth.allows(client, filter),
       (client, messageId) => tracker.acknowledged(client, messageId));
-    const sessions = new SessionRegistry(redis, keys);
+    const sessions = new RedisSessionRegistry(redis, keys);
     const wills = new RedisWillStore(redis, keys, log);
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log,

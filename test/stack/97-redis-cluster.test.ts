@@ -9,7 +9,7 @@ import { DeviceRegistry } from '../../src/cluster/device-registry.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { PushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
-import { SessionRegistry } from '../../src/cluster/session-registry.js';
+import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
 import { SessionStore } from '../../src/cluster/session-store.js';
 import { sleep } from './helpers.js';
 
@@ -79,7 +79,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
   });
 
   it('claims and releases live sessions across edges', async () => {
-    const registry = new SessionRegistry(asRedis(), keys);
+    const registry = new RedisSessionRegistry(asRedis(), keys);
     const first = await registry.claim('dev-2', 'edge-1');
     const second = await registry.claim('dev-2', 'edge-2');
     assert.equal(second, first + 1);

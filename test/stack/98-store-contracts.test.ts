@@ -6,6 +6,7 @@ import { RedisKeys } from '../../src/cluster/keys.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
+import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
 import { RedisWillStore } from '../../src/cluster/will-store.js';
 import { createLogger } from '../../src/log.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
@@ -13,6 +14,7 @@ import { idempotencyStoreContract } from '../contracts/idempotency-store.contrac
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
+import { sessionRegistryContract } from '../contracts/session-registry.contract.js';
 import { willStoreContract } from '../contracts/will-store.contract.js';
 
 // The Redis stores against the stack's Redis pass the same contract suites as the in-memory ones
@@ -38,3 +40,4 @@ rateLimiterContract('Redis', () => subject((r, k) => new RedisRateLimiter(r, k))
 routeTableContract('Redis', () => subject((r, k) => new RedisRouteTable(r, k)));
 willStoreContract('Redis', () => subject((r, k) => new RedisWillStore(r, k, log)));
 edgeLoadStoreContract('Redis', () => subject((r, k) => new RedisEdgeLoadStore(r, k)));
+sessionRegistryContract('Redis', () => subject((r, k) => new RedisSessionRegistry(r, k)));

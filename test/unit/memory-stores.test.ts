@@ -2,12 +2,14 @@ import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-s
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-store.js';
+import { MemorySessionRegistry } from '../../src/cluster/memory/memory-session-registry.js';
 import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js';
 import { MemoryWillStore } from '../../src/cluster/memory/memory-will-store.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
+import { sessionRegistryContract } from '../contracts/session-registry.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
 import { willStoreContract } from '../contracts/will-store.contract.js';
 
@@ -19,3 +21,4 @@ rateLimiterContract('memory', () => Promise.resolve({ store: new MemoryRateLimit
 routeTableContract('memory', () => Promise.resolve({ store: new MemoryRouteTable(), close }));
 willStoreContract('memory', () => Promise.resolve({ store: new MemoryWillStore(), close }));
 edgeLoadStoreContract('memory', () => Promise.resolve({ store: new MemoryEdgeLoadStore(), close }));
+sessionRegistryContract('memory', () => Promise.resolve({ store: new MemorySessionRegistry(), close }));
