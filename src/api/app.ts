@@ -8,7 +8,7 @@ import { requireScope, type ApiGate } from './api-keys.js';
 import { deviceRoutes } from './devices.js';
 import { clusterRoutes } from './cluster.js';
 import { dashboard } from './dashboard/dashboard.js';
-import type { ClusterView } from '../cluster/cluster-view.js';
+import type { ClusterView } from './cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { ControlMessage } from '../bus/control.js';
 import { pushRoutes } from './pushes.js';

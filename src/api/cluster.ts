@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { ClusterView } from '../cluster/cluster-view.js';
+import type { ClusterView } from './cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { EdgeLoad } from '../cluster/edge-load.js';
 import { rebalancePlan } from '../cluster/rebalance-plan.js';

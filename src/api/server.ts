@@ -22,7 +22,7 @@ import { PushStatusStore } from '../cluster/push-status-store.js';
 import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
-import { ClusterView } from '../cluster/cluster-view.js';
+import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
 
 /** Edges within 2 % of the least-loaded one's utilisation share its devices (weighted by free room). */

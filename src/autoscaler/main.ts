@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '../cluster/redis-connection.js';
-import { AutoscalerStore } from '../cluster/autoscaler-store.js';
+import { AutoscalerStore } from './autoscaler-store.js';
 import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { loadConfig } from '../config.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient } from './client-support.js';
-import { encodeBatch, encodedSize, type BusMessage } from './envelope.js';
+import { encodeBatch, encodedSize, type BusMessage } from '../message/envelope.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
 import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
 import { backoffMs, sleep, withTimeout } from '../timing.js';

@@ -1,7 +1,7 @@
 import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient } from './client-support.js';
-import { decodeBatch, type BusMessage } from './envelope.js';
+import { decodeBatch, type BusMessage } from '../message/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter, edgeTag } from './names.js';

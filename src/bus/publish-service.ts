@@ -3,7 +3,7 @@ import type { RetainedStore } from '../cluster/retained-store.js';
 import type { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import type { BatchingProducer } from './batching-producer.js';
-import type { BusMessage, QoS } from './envelope.js';
+import type { BusMessage, QoS } from '../message/envelope.js';
 import { BROADCAST_TAG, NOBODY_TAG } from './names.js';
 import type { RouteResolver } from './route-resolver.js';
 import type { SessionTarget } from './session-matcher.js';

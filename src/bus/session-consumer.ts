@@ -1,7 +1,7 @@
 import { ConsumeResult, ConsumeResultSuspend, LitePushConsumerImpl, OffsetOption, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { rocketmqClientLogger, startClient } from './client-support.js';
-import { decodeBatch, type Batch } from './envelope.js';
+import { decodeBatch, type Batch } from '../message/envelope.js';
 import { SESSION_GROUP, SESSION_TOPIC } from './names.js';
 import { withTimeout } from '../timing.js';
 

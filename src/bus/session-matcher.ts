@@ -1,5 +1,5 @@
 import { QlobberDedup } from 'qlobber';
-import type { QoS } from './envelope.js';
+import type { QoS } from '../message/envelope.js';
 import { sessionLiteTopic } from './names.js';
 import { isReservedTopic } from '../topics.js';
 

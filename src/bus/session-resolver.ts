@@ -1,6 +1,6 @@
 import type { SessionStore } from '../cluster/session-store.js';
 import { SessionMatcher, type SessionTarget } from './session-matcher.js';
-import type { QoS } from './envelope.js';
+import type { QoS } from '../message/envelope.js';
 import { VersionedCache } from './versioned-cache.js';
 
 /** The publisher's cached view of every persistent subscription in the cluster. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeMessage, encodeMessage, isExpired, type BusMessage } from '../bus/envelope.js';
+import { decodeMessage, encodeMessage, isExpired, type BusMessage } from '../message/envelope.js';
 import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 import { RedisScripts } from './redis-scripts.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeMessage, encodeMessage, type BusMessage } from '../bus/envelope.js';
+import { decodeMessage, encodeMessage, type BusMessage } from '../message/envelope.js';
 import type { Logger } from '../log.js';
 import type { RedisKeys } from './keys.js';
 

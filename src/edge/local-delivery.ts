@@ -1,5 +1,5 @@
 import type { Aedes, PublishPacket } from 'aedes';
-import { isExpired, type BusMessage } from '../bus/envelope.js';
+import { isExpired, type BusMessage } from '../message/envelope.js';
 import type { Logger } from '../log.js';
 import { FROM_BUS } from './bus-emitter.js';
 import { nextBrokerCounter } from './aedes-adapter.js';

@@ -1,6 +1,6 @@
 import type { Client } from 'aedes';
 import mqttPacket from 'mqtt-packet';
-import { isExpired, type Batch, type BusMessage } from '../bus/envelope.js';
+import { isExpired, type Batch, type BusMessage } from '../message/envelope.js';
 import { sessionLiteTopic } from '../bus/names.js';
 import type { QueuePlace, SessionOutcome } from '../bus/session-consumer.js';
 import type { EarlierQueued, Finished, InflightState, QueuePositions, SessionStore } from '../cluster/session-store.js';

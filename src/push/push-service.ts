@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QoS } from '../bus/envelope.js';
+import type { QoS } from '../message/envelope.js';
 import type { PublishService } from '../bus/publish-service.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
 import { BROADCAST_TOPIC, deviceTopic } from '../topics.js';

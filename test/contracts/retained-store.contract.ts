@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { BusMessage } from '../../src/bus/envelope.js';
+import type { BusMessage } from '../../src/message/envelope.js';
 import type { RetainedStore } from '../../src/cluster/retained-store.js';
 
 export interface Subject<T> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { BusMessage } from '../../src/bus/envelope.js';
+import type { BusMessage } from '../../src/message/envelope.js';
 import type { WillStore } from '../../src/cluster/will-store.js';
 import type { Subject } from './retained-store.contract.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MessageOptions } from 'rocketmq-client-nodejs';
 import { BatchingProducer, type BusSender } from '../../src/bus/batching-producer.js';
-import { decodeBatch, type BusMessage } from '../../src/bus/envelope.js';
+import { decodeBatch, type BusMessage } from '../../src/message/envelope.js';
 import { createLogger } from '../../src/log.js';
 import { ProducerStoppedError } from '../../src/errors.js';
 

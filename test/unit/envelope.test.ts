@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBatch, encodeBatch, type BusMessage } from '../../src/bus/envelope.js';
+import { decodeBatch, encodeBatch, type BusMessage } from '../../src/message/envelope.js';
 import { EnvelopeError } from '../../src/errors.js';
 
 const message = (over: Partial<BusMessage> = {}): BusMessage => ({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { Aedes } from 'aedes';
-import type { BusMessage } from '../../src/bus/envelope.js';
+import type { BusMessage } from '../../src/message/envelope.js';
 import { createLogger } from '../../src/log.js';
 import { BusEmitter } from '../../src/edge/bus-emitter.js';
 import { LocalDelivery, type RetainedPersistence } from '../../src/edge/local-delivery.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BusMessage } from '../../src/bus/envelope.js';
+import type { BusMessage } from '../../src/message/envelope.js';
 import { mustWaitForEarlier } from '../../src/edge/session-outbox.js';
 
 function message(id: string, origin: string, publishedAt: number, clientId = 'publisher'): BusMessage {

@@ -1,4 +1,4 @@
-import { isExpired, type BusMessage } from '../../bus/envelope.js';
+import { isExpired, type BusMessage } from '../../message/envelope.js';
 import type { RetainedStore } from '../retained-store.js';
 
 /** Retained messages in this process (unit tests, and any single process that needs no Redis). */

@@ -1,4 +1,4 @@
-import type { BusMessage } from '../../bus/envelope.js';
+import type { BusMessage } from '../../message/envelope.js';
 import type { WillStore } from '../will-store.js';
 
 /** The wills of each edge's devices in this process. */

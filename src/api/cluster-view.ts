@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import { EdgeRegistry, type EdgeRecord } from './edge-registry.js';
-import type { RedisKeys } from './keys.js';
-import { RedisSessionRegistry, type SessionRegistry } from './session-registry.js';
-import { SessionStore } from './session-store.js';
+import { EdgeRegistry, type EdgeRecord } from '../cluster/edge-registry.js';
+import type { RedisKeys } from '../cluster/keys.js';
+import { RedisSessionRegistry, type SessionRegistry } from '../cluster/session-registry.js';
+import { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
-import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from './edge-load.js';
-import { AutoscalerStore } from './autoscaler-store.js';
+import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from '../cluster/edge-load.js';
+import { AutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import type { AutoscalerStatus } from '../autoscaler/autoscaler.js';
 
 export interface EdgeView {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { AutoscalerStatus, LoadMinute } from '../autoscaler/autoscaler.js';
-import type { RedisKeys } from './keys.js';
+import type { AutoscalerStatus, LoadMinute } from './autoscaler.js';
+import type { RedisKeys } from '../cluster/keys.js';
 
 /** Minutes of load history kept: a week for the daily season, plus a day. */
 export const HISTORY_MINUTES = 8 * 24 * 60;
