@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { parseApiKeys, type ApiKey } from './api/api-keys.js';
+import { parseApiKeys, type ApiKey } from './api-keys-setting.js';
 import { parseProxyEndpoints } from './bus/proxy-endpoints.js';
 import { parseSentinels, type RedisTarget } from './cluster/redis-connection.js';
 import { ConfigError } from './errors.js';

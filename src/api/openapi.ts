@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import type { Scope } from './api-keys.js';
+import type { Scope } from '../api-keys-setting.js';
 import {
   assignmentAnswer, assignQuery, autoscalerAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findKey, parseApiKeys } from '../../src/api/api-keys.js';
+import { parseApiKeys } from '../../src/api-keys-setting.js';
+import { findKey } from '../../src/api/api-keys.js';
 import { ApiKeyConfigError } from '../../src/errors.js';
 
 test('API_KEYS entries are name:key:scopes, * granting every scope', () => {
