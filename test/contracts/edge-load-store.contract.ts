@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { EdgeLoad, EdgeLoadStore } from '../../src/cluster/edge-load.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 const load = (edgeId: string, connections: number): EdgeLoad => ({
   edgeId, state: 'ready', connections, capacity: 100, messagesPerSecond: 1.5, eventLoopLagMs: 2, cpu: 0.1, rssBytes: 1000,
@@ -11,9 +11,7 @@ const load = (edgeId: string, connections: number): EdgeLoad => ({
 /** What every load report store does; run against each implementation. */
 export function edgeLoadStoreContract(implementation: string, make: () => Promise<Subject<EdgeLoadStore>>): void {
   describe(`an edge load store (${implementation})`, () => {
-    const opened: Subject<EdgeLoadStore>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('keeps the latest report of each edge until the edge leaves', async () => {
       const store = await fresh();

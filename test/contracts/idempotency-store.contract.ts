@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { IdempotencyStore } from '../../src/cluster/idempotency-store.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 /** What every idempotency store does; run against each implementation. */
 export function idempotencyStoreContract(implementation: string, make: () => Promise<Subject<IdempotencyStore>>): void {
   describe(`an idempotency store (${implementation})`, () => {
-    const opened: Subject<IdempotencyStore>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('lets the first request with a key run, tells a repeat it is still running, then hands every repeat the answer', async () => {
       const store = await fresh();

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RateLimiter } from '../../src/cluster/rate-limiter.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 /** What every rate limiter does; run against each implementation (on real time). */
 export function rateLimiterContract(implementation: string, make: () => Promise<Subject<RateLimiter>>): void {
   describe(`a rate limiter (${implementation})`, () => {
-    const opened: Subject<RateLimiter>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('lets a burst of one second\'s worth through, then says how long until the next', async () => {
       const limiter = await fresh();

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { BusMessage } from '../../src/message/envelope.js';
 import type { RetainedStore } from '../../src/cluster/retained-store.js';
-
-export interface Subject<T> {
-  store: T;
-  close(): Promise<void>;
-}
+import { subjects, type Subject } from './subject.js';
 
 let n = 0;
 function retained(topic: string, payload: string, publishedAt: number, expiresAt = 0): BusMessage {
@@ -16,9 +12,7 @@ function retained(topic: string, payload: string, publishedAt: number, expiresAt
 /** What every retained store does; run against each implementation. */
 export function retainedStoreContract(implementation: string, make: () => Promise<Subject<RetainedStore>>): void {
   describe(`a retained store (${implementation})`, () => {
-    const opened: Subject<RetainedStore>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('keeps the newest message of each topic by publication time, whatever order the writes come in', async () => {
       const store = await fresh();

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RouteTable } from '../../src/cluster/route-table.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 const sorted = (m: Map<string, string[]>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]).sort());
 
 /** What every route table does; run against each implementation. */
 export function routeTableContract(implementation: string, make: () => Promise<Subject<RouteTable>>): void {
   describe(`a route table (${implementation})`, () => {
-    const opened: Subject<RouteTable>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('keeps each edge\'s filters, and moves its version with every change', async () => {
       const table = await fresh();

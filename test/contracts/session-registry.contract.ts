@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SessionRegistry } from '../../src/cluster/session-registry.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 /** What every session registry does; run against each implementation. */
 export function sessionRegistryContract(implementation: string, make: () => Promise<Subject<SessionRegistry>>): void {
   describe(`a session registry (${implementation})`, () => {
-    const opened: Subject<SessionRegistry>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('hands out a higher epoch at every CONNECT of a client id, and the latest one is its home', async () => {
       const reg = await fresh();

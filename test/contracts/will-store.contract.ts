@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { BusMessage } from '../../src/message/envelope.js';
 import type { WillStore } from '../../src/cluster/will-store.js';
-import type { Subject } from './retained-store.contract.js';
+import { subjects, type Subject } from './subject.js';
 
 const will = (clientId: string, payload: string): BusMessage =>
   ({ id: `w-${clientId}`, topic: `wills/${clientId}`, payload: Buffer.from(payload), qos: 1, retain: false, origin: 'e1', clientId, publishedAt: 1, expiresAt: 0 });
@@ -10,9 +10,7 @@ const will = (clientId: string, payload: string): BusMessage =>
 /** What every will store does; run against each implementation. */
 export function willStoreContract(implementation: string, make: () => Promise<Subject<WillStore>>): void {
   describe(`a will store (${implementation})`, () => {
-    const opened: Subject<WillStore>[] = [];
-    const fresh = async () => { const s = await make(); opened.push(s); return s.store; };
-    after(async () => { await Promise.all(opened.map((s) => s.close())); });
+    const fresh = subjects(make);
 
     it('keeps one will per device and edge, until it is removed or the edge\'s wills are cleared', async () => {
       const store = await fresh();
