@@ -9,7 +9,7 @@ import { RedisRouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionStore } from '../cluster/session-store.js';
-import { DeviceRegistry } from '../cluster/device-registry.js';
+import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
 import { RedisRateLimiter } from '../cluster/rate-limiter.js';
 import { PushService } from '../push/push-service.js';
@@ -70,7 +70,7 @@ export class ApiServer {
       defaultTtlMs: this.config.messageTtlMs, routes, sessions, sessionStore,
       sessionPendingCap: this.config.sessionPendingCap, log: this.log,
     });
-    const devices = new DeviceRegistry(this.redis, keys);
+    const devices = new RedisDeviceRegistry(this.redis, keys);
     const limiter = new RedisRateLimiter(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
     const status = new PushStatusStore(this.redis, keys, this.config.push.statusRetentionMs);

@@ -25,7 +25,44 @@ const INDEX_TRIES = 10;
  * A device's secret is shown once, at registration or rotation; only its SHA-256 is stored (the
  * secret is 32 random bytes, so a fast hash is enough: it cannot be guessed from the hash).
  */
-export class DeviceRegistry {
+export interface DeviceRegistry {
+  /** Registers a device and returns its secret; null when the id is taken. */
+  register(id: string, user: string | null, tags: string[]): Promise<{ device: Device; secret: string } | null>;
+  get(id: string): Promise<Device | null>;
+  /** Changes the user alias and/or the tags (null: the device is unknown). */
+  update(id: string, change: { user?: string | null; tags?: string[] }): Promise<Device | null>;
+  remove(id: string): Promise<boolean>;
+  /** A new secret for the device (the old one stops working); null for an unknown device. */
+  rotateSecret(id: string): Promise<string | null>;
+  /** The device when `secret` is its current secret, else null. */
+  verify(id: string, secret: string): Promise<Device | null>;
+  /** Devices in id order, all or those of one user or one tag, `limit` at a time after `after`. */
+  list(filter: { user?: string; tag?: string }, after: string | null, limit: number): Promise<DevicePage>;
+  /** The ids among `ids` that are registered. */
+  existing(ids: string[]): Promise<string[]>;
+  /** Every device id of a user, of a tag, or of the whole registry (`{}`). */
+  ids(filter: { user?: string; tag?: string }): Promise<string[]>;
+}
+
+/** Secrets are 32 random bytes, shown once. */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** What is kept of a secret: its SHA-256, hex. */
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** True when `secret` hashes to `storedHash` (compared in constant time). */
+export function secretMatches(storedHash: string, secret: string): boolean {
+  const want = Buffer.from(storedHash, 'hex');
+  const got = Buffer.from(secretHash(secret), 'hex');
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** In Redis: a hash per device, a sorted set of all ids and one per user and per tag (Lua keeps them together). */
+export class RedisDeviceRegistry implements DeviceRegistry {
   private readonly scripts: RedisScripts;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
@@ -37,7 +74,7 @@ export class DeviceRegistry {
     const secret = newSecret();
     const now = Date.now();
     const keys = [this.keys.device(id), this.keys.devices(), ...this.indexKeys(user ?? '', tags)];
-    const ok = await this.scripts.run('device-register', keys, [id, hash(secret), user ?? '', JSON.stringify(tags), String(now)]);
+    const ok = await this.scripts.run('device-register', keys, [id, secretHash(secret), user ?? '', JSON.stringify(tags), String(now)]);
     if (ok !== 1) return null;
     return { device: { id, user, tags, createdAt: now, updatedAt: now }, secret };
   }
@@ -84,7 +121,7 @@ export class DeviceRegistry {
   /** A new secret for the device (the old one stops working); null for an unknown device. */
   async rotateSecret(id: string): Promise<string | null> {
     const secret = newSecret();
-    const ok = await this.scripts.run('device-rotate-secret-1', [this.keys.device(id)], [hash(secret), String(Date.now())]);
+    const ok = await this.scripts.run('device-rotate-secret-1', [this.keys.device(id)], [secretHash(secret), String(Date.now())]);
     return ok === 1 ? secret : null;
   }
 
@@ -92,9 +129,7 @@ export class DeviceRegistry {
   async verify(id: string, secret: string): Promise<Device | null> {
     const h = await this.redis.hgetall(this.keys.device(id));
     if (h.secret === undefined) return null;
-    const want = Buffer.from(h.secret, 'hex');
-    const got = Buffer.from(hash(secret), 'hex');
-    return want.length === got.length && timingSafeEqual(want, got) ? toDevice(id, h) : null;
+    return secretMatches(h.secret, secret) ? toDevice(id, h) : null;
   }
 
   /** Devices in id order, all or those of one user or one tag, `limit` at a time after `after`. */
@@ -141,13 +176,6 @@ export class DeviceRegistry {
   }
 }
 
-function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-function hash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
 
 function toDevice(id: string, h: Record<string, string>): Device {
   return {

@@ -30,7 +30,7 @@ import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionConsumer } from '../bus/session-consumer.js';
 import { SessionOutbox } from './session-outbox.js';
 import { DeviceAuth } from './device-auth.js';
-import { DeviceRegistry } from '../cluster/device-registry.js';
+import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
 
 import { PushStatusStore } from '../cluster/push-status-store.js';
@@ -138,7 +138,7 @@ export class Edge {
     });
     outbox = sessionOutbox;
     const deviceAuth = edge.auth === 'devices'
-      ? new DeviceAuth({ registry: new DeviceRegistry(redis, keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log })
+      ? new DeviceAuth({ registry: new RedisDeviceRegistry(redis, keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log })
       : null;
     if (!deviceAuth) log.warn('MQTT_AUTH=open: any client may connect and use any topic');
     const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, log,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Cluster, type Redis } from 'ioredis';
-import { DeviceRegistry } from '../../src/cluster/device-registry.js';
+import { RedisDeviceRegistry } from '../../src/cluster/device-registry.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { PushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
@@ -90,7 +90,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
   });
 
   it('registers, moves between users and tags, and removes devices', async () => {
-    const devices = new DeviceRegistry(asRedis(), keys);
+    const devices = new RedisDeviceRegistry(asRedis(), keys);
     assert.ok(await devices.register('dev-3', 'alice', ['beta', 'ios']));
     await devices.update('dev-3', { user: 'bob', tags: ['ios'] });
     assert.deepEqual(await devices.ids({ user: 'alice' }), []);

@@ -1,3 +1,4 @@
+import { MemoryDeviceRegistry } from '../../src/cluster/memory/memory-device-registry.js';
 import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-store.js';
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
@@ -5,6 +6,7 @@ import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-st
 import { MemorySessionRegistry } from '../../src/cluster/memory/memory-session-registry.js';
 import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js';
 import { MemoryWillStore } from '../../src/cluster/memory/memory-will-store.js';
+import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
@@ -22,3 +24,4 @@ routeTableContract('memory', () => Promise.resolve({ store: new MemoryRouteTable
 willStoreContract('memory', () => Promise.resolve({ store: new MemoryWillStore(), close }));
 edgeLoadStoreContract('memory', () => Promise.resolve({ store: new MemoryEdgeLoadStore(), close }));
 sessionRegistryContract('memory', () => Promise.resolve({ store: new MemorySessionRegistry(), close }));
+deviceRegistryContract('memory', () => Promise.resolve({ store: new MemoryDeviceRegistry(), close }));
