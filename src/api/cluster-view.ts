@@ -5,7 +5,7 @@ import { RedisSessionRegistry, type SessionRegistry } from '../cluster/session-r
 import { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from '../cluster/edge-load.js';
-import { AutoscalerStore } from '../autoscaler/autoscaler-store.js';
+import { RedisAutoscalerStore, type AutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import type { AutoscalerStatus } from '../autoscaler/autoscaler.js';
 
 export interface EdgeView {
@@ -64,7 +64,7 @@ export class ClusterView {
     this.sessions = new RedisSessionRegistry(redis, keys);
     this.store = new SessionStore(redis, keys);
     this.loads = new RedisEdgeLoadStore(redis, keys);
-    this.autoscalerStore = new AutoscalerStore(redis, keys);
+    this.autoscalerStore = new RedisAutoscalerStore(redis, keys);
   }
 
   /** The autoscaler's last decision (null: no autoscaler has run). */

@@ -5,8 +5,18 @@ import type { RedisKeys } from '../cluster/keys.js';
 /** Minutes of load history kept: a week for the daily season, plus a day. */
 export const HISTORY_MINUTES = 8 * 24 * 60;
 
-/** The autoscaler's state in Redis: its load history (to forecast after a restart) and its last decision. */
-export class AutoscalerStore {
+/** The autoscaler's state: its load history (to forecast after a restart) and its last decision. */
+export interface AutoscalerStore {
+  /** The kept minutes of load, oldest first (unreadable ones left out). */
+  load(): Promise<LoadMinute[]>;
+  /** Adds a minute; only the last HISTORY_MINUTES are kept. */
+  append(minute: LoadMinute): Promise<void>;
+  publish(status: AutoscalerStatus): Promise<void>;
+  status(): Promise<AutoscalerStatus | null>;
+}
+
+/** In Redis: a capped list of minutes and one string with the last decision. */
+export class RedisAutoscalerStore implements AutoscalerStore {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
 
   async load(): Promise<LoadMinute[]> {

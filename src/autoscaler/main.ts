@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '../cluster/redis-connection.js';
-import { AutoscalerStore } from './autoscaler-store.js';
+import { RedisAutoscalerStore } from './autoscaler-store.js';
 import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { loadConfig } from '../config.js';
@@ -30,7 +30,7 @@ class AutoscalerProcess {
     this.redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
     await this.redis.connect();
     const keys = new RedisKeys(config.keyPrefix);
-    const store = new AutoscalerStore(this.redis, keys);
+    const store = new RedisAutoscalerStore(this.redis, keys);
     const loads = new RedisEdgeLoadStore(this.redis, keys);
     const capacity = { connections: a.edgeConnections, messagesPerSecond: a.edgeMessagesPerSecond };
     const bounds = { min: a.min, max: a.max };

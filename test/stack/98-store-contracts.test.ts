@@ -1,3 +1,4 @@
+import { RedisAutoscalerStore } from '../../src/autoscaler/autoscaler-store.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisDeviceRegistry } from '../../src/cluster/device-registry.js';
@@ -10,6 +11,7 @@ import { RedisRouteTable } from '../../src/cluster/route-table.js';
 import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
 import { RedisWillStore } from '../../src/cluster/will-store.js';
 import { createLogger } from '../../src/log.js';
+import { autoscalerStoreContract } from '../contracts/autoscaler-store.contract.js';
 import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
@@ -44,3 +46,4 @@ willStoreContract('Redis', () => subject((r, k) => new RedisWillStore(r, k, log)
 edgeLoadStoreContract('Redis', () => subject((r, k) => new RedisEdgeLoadStore(r, k)));
 sessionRegistryContract('Redis', () => subject((r, k) => new RedisSessionRegistry(r, k)));
 deviceRegistryContract('Redis', () => subject((r, k) => new RedisDeviceRegistry(r, k)));
+autoscalerStoreContract('Redis', () => subject((r, k) => new RedisAutoscalerStore(r, k)));

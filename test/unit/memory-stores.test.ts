@@ -1,3 +1,4 @@
+import { MemoryAutoscalerStore } from '../../src/autoscaler/memory-autoscaler-store.js';
 import { MemoryDeviceRegistry } from '../../src/cluster/memory/memory-device-registry.js';
 import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-store.js';
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
@@ -6,6 +7,7 @@ import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-st
 import { MemorySessionRegistry } from '../../src/cluster/memory/memory-session-registry.js';
 import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js';
 import { MemoryWillStore } from '../../src/cluster/memory/memory-will-store.js';
+import { autoscalerStoreContract } from '../contracts/autoscaler-store.contract.js';
 import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
@@ -25,3 +27,4 @@ willStoreContract('memory', () => Promise.resolve({ store: new MemoryWillStore()
 edgeLoadStoreContract('memory', () => Promise.resolve({ store: new MemoryEdgeLoadStore(), close }));
 sessionRegistryContract('memory', () => Promise.resolve({ store: new MemorySessionRegistry(), close }));
 deviceRegistryContract('memory', () => Promise.resolve({ store: new MemoryDeviceRegistry(), close }));
+autoscalerStoreContract('memory', () => Promise.resolve({ store: new MemoryAutoscalerStore(), close }));
