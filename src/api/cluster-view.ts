@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { EdgeRegistry, type EdgeRecord } from '../cluster/edge-registry.js';
 import type { RedisKeys } from '../cluster/keys.js';
 import { RedisSessionRegistry, type SessionRegistry } from '../cluster/session-registry.js';
-import { SessionStore } from '../cluster/session-store.js';
+import { RedisSessionStore, type SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisAutoscalerStore, type AutoscalerStore } from '../autoscaler/autoscaler-store.js';
@@ -62,7 +62,7 @@ export class ClusterView {
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
     this.edgeRegistry = new EdgeRegistry(redis, keys, log);
     this.sessions = new RedisSessionRegistry(redis, keys);
-    this.store = new SessionStore(redis, keys);
+    this.store = new RedisSessionStore(redis, keys);
     this.loads = new RedisEdgeLoadStore(redis, keys);
     this.autoscalerStore = new RedisAutoscalerStore(redis, keys);
   }

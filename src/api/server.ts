@@ -8,7 +8,7 @@ import { RedisRetainedStore } from '../cluster/retained-store.js';
 import { RedisRouteTable } from '../cluster/route-table.js';
 import { RouteResolver } from '../bus/route-resolver.js';
 import { SessionResolver } from '../bus/session-resolver.js';
-import { SessionStore } from '../cluster/session-store.js';
+import { RedisSessionStore } from '../cluster/session-store.js';
 import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
 import { RedisRateLimiter } from '../cluster/rate-limiter.js';
@@ -62,7 +62,7 @@ export class ApiServer {
     const keys = new RedisKeys(this.config.keyPrefix);
     const routes = new RouteResolver(new RedisRouteTable(this.redis, keys), this.config.routeBroadcastThreshold);
     await routes.start();
-    const sessionStore = new SessionStore(this.redis, keys);
+    const sessionStore = new RedisSessionStore(this.redis, keys);
     const sessions = new SessionResolver(sessionStore);
     await sessions.start();
     const publisher = new PublishService({

@@ -5,9 +5,6 @@ import { RedisScripts } from './redis-scripts.js';
 
 /** MQTT strings never contain U+0000, so it separates client id and filter in one hash field. */
 const SEP = '\u0000';
-const DONE_KEPT = 1000;
-/** Earlier queued messages read with a batch at most (see states). */
-const EARLIER_READ = 64;
 
 export interface PersistentSubscription {
   clientId: string;
@@ -82,12 +79,58 @@ function parseQueuedMember(member: string, score: string): EarlierQueued {
     : { origin: member.slice(0, cut), id: member.slice(cut + 1), publishedAt: Number(score) };
 }
 
+/** Where one batch's messages stand, how far the device got, and earlier messages still queued. */
+export interface BatchStates {
+  positions: QueuePositions;
+  states: InflightState[];
+  earlier: EarlierQueued[];
+}
+
 /**
- * Persistent sessions (clean session = 0) in Redis: each session's subscriptions, the index that
- * publishers match topics against, and per message the packet id and handshake state that let
- * any edge resume a delivery with DUP or PUBREL. The messages themselves are in RocketMQ.
+ * Persistent sessions (clean session = 0): each session's subscriptions, the index that publishers
+ * match topics against, its queued set (what the cap counts and the order hold reads), and per
+ * message the packet id and handshake state that let any edge resume a delivery with DUP or PUBREL.
+ * The messages themselves are in RocketMQ.
  */
-export class SessionStore {
+export interface SessionStore {
+  /** Creates the session unless it exists: its generation (its queue's name), whether it is new, and its positions. */
+  open(clientId: string): Promise<OpenedSession>;
+  exists(clientId: string): Promise<boolean>;
+  /** Ends a session (a clean-session connect): its subscriptions leave the index, its queue is abandoned. */
+  discard(clientId: string): Promise<void>;
+  /** Writes back a connected session that was lost (same generation); false when it was there. */
+  restore(clientId: string, generation: string, subs: { topic: string; qos: number }[]): Promise<boolean>;
+  subscriptions(clientId: string): Promise<{ topic: string; qos: 0 | 1 | 2 }[]>;
+  subscribe(clientId: string, generation: string, subs: { topic: string; qos: number }[]): Promise<void>;
+  unsubscribe(clientId: string, filters: string[]): Promise<void>;
+  indexVersion(): Promise<number>;
+  /** Every persistent subscription, read with the version it belongs to. */
+  index(): Promise<{ version: number; subscriptions: PersistentSubscription[] }>;
+  /** Takes a place in the queue for one message; false (nothing taken) when `cap` messages wait. */
+  reserve(clientId: string, message: QueuedRef & { publishedAt: number }, cap: number): Promise<boolean>;
+  /** Gives back a place taken for a message that was not written after all. */
+  unreserve(clientId: string, message: QueuedRef): Promise<void>;
+  /** The positions and the publication time of the oldest queued message (null: none). */
+  queueState(clientId: string): Promise<{ positions: QueuePositions; oldestQueuedAt: number | null }>;
+  /** Messages queued and not yet acknowledged (what the cap counts). */
+  pending(clientId: string): Promise<number>;
+  /** Where each message of a batch stands; with `earlier`, the queued messages published in [since, before). */
+  states(clientId: string, keys: string[], earlier?: { since: number; before: number }): Promise<BatchStates>;
+  /** The packet id each message is written with: the one used before when it was sent already. */
+  markSent(clientId: string, keys: string[]): Promise<Map<string, { kind: 'sent' | 'released'; packetId: number }>>;
+  /** PUBREC came: from now on the message is only ever released. */
+  markReleased(clientId: string, key: string, packetId: number): Promise<void>;
+  /** These messages left the queue; with `batchDone`, the group's queue is read from `nextOffset` on. */
+  markDone(clientId: string, finished: Finished[], batchDone?: { queue: string; nextOffset: number; oldestPublishedAt: number }): Promise<void>;
+}
+
+/** Most recently finished delivery keys a session remembers (a batch read again is known as done). */
+export const DONE_KEPT = 1000;
+/** Earlier queued messages read with a batch at most (see states). */
+export const EARLIER_READ = 64;
+
+/** In Redis: a hash, subscriptions, in-flight and done sets and the queued set per session (one hash tag), and the shared index. */
+export class RedisSessionStore implements SessionStore {
   private readonly scripts: RedisScripts;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
@@ -213,12 +256,10 @@ export class SessionStore {
    * (`positions`), in one round trip. With `earlier`, also the messages still queued for the
    * session that were published in [since, before) (at most EARLIER_READ, oldest first).
    */
-  async states(clientId: string, keys: string[], earlier?: { since: number; before: number }): Promise<{
-    positions: QueuePositions; states: InflightState[]; earlier: EarlierQueued[];
-  }> {
-    const tx = this.redis.pipeline()
-      .hgetall(this.keys.persistentSession(clientId))
-      .hmget(this.keys.persistentInflight(clientId), ...keys);
+  async states(clientId: string, keys: string[], earlier?: { since: number; before: number }): Promise<BatchStates> {
+    // HMGET needs a field: with no keys, the in-flight read is left out and the rest moves up one.
+    const tx = this.redis.pipeline().hgetall(this.keys.persistentSession(clientId));
+    if (keys.length > 0) tx.hmget(this.keys.persistentInflight(clientId), ...keys);
     for (const k of keys) tx.zscore(this.keys.persistentDone(clientId), k);
     if (earlier) {
       tx.zrangebyscore(this.keys.persistentQueued(clientId), String(earlier.since), `(${earlier.before}`, 'WITHSCORES', 'LIMIT', 0, EARLIER_READ);
@@ -228,12 +269,12 @@ export class SessionStore {
     if (hashErr) throw hashErr;
     const found: EarlierQueued[] = [];
     if (earlier) {
-      const [rangeErr, flat] = results[keys.length + 2] ?? [null, []];
+      const [rangeErr, flat] = results[keys.length > 0 ? keys.length + 2 : 1] ?? [null, []];
       if (rangeErr) throw rangeErr;
       const list = flat as string[];
       for (let i = 0; i + 1 < list.length; i += 2) found.push(parseQueuedMember(list[i]!, list[i + 1]!));
     }
-    const [err, inflight] = results[1] ?? [null, []];
+    const [err, inflight] = keys.length > 0 ? results[1] ?? [null, []] : [null, []];
     if (err) throw err;
     const states = keys.map((_, i): InflightState => {
       const [doneErr, done] = results[i + 2] ?? [null, null];

@@ -25,7 +25,7 @@ import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
 import { EdgeReaper } from './edge-reaper.js';
 import { SessionGuard } from './session-guard.js';
-import { SessionStore } from '../cluster/session-store.js';
+import { RedisSessionStore, type SessionStore } from '../cluster/session-store.js';
 import { SessionResolver } from '../bus/session-resolver.js';
 import { SessionConsumer } from '../bus/session-consumer.js';
 import { SessionOutbox } from './session-outbox.js';
@@ -116,7 +116,7 @@ export class Edge {
     const retainedStore = new RedisRetainedStore(redis, keys, log);
     const registry = new EdgeRegistry(redis, keys, log);
     const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
-    const sessionStore = new SessionStore(redis, keys);
+    const sessionStore = new RedisSessionStore(redis, keys);
     const routes = new RouteResolver(routeTable, config.routeBroadcastThreshold);
     const sessionResolver = new SessionResolver(sessionStore);
     const publisher = new PublishService({

@@ -10,7 +10,7 @@ import { RedisKeys } from '../../src/cluster/keys.js';
 import { PushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
 import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
-import { SessionStore } from '../../src/cluster/session-store.js';
+import { RedisSessionStore } from '../../src/cluster/session-store.js';
 import { sleep } from './helpers.js';
 
 /**
@@ -59,7 +59,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
     const slots = new Set(await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => slotOf(keys.persistentSession(id)))));
     assert.ok(slots.size > 1, 'sessions of different clients land in different slots');
     assert.equal(await slotOf(keys.persistentQueued('a')), await slotOf(keys.persistentSession('a')));
-    const store = new SessionStore(asRedis(), keys);
+    const store = new RedisSessionStore(asRedis(), keys);
     const { generation, created } = await store.open('dev-1');
     assert.equal(created, true);
     await store.subscribe('dev-1', generation, [{ topic: 'devices/dev-1', qos: 1 }]);

@@ -8,6 +8,7 @@ import { RedisKeys } from '../../src/cluster/keys.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
+import { RedisSessionStore } from '../../src/cluster/session-store.js';
 import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
 import { RedisWillStore } from '../../src/cluster/will-store.js';
 import { createLogger } from '../../src/log.js';
@@ -18,6 +19,7 @@ import { idempotencyStoreContract } from '../contracts/idempotency-store.contrac
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
+import { sessionStoreContract } from '../contracts/session-store.contract.js';
 import { sessionRegistryContract } from '../contracts/session-registry.contract.js';
 import { willStoreContract } from '../contracts/will-store.contract.js';
 
@@ -47,3 +49,4 @@ edgeLoadStoreContract('Redis', () => subject((r, k) => new RedisEdgeLoadStore(r,
 sessionRegistryContract('Redis', () => subject((r, k) => new RedisSessionRegistry(r, k)));
 deviceRegistryContract('Redis', () => subject((r, k) => new RedisDeviceRegistry(r, k)));
 autoscalerStoreContract('Redis', () => subject((r, k) => new RedisAutoscalerStore(r, k)));
+sessionStoreContract('Redis', () => subject((r, k) => new RedisSessionStore(r, k)));

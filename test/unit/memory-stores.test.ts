@@ -4,6 +4,7 @@ import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-s
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-store.js';
+import { MemorySessionStore } from '../../src/cluster/memory/memory-session-store.js';
 import { MemorySessionRegistry } from '../../src/cluster/memory/memory-session-registry.js';
 import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js';
 import { MemoryWillStore } from '../../src/cluster/memory/memory-will-store.js';
@@ -13,6 +14,7 @@ import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js'
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
+import { sessionStoreContract } from '../contracts/session-store.contract.js';
 import { sessionRegistryContract } from '../contracts/session-registry.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
 import { willStoreContract } from '../contracts/will-store.contract.js';
@@ -28,3 +30,4 @@ edgeLoadStoreContract('memory', () => Promise.resolve({ store: new MemoryEdgeLoa
 sessionRegistryContract('memory', () => Promise.resolve({ store: new MemorySessionRegistry(), close }));
 deviceRegistryContract('memory', () => Promise.resolve({ store: new MemoryDeviceRegistry(), close }));
 autoscalerStoreContract('memory', () => Promise.resolve({ store: new MemoryAutoscalerStore(), close }));
+sessionStoreContract('memory', () => Promise.resolve({ store: new MemorySessionStore(), close }));
