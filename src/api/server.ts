@@ -18,7 +18,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
 import { Readiness } from '../health/readiness.js';
-import { PushStatusStore } from '../cluster/push-status-store.js';
+import { RedisPushStatusStore } from '../cluster/push-status-store.js';
 import { PushScheduler } from '../push/push-scheduler.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
@@ -73,7 +73,7 @@ export class ApiServer {
     const devices = new RedisDeviceRegistry(this.redis, keys);
     const limiter = new RedisRateLimiter(this.redis, keys);
     if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
-    const status = new PushStatusStore(this.redis, keys, this.config.push.statusRetentionMs);
+    const status = new RedisPushStatusStore(this.redis, keys, this.config.push.statusRetentionMs);
     const pushes = new PushService({
       publisher, devices, status, defaultTtlMs: this.config.messageTtlMs, maxDelayMs: this.config.push.maxDelayMs,
       schedule: (body, deliverAt, pushId) => this.producer.sendDelayed(body, deliverAt, pushId),

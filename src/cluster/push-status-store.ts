@@ -37,9 +37,6 @@ export interface Receipt {
 
 /** Most events the webhook stream keeps (approximately): a backlog past this loses the oldest. */
 const EVENTS_KEPT = 100_000;
-/** Pushes without expiry keep their status this long after delivery, plus the retention. */
-const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
-
 /** Devices per COLLAPSE call, and reads of their collapse keys that may find them moved. */
 const COLLAPSE_CHUNK = 500;
 const COLLAPSE_TRIES = 10;
@@ -49,10 +46,47 @@ export const RECENT_PUSHES_KEPT = 200;
 
 /**
  * Per push and per device: where each push stands (the status endpoint reads it), written by the
- * API when a push is accepted and by the edges' receipts when devices get and acknowledge it.
- * Every change of a device's state is one Lua call, so counts and states never disagree.
+ * API when a push is accepted and by the edges' receipts when devices get and acknowledge it. The
+ * counts and the device states always change together, and so does the webhook event of a change
+ * (push.acknowledged, push.expired).
  */
-export class PushStatusStore {
+export interface PushStatusStore {
+  /** Records a new push and its devices (all pending); `deviceIds` null for topic and broadcast. */
+  create(meta: PushMeta, state: PushState, deviceIds: string[] | null): Promise<void>;
+  /** The newest pushes first, with their status; those past their retention are left out. */
+  recent(limit: number): Promise<{ id: string; status: PushStatus }[]>;
+  /** Makes each device's collapse key point at this push; answers how many older pushes it replaced. */
+  collapse(pushId: string, collapseKey: string, deviceIds: string[], ttlMs: number): Promise<number>;
+  /** Removes a push that was never accepted (RocketMQ refused it). */
+  forget(pushId: string): Promise<void>;
+  /** A scheduled push went to RocketMQ. */
+  markAccepted(pushId: string): Promise<void>;
+  /** Applies receipts from an edge; answers how many changed a state. */
+  receipts(list: Receipt[], now?: number): Promise<number>;
+  /** Push ids whose expiry time has passed and that were not swept yet. */
+  due(now: number, limit: number): Promise<string[]>;
+  /** Marks what was not acknowledged expired; -1 when another process swept it first. */
+  expire(pushId: string, now?: number): Promise<number>;
+  /** Cancels what was not delivered yet; the number of devices cancelled, or null for an unknown push. */
+  cancel(pushId: string): Promise<number | null>;
+  status(pushId: string): Promise<PushStatus | null>;
+  /** One page of per-device states, in device id order, after `after`. */
+  devices(pushId: string, after: string | undefined, limit: number): Promise<{ items: { deviceId: string; state: DeviceState }[]; next: string | null }>;
+  /** False for each (push, device) that must not go out any more (cancelled, or replaced by its collapse key). */
+  deliverable(list: { pushId: string; deviceId: string }[]): Promise<boolean[]>;
+  /** The states of the devices of one push. */
+  deviceStates(pushId: string): Promise<Record<string, string>>;
+}
+
+/** Pushes without expiry keep their status this long after delivery, plus the retention. */
+export const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
+
+/**
+ * In Redis: a hash per push (meta, state, counts), one of its devices' states, the expiry and
+ * recent sets, and the events stream the webhook dispatchers read. Every change of a device's state
+ * is one Lua call, so counts, states and events never disagree.
+ */
+export class RedisPushStatusStore implements PushStatusStore {
   private readonly scripts: RedisScripts;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly retentionMs: number) {

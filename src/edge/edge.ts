@@ -33,7 +33,7 @@ import { DeviceAuth } from './device-auth.js';
 import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
 
-import { PushStatusStore } from '../cluster/push-status-store.js';
+import { RedisPushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
@@ -129,7 +129,7 @@ export class Edge {
       ...config.rocketmq, maxCached: config.consumer.maxCached, retryLaterMs: 1000, log,
       handle: (liteTopic, batch, place) => outbox ? outbox.handle(liteTopic, batch, place) : Promise.resolve('later'),
     });
-    const pushStatus = new PushStatusStore(redis, keys, config.push.statusRetentionMs);
+    const pushStatus = new RedisPushStatusStore(redis, keys, config.push.statusRetentionMs);
     const receipts = new PushReceipts(pushStatus, log);
     const tracker = new PushTracker((pushId, deviceId, state) => receipts.add(pushId, deviceId, state));
     const sessionOutbox = new SessionOutbox(sessionStore, sessionConsumer, log, {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Cluster, type Redis } from 'ioredis';
 import { RedisDeviceRegistry } from '../../src/cluster/device-registry.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
-import { PushStatusStore } from '../../src/cluster/push-status-store.js';
+import { RedisPushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
 import { RedisSessionRegistry } from '../../src/cluster/session-registry.js';
 import { RedisSessionStore } from '../../src/cluster/session-store.js';
@@ -103,7 +103,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
   });
 
   it('records pushes, replaces one by its collapse key, takes receipts and cancels', async () => {
-    const pushes = new PushStatusStore(asRedis(), keys, 60_000);
+    const pushes = new RedisPushStatusStore(asRedis(), keys, 60_000);
     const meta = (id: string) => ({ id, target: 'devices' as const, qos: 1 as const, acceptedAt: Date.now(), deliverAt: Date.now(), expiresAt: Date.now() + 60_000, collapseKey: 'score', targeted: 2 });
     await pushes.create(meta('p1'), 'accepted', ['d1', 'd2']);
     assert.equal(await pushes.collapse('p1', 'score', ['d1', 'd2'], 60_000), 0);

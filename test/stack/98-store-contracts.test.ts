@@ -5,6 +5,7 @@ import { RedisDeviceRegistry } from '../../src/cluster/device-registry.js';
 import { RedisEdgeLoadStore } from '../../src/cluster/edge-load.js';
 import { RedisIdempotencyStore } from '../../src/cluster/idempotency-store.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
+import { RedisPushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
@@ -16,6 +17,7 @@ import { autoscalerStoreContract } from '../contracts/autoscaler-store.contract.
 import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
+import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
@@ -50,3 +52,4 @@ sessionRegistryContract('Redis', () => subject((r, k) => new RedisSessionRegistr
 deviceRegistryContract('Redis', () => subject((r, k) => new RedisDeviceRegistry(r, k)));
 autoscalerStoreContract('Redis', () => subject((r, k) => new RedisAutoscalerStore(r, k)));
 sessionStoreContract('Redis', () => subject((r, k) => new RedisSessionStore(r, k)));
+pushStatusStoreContract('Redis', () => subject((r, k) => new RedisPushStatusStore(r, k, 60_000)));

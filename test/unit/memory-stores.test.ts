@@ -2,6 +2,7 @@ import { MemoryAutoscalerStore } from '../../src/autoscaler/memory-autoscaler-st
 import { MemoryDeviceRegistry } from '../../src/cluster/memory/memory-device-registry.js';
 import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-store.js';
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
+import { MemoryPushStatusStore } from '../../src/cluster/memory/memory-push-status-store.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-store.js';
 import { MemorySessionStore } from '../../src/cluster/memory/memory-session-store.js';
@@ -12,6 +13,7 @@ import { autoscalerStoreContract } from '../contracts/autoscaler-store.contract.
 import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
+import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { sessionStoreContract } from '../contracts/session-store.contract.js';
@@ -31,3 +33,4 @@ sessionRegistryContract('memory', () => Promise.resolve({ store: new MemorySessi
 deviceRegistryContract('memory', () => Promise.resolve({ store: new MemoryDeviceRegistry(), close }));
 autoscalerStoreContract('memory', () => Promise.resolve({ store: new MemoryAutoscalerStore(), close }));
 sessionStoreContract('memory', () => Promise.resolve({ store: new MemorySessionStore(), close }));
+pushStatusStoreContract('memory', () => Promise.resolve({ store: new MemoryPushStatusStore(60_000), close }));
