@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EdgeRegistry, type EdgeRecord } from '../cluster/edge-registry.js';
+import { RedisEdgeRegistry, type EdgeRecord, type EdgeRegistry } from '../cluster/edge-registry.js';
 import type { RedisKeys } from '../cluster/keys.js';
 import { RedisSessionRegistry, type SessionRegistry } from '../cluster/session-registry.js';
 import { RedisSessionStore, type SessionStore } from '../cluster/session-store.js';
@@ -60,7 +60,7 @@ export class ClusterView {
   private readonly autoscalerStore: AutoscalerStore;
 
   constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
-    this.edgeRegistry = new EdgeRegistry(redis, keys, log);
+    this.edgeRegistry = new RedisEdgeRegistry(redis, keys);
     this.sessions = new RedisSessionRegistry(redis, keys);
     this.store = new RedisSessionStore(redis, keys);
     this.loads = new RedisEdgeLoadStore(redis, keys);

@@ -14,14 +14,45 @@ export interface EdgeRecord {
   stats?: Record<string, number>;
 }
 
-/** Each edge announces itself and refreshes `seenAt`; the API's status and later failover read it. */
-export class EdgeRegistry {
+/** The edges' records: each edge writes its own at every heartbeat; the API and the reapers read them. */
+export interface EdgeRegistry {
+  put(record: EdgeRecord): Promise<void>;
+  get(edgeId: string): Promise<EdgeRecord | null>;
+  list(): Promise<EdgeRecord[]>;
+  /** Forgets an edge: its record and its last load report, so assignment never counts it. */
+  remove(edgeId: string): Promise<void>;
+}
+
+/** In Redis: one hash field per edge (and the load report's field, removed with it). */
+export class RedisEdgeRegistry implements EdgeRegistry {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+
+  async put(record: EdgeRecord): Promise<void> {
+    await this.redis.hset(this.keys.edges(), record.id, JSON.stringify(record));
+  }
+
+  async get(edgeId: string): Promise<EdgeRecord | null> {
+    const raw = await this.redis.hget(this.keys.edges(), edgeId);
+    return raw ? JSON.parse(raw) as EdgeRecord : null;
+  }
+
+  async list(): Promise<EdgeRecord[]> {
+    const all = await this.redis.hgetall(this.keys.edges());
+    return Object.values(all).map((v) => JSON.parse(v) as EdgeRecord);
+  }
+
+  async remove(edgeId: string): Promise<void> {
+    await this.redis.multi().hdel(this.keys.edges(), edgeId).hdel(this.keys.edgeLoads(), edgeId).exec();
+  }
+}
+
+/** An edge announces itself and refreshes `seenAt` (with its counters) every interval; stop() takes it out. */
+export class EdgeHeartbeat {
   private timer: NodeJS.Timeout | null = null;
   private record: EdgeRecord | null = null;
-
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly log: Logger) {}
-
   private stats: () => Record<string, number> = () => ({});
+
+  constructor(private readonly registry: EdgeRegistry, private readonly log: Logger) {}
 
   async start(record: Omit<EdgeRecord, 'seenAt' | 'stats'>, everyMs: number, stats?: () => Record<string, number>): Promise<void> {
     if (stats) this.stats = stats;
@@ -37,28 +68,13 @@ export class EdgeRegistry {
     if (!this.record) return;
     this.record.seenAt = Date.now();
     this.record.stats = this.stats();
-    await this.redis.hset(this.keys.edges(), this.record.id, JSON.stringify(this.record));
-  }
-
-  async get(edgeId: string): Promise<EdgeRecord | null> {
-    const raw = await this.redis.hget(this.keys.edges(), edgeId);
-    return raw ? JSON.parse(raw) as EdgeRecord : null;
-  }
-
-  async list(): Promise<EdgeRecord[]> {
-    const all = await this.redis.hgetall(this.keys.edges());
-    return Object.values(all).map((v) => JSON.parse(v) as EdgeRecord);
-  }
-
-  /** Forgets a dead edge: its record and its last load report, so assignment never counts it. */
-  async remove(edgeId: string): Promise<void> {
-    await this.redis.multi().hdel(this.keys.edges(), edgeId).hdel(this.keys.edgeLoads(), edgeId).exec();
+    await this.registry.put(this.record);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.record) await this.redis.hdel(this.keys.edges(), this.record.id).catch(() => undefined);
+    if (this.record) await this.registry.remove(this.record.id).catch(() => undefined);
     this.record = null;
   }
 }

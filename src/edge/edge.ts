@@ -4,7 +4,7 @@ import { createRedis } from '../cluster/redis-connection.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
 import { DeliveryConsumer } from '../bus/delivery-consumer.js';
 import { PublishService } from '../bus/publish-service.js';
-import { EdgeRegistry } from '../cluster/edge-registry.js';
+import { EdgeHeartbeat, RedisEdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RedisRetainedStore } from '../cluster/retained-store.js';
 import { RedisRouteTable } from '../cluster/route-table.js';
@@ -114,7 +114,8 @@ export class Edge {
     timeRedisCommands(redis, metrics);
     const routeTable = new RedisRouteTable(redis, keys);
     const retainedStore = new RedisRetainedStore(redis, keys, log);
-    const registry = new EdgeRegistry(redis, keys, log);
+    const edgeRecords = new RedisEdgeRegistry(redis, keys);
+    const registry = new EdgeHeartbeat(edgeRecords, log);
     const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
     const sessionStore = new RedisSessionStore(redis, keys);
     const routes = new RouteResolver(routeTable, config.routeBroadcastThreshold);
@@ -213,7 +214,7 @@ export class Edge {
       },
     });
     const reaper = new EdgeReaper({
-      selfId: edge.id, leaseMs: edge.leaseMs, redis, keys, edges: registry,
+      selfId: edge.id, leaseMs: edge.leaseMs, redis, keys, edges: edgeRecords,
       sessions, wills, publisher, routes: routeTable, log,
     });
     let listeners: Listener[] = [];

@@ -1,5 +1,6 @@
 import { MemoryAutoscalerStore } from '../../src/autoscaler/memory-autoscaler-store.js';
 import { MemoryDeviceRegistry } from '../../src/cluster/memory/memory-device-registry.js';
+import { MemoryEdgeRegistry } from '../../src/cluster/memory/memory-edge-registry.js';
 import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-store.js';
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryPushStatusStore } from '../../src/cluster/memory/memory-push-status-store.js';
@@ -11,6 +12,7 @@ import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js
 import { MemoryWillStore } from '../../src/cluster/memory/memory-will-store.js';
 import { autoscalerStoreContract } from '../contracts/autoscaler-store.contract.js';
 import { deviceRegistryContract } from '../contracts/device-registry.contract.js';
+import { edgeRegistryContract } from '../contracts/edge-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
@@ -34,3 +36,4 @@ deviceRegistryContract('memory', () => Promise.resolve({ store: new MemoryDevice
 autoscalerStoreContract('memory', () => Promise.resolve({ store: new MemoryAutoscalerStore(), close }));
 sessionStoreContract('memory', () => Promise.resolve({ store: new MemorySessionStore(), close }));
 pushStatusStoreContract('memory', () => Promise.resolve({ store: new MemoryPushStatusStore(60_000), close }));
+edgeRegistryContract('memory', () => Promise.resolve({ store: new MemoryEdgeRegistry(new MemoryEdgeLoadStore()), close }));
