@@ -149,7 +149,7 @@ describe('the session outbox', () => {
     const liteTopic = await liteTopicOf('dev-4');
     const b = batch('t/5', ['again']);
     const handled = outbox.handle(liteTopic, b, at(0));
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && first.got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(first.got.map((g) => [g.payload, g.dup]), [['again', false]]);
     first.end();
     assert.equal(await handled, 'later', 'the connection went before the PUBACK');
