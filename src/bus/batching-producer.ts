@@ -7,6 +7,7 @@ import { encodeBatch, encodedSize, type BusMessage } from '../message/envelope.j
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
 import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
 import { backoffMs, sleep, withTimeout } from '../timing.js';
+import type { BusPublisher } from './bus-publisher.js';
 
 export interface BatchingProducerOptions {
   endpoints: string;
@@ -77,7 +78,7 @@ export interface BatchingProducerStats {
  * A failed send is retried with the same batch id until it succeeds or the producer stops:
  * consumers drop repeated batch ids, so a retry never delivers twice at QoS 2.
  */
-export class BatchingProducer {
+export class BatchingProducer implements BusPublisher {
   private readonly producer: BusSender;
   private readonly lanes = new Map<string, Lane>();
   private queued = 0;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RetainedStore } from '../cluster/retained-store.js';
 import type { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
-import type { BatchingProducer } from './batching-producer.js';
+import type { BusPublisher } from './bus-publisher.js';
 import type { BusMessage, QoS } from '../message/envelope.js';
 import { BROADCAST_TAG, NOBODY_TAG } from './names.js';
 import type { RouteResolver } from './route-resolver.js';
@@ -24,7 +24,7 @@ export interface PublishInput {
 }
 
 export interface PublishServiceDeps {
-  producer: BatchingProducer;
+  producer: BusPublisher;
   retained: RetainedStore;
   /** Edge id, or `api`. */
   origin: string;
