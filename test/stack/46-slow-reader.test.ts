@@ -65,33 +65,48 @@ async function fastDevices(topic: string): Promise<MqttClient[]> {
   return devices;
 }
 
-describe('a device that stops reading', () => {
-  it('is cut off alone, and the other devices on its edge keep their delivery rate', async (t) => {
-    const alone = uniqueTopic('slow-reader-baseline');
-    const baselineDevices = await fastDevices(alone);
-    const baseline = await fanOut(alone, baselineDevices);
-    await Promise.all(baselineDevices.map((d) => d.endAsync()));
-
-    const topic = uniqueTopic('slow-reader');
-    const devices = await fastDevices(topic);
-    const cutBefore = await edgeStat('edge-2', 'slowConsumerDisconnects');
-    const slow = spawn('python3', [slowDeviceScript, String(EDGE_PORTS[1]), `slow-${Date.now()}`, topic], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** One fan-out to fresh devices on edge 2: its rate, with a device beside them that stops reading or without. */
+async function measure(withSlowDevice: boolean): Promise<{ rate: number; slow: ChildProcess | null }> {
+  const topic = uniqueTopic(withSlowDevice ? 'slow-reader' : 'slow-reader-baseline');
+  const devices = await fastDevices(topic);
+  let slow: ChildProcess | null = null;
+  if (withSlowDevice) {
+    slow = spawn('python3', [slowDeviceScript, String(EDGE_PORTS[1]), `slow-${Date.now()}`, topic], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(slow);
     const [line] = (await Promise.race([once(slow.stdout!, 'data'), sleep(10_000).then(() => ['timeout'])])) as [Buffer | string];
     assert.match(String(line), /subscribed/, 'the slow device subscribed');
+  }
+  const rate = await fanOut(topic, devices);
+  await Promise.all(devices.map((d) => d.endAsync()));
+  return { rate, slow };
+}
 
-    const withSlow = await fanOut(topic, devices);
-    t.diagnostic(`delivery rate to ${FAST} devices: ${baseline.toFixed(0)}/s alone, ${withSlow.toFixed(0)}/s beside a slow device`);
+describe('a device that stops reading', () => {
+  it('is cut off alone, and the other devices on its edge keep their delivery rate', async (t) => {
+    const cutBefore = await edgeStat('edge-2', 'slowConsumerDisconnects');
+    // Two rounds of each, alternating, and the better of each kind compared: one round on this
+    // 2-core machine varies by 20 % with whatever else runs; a device that holds the others up
+    // (the edge's writes to it backing up) costs far more than that in both rounds.
+    const alone: number[] = [];
+    const beside: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      alone.push((await measure(false)).rate);
+      const { rate, slow } = await measure(true);
+      beside.push(rate);
+      slow?.stdin!.end();
+    }
+    const baseline = Math.max(...alone);
+    const withSlow = Math.max(...beside);
+    t.diagnostic(`delivery rate to ${FAST} devices: ${alone.map((r) => r.toFixed(0)).join(', ')}/s alone, ${beside.map((r) => r.toFixed(0)).join(', ')}/s beside a slow device`);
     assert.ok(withSlow >= 0.8 * baseline,
       `delivery rate to the other ${FAST} devices with a slow one ${withSlow.toFixed(0)}/s, without ${baseline.toFixed(0)}/s`);
 
-    // The edge's heartbeat (every 2 s) carries the count.
+    // The edge's heartbeat (every 2 s) carries the count: both slow devices were cut off.
     let cut = 0;
-    for (let i = 0; i < 20 && cut <= cutBefore; i++) {
+    for (let i = 0; i < 20 && cut < cutBefore + 2; i++) {
       cut = await edgeStat('edge-2', 'slowConsumerDisconnects');
-      if (cut <= cutBefore) await sleep(500);
+      if (cut < cutBefore + 2) await sleep(500);
     }
-    assert.ok(cut > cutBefore, 'the slow device was disconnected and counted');
-    slow.stdin!.end();
+    assert.ok(cut >= cutBefore + 2, `both slow devices were disconnected and counted (${cut - cutBefore})`);
   });
 });
