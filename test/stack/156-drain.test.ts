@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { edgeListAnswer } from '../../src/api/schemas.js';
 import { MovingDevice } from './moving-device.js';
-import { api, closeAll, EDGE_A, eventually, sleep, subscribed, uniqueTopic } from './helpers.js';
+import { api, closeAll, EDGE_A, eventually, logFrom, sleep, subscribed, uniqueTopic } from './helpers.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,6 +89,7 @@ describe('scaling out and in while devices stay connected', () => {
 
     // In: one drained through the API, the other through the scripts (SIGTERM), at the same time.
     const [viaApi, viaScript] = extra;
+    const viaApiLog = await logFrom(`edge-${viaApi!.id}`);
     const drained = await api('POST', `/v1/edges/${viaApi!.id}/drain`);
     assert.equal(drained.status, 202, JSON.stringify(drained.json));
     await edgeScript('drain', viaScript!.id);
@@ -115,7 +115,7 @@ describe('scaling out and in while devices stay connected', () => {
     assert.deepEqual(watcher.got.map((m) => m.payload), [], 'no will was published');
 
     // The edge drained through the API exited on purpose: its supervisor did not start it again.
-    const log = await readFile(`${process.env.RP_DATA_DIR ?? `${root}/.data`}/logs/edge-${viaApi!.id}.log`, 'utf8');
+    const log = await viaApiLog.read();
     assert.match(log, /"message":"drain requested by an operator"/);
     assert.match(log, /"message":"process finished on its own; not restarting"/);
     const status = (await run('bash', ['scripts/status.sh'], { cwd: root })).stdout;

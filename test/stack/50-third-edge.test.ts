@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { closeAll, connect, EDGE_A, postJson, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { closeAll, connect, EDGE_A, logFrom, postJson, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,7 +14,8 @@ const id = 'test-edge-3';
 const edgeScript = (...args: string[]) => run('bash', ['scripts/edge.sh', ...args], { cwd: root, timeout: 120_000 });
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
-const retainedKey = `${process.env.RP_KEY_PREFIX ?? 'rp:'}retained`;
+// From the one key rule: a hand-written key name went stale when the keys got hash tags.
+const retainedKey = new RedisKeys(process.env.RP_KEY_PREFIX ?? 'rp:').retained();
 const garbageTopic = `test/garbage/${process.pid}`;
 
 after(async () => {
@@ -28,6 +29,7 @@ describe('an edge started by hand joins the running cluster', () => {
   it('receives device and REST traffic with no other change, and stops cleanly', async () => {
     // A damaged retained entry in Redis is logged and skipped; it does not keep the edge down.
     await redis.hset(retainedKey, garbageTopic, Buffer.from('not an envelope'));
+    const edgeLog = await logFrom(`edge-${id}`);
     await edgeScript('start', id, String(port));
 
     const topic = uniqueTopic('third');
@@ -40,7 +42,7 @@ describe('an edge started by hand joins the running cluster', () => {
     assert.deepEqual(got.map((m) => m.payload).sort(), ['from REST', 'from edge A']);
 
     await edgeScript('stop', id);
-    const log = await readFile(`${process.env.RP_DATA_DIR ?? `${root}/.data`}/logs/edge-${id}.log`, 'utf8');
+    const log = await edgeLog.read();
     const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { message: string; edgeId: string });
     assert.ok(lines.every((l) => l.edgeId === id), 'every log line is JSON and names the edge');
     assert.equal(lines.at(-1)?.message, 'edge stopped');

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -189,4 +190,15 @@ export async function register(prefix: string): Promise<string> {
   const res = await api('POST', '/v1/devices', { id });
   if (res.status !== 201) throw new Error(`registering ${id}: ${res.status} ${JSON.stringify(res.json)}`);
   return id;
+}
+
+/**
+ * A process log read from this moment on: log files are appended to across runs, so a line an
+ * earlier run wrote must not satisfy a test.
+ */
+export async function logFrom(name: string): Promise<{ read(): Promise<string> }> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const file = `${process.env.RP_DATA_DIR ?? `${root}/.data`}/logs/${name}.log`;
+  const start = await stat(file).then((s) => s.size, () => 0);
+  return { read: async () => (await readFile(file)).subarray(start).toString('utf8') };
 }
