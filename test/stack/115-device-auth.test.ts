@@ -84,7 +84,7 @@ describe('an edge with MQTT_AUTH=devices', () => {
     for (const topic of [`devices/${id}`, `users/${user}/news`, 'tags/beta', 'broadcast']) {
       assert.equal((await api('POST', '/v1/publish', { topic, payload: topic, qos: 1 })).status, 202);
     }
-    await waitFor(() => got.length >= 4, 15_000, 'the four permitted pushes');
+    await waitFor(() => got.length >= 4, 15_000, () => `the four permitted pushes (got: ${JSON.stringify(got.map((m) => m.topic))})`);
     await settle();
     assert.deepEqual(got.map((m) => m.topic).sort(), [`devices/${id}`, `users/${user}/news`, 'tags/beta', 'broadcast'].sort());
   });
