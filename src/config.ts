@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { RebalancePolicy } from './cluster/rebalancer.js';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api-keys-setting.js';
 import { parseProxyEndpoints } from './bus/proxy-endpoints.js';
@@ -57,6 +58,9 @@ const schema = z.object({
   EDGE_DRAIN_RATE: positiveInt.default(500),
   EDGE_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
   ASSIGN_HOT_LAG_MS: positiveInt.default(200),
+  REBALANCE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.05),
+  REBALANCE_MAX_ROUNDS: positiveInt.max(100).default(5),
+  REBALANCE_ROUND_TIMEOUT_MS: positiveInt.default(60_000),
   AUTOSCALE_ENABLED: z.enum(['0', '1', 'true', 'false']).default('0'),
   AUTOSCALE_DRIVER: z.enum(['local', 'kubernetes']).default('local'),
   AUTOSCALE_INTERVAL_MS: positiveInt.default(5000),
@@ -144,6 +148,8 @@ export interface Config {
   };
   /** How the API picks an edge for a device (GET /v1/edges/assign). */
   assign: { staleAfterMs: number; hotLagMs: number; hotCpu: number };
+  /** Rebalance rounds (src/cluster/rebalancer.ts). */
+  rebalance: RebalancePolicy;
   batch: {
     maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
     retryMaxMs: number;
@@ -228,6 +234,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     // Three missed reports: the edge is gone or stuck.
     assign: { staleAfterMs: 3 * e.EDGE_LOAD_REPORT_MS, hotLagMs: e.ASSIGN_HOT_LAG_MS, hotCpu: e.ASSIGN_HOT_CPU },
+    rebalance: {
+      staleAfterMs: 3 * e.EDGE_LOAD_REPORT_MS, tolerance: e.REBALANCE_TOLERANCE, maxRounds: e.REBALANCE_MAX_ROUNDS,
+      pollMs: e.EDGE_LOAD_REPORT_MS, roundTimeoutMs: e.REBALANCE_ROUND_TIMEOUT_MS,
+      // The drain's own limit, and the lease in which a dead edge's report is dropped.
+      drainWaitMs: e.EDGE_DRAIN_TIMEOUT_MS + e.EDGE_LEASE_MS + 10_000,
+    },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,
       lanes: e.BATCH_LANES, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,

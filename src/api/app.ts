@@ -19,6 +19,7 @@ import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { errorHandler, fromZod } from './error-answers.js';
 import { decodePayload, publishBody } from './schemas.js';
 import { ApiError, PayloadDecodeError } from '../errors.js';
+import type { Rebalancer } from '../cluster/rebalancer.js';
 
 export interface ApiDeps {
   publisher: PublishService;
@@ -33,7 +34,7 @@ export interface ApiDeps {
   assigner: EdgeAssigner;
   /** Sends a control message to every edge. */
   control: (message: ControlMessage) => Promise<void>;
-  staleAfterMs: number;
+  rebalancer: Rebalancer;
   /** Resolves when RocketMQ and Redis both answer; rejects with the reason otherwise. */
   checkReady: () => Promise<void>;
   maxBodyBytes: number;
@@ -72,7 +73,7 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use('/dashboard', dashboard());
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
-  app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, control: deps.control, staleAfterMs: deps.staleAfterMs, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
+  app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, control: deps.control, rebalancer: deps.rebalancer, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
 
   const document = openApiDocument();

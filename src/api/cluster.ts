@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { ClusterView } from './cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { EdgeLoad } from '../cluster/edge-load.js';
-import { rebalancePlan } from '../cluster/rebalance-plan.js';
+import type { Rebalancer } from '../cluster/rebalancer.js';
 import type { ControlMessage } from '../bus/control.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
@@ -17,19 +17,18 @@ export interface ClusterRoutesDeps {
   gate: ApiGate;
   /** Closes the client's live connection, on whatever edge it is (a control message to every edge). */
   disconnect: (clientId: string) => Promise<void>;
-  /** Sends a control message to the edges (drain, shed). */
+  /** Sends a control message to the edges (drain). */
   control: (message: ControlMessage) => Promise<void>;
-  /** Load reports older than this take no part in a rebalance. */
-  staleAfterMs: number;
+  rebalancer: Rebalancer;
   log: Logger;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** A load report as the API shows it under its edge (the edge id is the edge's own). */
-function loadAnswer(load: EdgeLoad): Omit<EdgeLoad, 'edgeId' | 'reportedAt'> & { reportedAt: string | null } {
-  const { edgeId: _edgeId, ...rest } = load;
-  return { ...rest, reportedAt: iso(load.reportedAt) };
+function loadAnswer(load: EdgeLoad): Omit<EdgeLoad, 'edgeId' | 'reportedAt' | 'shed'> & { reportedAt: string | null; shed?: { requestedAt: string | null; remaining: number } } {
+  const { edgeId: _edgeId, shed, ...rest } = load;
+  return { ...rest, reportedAt: iso(load.reportedAt), ...(shed ? { shed: { requestedAt: iso(shed.requestedAt), remaining: shed.remaining } } : {}) };
 }
 
 function clientId(req: Request): string {
@@ -76,9 +75,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
 
   router.post('/v1/edges/rebalance', operate, async (_req, res, next) => {
     try {
-      const requestedAt = Date.now();
-      const plan = rebalancePlan(await view.loads.list(), requestedAt, deps.staleAfterMs);
-      for (const shed of plan) await deps.control({ kind: 'shed', edgeId: shed.edgeId, count: shed.count, requestedAt });
+      const plan = await deps.rebalancer.rebalance();
       log.info('rebalance requested', { plan: JSON.stringify(plan), apiKey: res.locals.apiKey as string });
       res.status(202).json({ shed: plan });
     } catch (err) { next(err); }
@@ -90,6 +87,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
       const edge = (await view.edges()).find((e) => e.id === id && e.alive);
       if (!edge) throw new ApiError(404, 'not_found', `edge ${id} is not running`, 'id');
       await deps.control({ kind: 'drain', edgeId: id, requestedAt: Date.now() });
+      deps.rebalancer.afterDrain(id);
       log.info('edge drain requested', { edgeId: id, connections: edge.connections, apiKey: res.locals.apiKey as string });
       res.status(202).json({ edgeId: id, drain: 'requested', connections: edge.connections });
     } catch (err) { next(err); }

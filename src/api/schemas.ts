@@ -132,6 +132,8 @@ export const edgeLoadAnswer = z.object({
   messagesPerSecond: z.number(), eventLoopLagMs: z.number().describe('p99 over the last report interval'),
   cpu: z.number().describe('cores busy over the last report interval'), rssBytes: z.number().int(),
   addresses: edgeAddresses, reportedAt: isoTime,
+  shed: z.object({ requestedAt: isoTime, remaining: z.number().int() }).strict().optional()
+    .describe('the newest rebalance shed asked of it, and the connections still to close'),
 }).strict();
 
 export const edgeAnswer = z.object({

@@ -13,7 +13,7 @@ import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
 import { RedisRateLimiter } from '../cluster/rate-limiter.js';
 import { PushService } from '../push/push-service.js';
-import { encodeControl } from '../bus/control.js';
+import { encodeControl, type ControlMessage } from '../bus/control.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createApp } from './app.js';
@@ -24,6 +24,7 @@ import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
+import { Rebalancer } from '../cluster/rebalancer.js';
 
 /** Edges within 2 % of the least-loaded one's utilisation share its devices (weighted by free room). */
 const ASSIGN_BAND = 0.02;
@@ -40,6 +41,7 @@ export class ApiServer {
   private scheduler: PushScheduler | null = null;
   private sweeper: ExpirySweeper | null = null;
   private webhook: WebhookDispatcher | null = null;
+  private rebalancer: Rebalancer | null = null;
   private readonly metrics: Registry = processRegistry({ service: 'api', instance_pid: String(process.pid) });
   private readonly readiness = new Readiness({
     redis: async () => { const pong = await this.redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
@@ -93,6 +95,13 @@ export class ApiServer {
     counterFrom(this.metrics, 'rocketpush_webhook_events_total', 'Push events sent to the webhook, by outcome', ['outcome'],
       () => [[{ outcome: 'delivered' }, webhookStats().webhookEvents], [{ outcome: 'dropped' }, webhookStats().webhookDropped]]);
     const cluster = new ClusterView(this.redis, keys, this.config.edge.leaseMs, this.log);
+    const control = (message: ControlMessage) => this.producer.sendControl(encodeControl(message), 10_000);
+    this.rebalancer = new Rebalancer({
+      loads: () => cluster.loads.list(),
+      shed: (shed, requestedAt) => control({ kind: 'shed', edgeId: shed.edgeId, count: shed.count, requestedAt }),
+      policy: this.config.rebalance,
+      log: this.log,
+    });
     const app = createApp({
       publisher,
       devices,
@@ -104,8 +113,8 @@ export class ApiServer {
         limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
-      control: (message) => this.producer.sendControl(encodeControl(message), 10_000),
-      staleAfterMs: this.config.assign.staleAfterMs,
+      control,
+      rebalancer: this.rebalancer,
       cluster,
       assigner: new EdgeAssigner({
         loads: () => cluster.loads.list(),
@@ -135,7 +144,7 @@ export class ApiServer {
     if (server) {
       await new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); });
     }
-    await Promise.all([this.scheduler?.stop(), this.sweeper?.stop(), this.webhook?.stop()]);
+    await Promise.all([this.rebalancer?.stop(), this.scheduler?.stop(), this.sweeper?.stop(), this.webhook?.stop()]);
     await this.producer.stop();
     await this.redis.quit().catch(() => undefined);
     this.log.info('api stopped');

@@ -27,6 +27,11 @@ export const edgeLoad = z.object({
   /** Where devices connect; an absent listener is null. */
   addresses: z.object({ mqtt: z.string(), mqtts: z.string().nullable(), ws: z.string().nullable() }),
   reportedAt: z.number().int(),
+  /**
+   * The newest rebalance shed the edge was asked for (by its `requestedAt`) and how many of its
+   * connections are still to close: a rebalance round waits for 0 before it looks again.
+   */
+  shed: z.object({ requestedAt: z.number().int(), remaining: z.number().int().min(0) }).optional(),
 });
 
 export type EdgeLoad = z.infer<typeof edgeLoad>;

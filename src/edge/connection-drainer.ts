@@ -21,6 +21,11 @@ export interface ConnectionDrainerOptions<C extends DrainableClient> {
   tickMs?: number;
 }
 
+export interface ShedProgress {
+  requestedAt: number;
+  remaining: number;
+}
+
 /**
  * Closes this edge's connections in paced batches, for a drain (all of them) or a rebalance (some):
  * a reconnect storm of everything at once would hit assignment, Redis and the other edges in the
@@ -30,6 +35,7 @@ export interface ConnectionDrainerOptions<C extends DrainableClient> {
 export class ConnectionDrainer<C extends DrainableClient> {
   private readonly tickMs: number;
   private running: Promise<number> | null = null;
+  private latest: ShedProgress | null = null;
   /** Closed already: aedes may list a closing client for a moment longer. */
   private readonly closing = new WeakSet<C>();
   readonly stats = { drainClosed: 0, shedClosed: 0 };
@@ -62,23 +68,37 @@ export class ConnectionDrainer<C extends DrainableClient> {
   /**
    * Closes `count` connections, persistent sessions first (they lose nothing by moving: their queue
    * waits in RocketMQ), paced. One shed at a time; a newer request waits for the running one.
+   * `requestedAt` names the request in `lastShed()`, which the load report carries, so whoever asked
+   * can tell when this request is done.
    */
-  shed(count: number): Promise<number> {
+  shed(count: number, requestedAt = Date.now()): Promise<number> {
+    const progress: ShedProgress = { requestedAt, remaining: count };
+    this.latest = progress;
     const run = (async () => {
       await this.running?.catch(() => undefined);
       let closed = 0;
-      while (closed < count) {
-        const open = this.open().sort((a, b) => Number(a.clean) - Number(b.clean));
-        const batch = open.slice(0, Math.min(this.perTick(), count - closed));
-        if (batch.length === 0) break;
-        closed += await this.closeBatch(batch);
-        if (closed < count) await sleep(this.tickMs);
+      try {
+        while (closed < count) {
+          const open = this.open().sort((a, b) => Number(a.clean) - Number(b.clean));
+          const batch = open.slice(0, Math.min(this.perTick(), count - closed));
+          if (batch.length === 0) break;
+          closed += await this.closeBatch(batch);
+          progress.remaining = count - closed;
+          if (closed < count) await sleep(this.tickMs);
+        }
+      } finally {
+        progress.remaining = 0;
       }
       this.stats.shedClosed += closed;
       return closed;
     })();
     this.running = run;
     return run;
+  }
+
+  /** The newest shed request and how many of its connections are still to close (0: done). */
+  lastShed(): ShedProgress | null {
+    return this.latest ? { ...this.latest } : null;
   }
 
   private open(): C[] {

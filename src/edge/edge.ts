@@ -205,7 +205,7 @@ export class Edge {
             this.hooks.drainRequested();
           } else {
             log.info('rebalance: shedding connections', { count: message.count });
-            drainer.shed(message.count).then((closed) => log.info('rebalance: connections shed', { closed }),
+            drainer.shed(message.count, message.requestedAt).then((closed) => log.info('rebalance: connections shed', { closed }),
               (err: unknown) => log.warn('rebalance shed failed', { error: String(err) }));
           }
           return;
@@ -309,6 +309,7 @@ export class Edge {
       ready: () => readiness.check(),
       source: {
         connections: () => broker.connectedClients,
+        shed: () => drainer.lastShed(),
         messages: () => {
           const r = census.publishesReceived;
           const g = gate.stats;

@@ -6,6 +6,8 @@ export interface LoadSource {
   connections(): number;
   /** Publishes received plus deliveries written since the edge started (a running total). */
   messages(): number;
+  /** The newest rebalance shed request and what is left of it. */
+  shed?(): { requestedAt: number; remaining: number } | null;
 }
 
 export interface LoadReporterOptions {
@@ -64,7 +66,13 @@ export class LoadReporter {
       rssBytes: process.memoryUsage.rss(),
       addresses: this.opts.addresses,
       reportedAt: Date.now(),
+      ...this.shedField(),
     };
+  }
+
+  private shedField(): Pick<EdgeLoad, 'shed'> {
+    const shed = this.opts.source.shed?.();
+    return shed ? { shed } : {};
   }
 
   private async state(): Promise<EdgeLoad['state']> {

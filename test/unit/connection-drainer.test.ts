@@ -61,6 +61,17 @@ describe('closing connections for a drain or a rebalance', () => {
     assert.equal(await edge.drainer.shed(10), 2, 'never more than there are');
     assert.equal(edge.drainer.stats.shedClosed, 5);
   });
+
+  it('tells how much of the newest shed request is left, down to 0 when it is done', async () => {
+    const edge = fakeEdge(Array<boolean>(6).fill(true));
+    assert.equal(edge.drainer.lastShed(), null);
+    const first = edge.drainer.shed(2, 100);
+    const second = edge.drainer.shed(3, 200);
+    assert.deepEqual(edge.drainer.lastShed(), { requestedAt: 200, remaining: 3 }, 'the newer request waits behind the older one');
+    await first;
+    await second;
+    assert.deepEqual(edge.drainer.lastShed(), { requestedAt: 200, remaining: 0 });
+  });
 });
 
 function load(edgeId: string, connections: number, over: Partial<EdgeLoad> = {}): EdgeLoad {
@@ -80,6 +91,12 @@ describe('a rebalance plan', () => {
   it('gives a bigger edge a bigger share, and leaves draining and silent edges out', () => {
     const plan = rebalancePlan([load('big', 300, { capacity: 2000 }), load('small', 300), load('drain', 500, { state: 'draining' }), load('gone', 900, { reportedAt: 0 })], 5000, 4500);
     assert.deepEqual(plan, [{ edgeId: 'small', count: 100 }]);
+  });
+
+  it('with a tolerance, leaves an edge alone that is within it of its share, and takes the others down to their share', () => {
+    const loads = [load('a', 104), load('b', 112), load('c', 84)];
+    assert.deepEqual(rebalancePlan(loads, 1000, 3000, 0.05), [{ edgeId: 'b', count: 12 }]);
+    assert.deepEqual(rebalancePlan(loads, 1000, 3000), [{ edgeId: 'a', count: 4 }, { edgeId: 'b', count: 12 }]);
   });
 
   it('plans nothing for a balanced cluster or a single edge', () => {

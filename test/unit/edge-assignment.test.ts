@@ -197,4 +197,18 @@ describe('the load reporter', () => {
     await reporter.stop();
     assert.deepEqual(removed, ['e1']);
   });
+
+  it('carries the progress of the newest rebalance shed, so a rebalance round knows when it is done', () => {
+    let shed: { requestedAt: number; remaining: number } | null = null;
+    const reporter = new LoadReporter({
+      edgeId: 'e1', capacity: 50, everyMs: 60_000, log: createLogger('error', { service: 'test' }),
+      addresses: { mqtt: 'mqtt://h:1883', mqtts: null, ws: null },
+      store: { report: async () => undefined, remove: async () => undefined },
+      source: { connections: () => 7, messages: () => 0, shed: () => shed },
+      ready: async () => undefined,
+    });
+    assert.equal(reporter.measure('ready').shed, undefined, 'no shed asked yet');
+    shed = { requestedAt: 5, remaining: 3 };
+    assert.deepEqual(reporter.measure('ready').shed, { requestedAt: 5, remaining: 3 });
+  });
 });
