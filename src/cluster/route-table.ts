@@ -8,6 +8,8 @@ import type { RedisKeys } from './keys.js';
 export interface RouteTable {
   add(edgeId: string, filter: string): Promise<void>;
   remove(edgeId: string, filter: string): Promise<void>;
+  /** Adds and removes filters of one edge in one step (one version change). */
+  change(edgeId: string, adds: readonly string[], removes: readonly string[]): Promise<void>;
   /** The edge is gone: its filters with it. */
   clear(edgeId: string): Promise<void>;
   /** Makes the edge's filters equal to `filters` when they differ; true when they had to be rewritten. */
@@ -27,6 +29,14 @@ export class RedisRouteTable implements RouteTable {
 
   async remove(edgeId: string, filter: string): Promise<void> {
     await this.redis.multi().srem(this.keys.routes(edgeId), filter).incr(this.keys.routesVersion()).exec();
+  }
+
+  async change(edgeId: string, adds: readonly string[], removes: readonly string[]): Promise<void> {
+    if (adds.length === 0 && removes.length === 0) return;
+    const tx = this.redis.multi();
+    if (removes.length > 0) tx.srem(this.keys.routes(edgeId), ...removes);
+    if (adds.length > 0) tx.sadd(this.keys.routedEdges(), edgeId).sadd(this.keys.routes(edgeId), ...adds);
+    await tx.incr(this.keys.routesVersion()).exec();
   }
 
   async clear(edgeId: string): Promise<void> {

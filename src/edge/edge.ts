@@ -13,6 +13,7 @@ import { RedisSessionRegistry } from '../cluster/session-registry.js';
 import { RedisWillStore } from '../cluster/will-store.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { RouteWriter } from './route-writer.js';
 import { BusEmitter } from './bus-emitter.js';
 import { durablePublishHook, type DurablePublishStats, type IncomingStore } from './hooks/authorize-publish.js';
 import { preConnectHook } from './hooks/pre-connect.js';
@@ -153,10 +154,8 @@ export class Edge {
       willAllowed: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
       admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });
-    const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, {
-      add: (filter) => routeTable.add(edge.id, filter),
-      remove: (filter) => routeTable.remove(edge.id, filter),
-    }, (err) => log.error('route table update failed', { error: String(err) }), 10_000,
+    const routeWriter = new RouteWriter(routeTable, edge.id);
+    const emitter = new BusEmitter(LOCAL_EMIT_CONCURRENCY, routeWriter, (err) => log.error('route table update failed', { error: String(err) }), 10_000,
     (err, topic) => log.error('a local subscriber failed to take a packet', { topic, error: String(err) }));
     const emptyIds = new EmptyClientIdCheck();
     const startedAt = Date.now();
@@ -322,7 +321,7 @@ export class Edge {
     let routeKeeper: NodeJS.Timeout | null = null;
     await this.part('route keeper', () => {
       routeKeeper = setInterval(() => {
-        routeTable.reconcile(edge.id, emitter.filters()).then((rewritten) => {
+        routeWriter.reconcile(() => emitter.filters()).then((rewritten) => {
           if (rewritten) log.warn('route set in Redis differed from local subscriptions; rewritten');
         }, (err: unknown) => log.warn('route check failed', { error: String(err) }));
       }, edge.heartbeatMs);

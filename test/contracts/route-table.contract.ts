@@ -26,6 +26,18 @@ export function routeTableContract(implementation: string, make: () => Promise<S
       assert.ok((await table.version()) > snap.version);
     });
 
+    it('adds and removes several filters of one edge in one change', async () => {
+      const table = await fresh();
+      await table.add('e1', 'old');
+      const v = await table.version();
+      await table.change('e1', ['a', 'b'], ['old']);
+      assert.deepEqual(sorted((await table.snapshot()).routes), { e1: ['a', 'b'] });
+      assert.ok((await table.version()) > v);
+      const unchanged = await table.version();
+      await table.change('e1', [], []);
+      assert.equal(await table.version(), unchanged, 'an empty change is no change');
+    });
+
     it('rewrites an edge\'s filters only when they differ from what it holds', async () => {
       const table = await fresh();
       await table.add('e1', 'x');

@@ -19,6 +19,16 @@ export class MemoryRouteTable implements RouteTable {
     return Promise.resolve();
   }
 
+  change(edgeId: string, adds: readonly string[], removes: readonly string[]): Promise<void> {
+    if (adds.length === 0 && removes.length === 0) return Promise.resolve();
+    const set = this.routes.get(edgeId) ?? new Set<string>();
+    for (const f of removes) set.delete(f);
+    for (const f of adds) set.add(f);
+    this.routes.set(edgeId, set);
+    this.counter++;
+    return Promise.resolve();
+  }
+
   clear(edgeId: string): Promise<void> {
     this.routes.delete(edgeId);
     this.counter++;
