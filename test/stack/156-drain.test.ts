@@ -118,9 +118,11 @@ describe('scaling out and in while devices stay connected', () => {
     assert.deepEqual(watcher.got.map((m) => m.payload), [], 'no will was published');
 
     // The edge drained through the API exited on purpose: its supervisor did not start it again.
-    const log = await viaApiLog.read();
+    // The supervisor writes its line after the edge has left the cluster.
+    let log = '';
+    await eventually(async () => /"message":"process finished on its own; not restarting"/.test(log = await viaApiLog.read()), 20_000,
+      () => `the supervisor's "not restarting" line in the log of ${viaApi!.id}: ${log.slice(-2000)}`);
     assert.match(log, /"message":"drain requested by an operator"/);
-    assert.match(log, /"message":"process finished on its own; not restarting"/);
     const status = (await run('bash', ['scripts/status.sh'], { cwd: root })).stdout;
     assert.ok(!status.includes(viaApi!.id) && !status.includes(viaScript!.id), status);
   });
