@@ -12,11 +12,26 @@ export interface RouteTable {
   change(edgeId: string, adds: readonly string[], removes: readonly string[]): Promise<void>;
   /** The edge is gone: its filters with it. */
   clear(edgeId: string): Promise<void>;
-  /** Makes the edge's filters equal to `filters` when they differ; true when they had to be rewritten. */
-  reconcile(edgeId: string, filters: string[]): Promise<boolean>;
+  /** Makes the edge's filters equal to `filters` when they differ; what differed, or null. */
+  reconcile(edgeId: string, filters: string[]): Promise<RouteDiff | null>;
   version(): Promise<number>;
   /** Every edge's filters, read with the version they belong to. */
   snapshot(): Promise<{ version: number; routes: Map<string, string[]> }>;
+}
+
+/** What a route set held that it should not have (`extra`), and what it lacked (`missing`). */
+export interface RouteDiff {
+  missing: string[];
+  extra: string[];
+}
+
+/** The difference between a stored route set and the wanted filters; null when they are equal. */
+export function routeDiff(stored: Iterable<string>, wanted: Iterable<string>): RouteDiff | null {
+  const have = new Set(stored);
+  const want = new Set(wanted);
+  const missing = [...want].filter((f) => !have.has(f));
+  const extra = [...have].filter((f) => !want.has(f));
+  return missing.length === 0 && extra.length === 0 ? null : { missing, extra };
 }
 
 /** In Redis: a set of filters per edge, the set of edges, and a version counter. */
@@ -45,16 +60,15 @@ export class RedisRouteTable implements RouteTable {
 
   /**
    * Makes the edge's route set equal to `filters` when it differs (after a Redis restart lost it,
-   * say); true when it had to be rewritten.
+   * say); what differed, or null.
    */
-  async reconcile(edgeId: string, filters: string[]): Promise<boolean> {
-    const stored = await this.redis.smembers(this.keys.routes(edgeId));
-    const want = new Set(filters);
-    if (stored.length === want.size && stored.every((f) => want.has(f))) return false;
+  async reconcile(edgeId: string, filters: string[]): Promise<RouteDiff | null> {
+    const diff = routeDiff(await this.redis.smembers(this.keys.routes(edgeId)), filters);
+    if (!diff) return null;
     const tx = this.redis.multi().del(this.keys.routes(edgeId));
     if (filters.length > 0) tx.sadd(this.keys.routedEdges(), edgeId).sadd(this.keys.routes(edgeId), ...filters);
     await tx.incr(this.keys.routesVersion()).exec();
-    return true;
+    return diff;
   }
 
   async version(): Promise<number> {

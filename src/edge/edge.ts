@@ -321,8 +321,13 @@ export class Edge {
     let routeKeeper: NodeJS.Timeout | null = null;
     await this.part('route keeper', () => {
       routeKeeper = setInterval(() => {
-        routeWriter.reconcile(() => emitter.filters()).then((rewritten) => {
-          if (rewritten) log.warn('route set in Redis differed from local subscriptions; rewritten');
+        routeWriter.reconcile(() => emitter.filters()).then((diff) => {
+          if (diff) {
+            log.warn('route set in Redis differed from local subscriptions; rewritten', {
+              missing: diff.missing.slice(0, 10).join(' '), missingCount: diff.missing.length,
+              extra: diff.extra.slice(0, 10).join(' '), extraCount: diff.extra.length,
+            });
+          }
         }, (err: unknown) => log.warn('route check failed', { error: String(err) }));
       }, edge.heartbeatMs);
       routeKeeper.unref();

@@ -1,4 +1,4 @@
-import type { RouteTable } from '../cluster/route-table.js';
+import type { RouteDiff, RouteTable } from '../cluster/route-table.js';
 import type { RouteAnnouncer } from './bus-emitter.js';
 
 interface Pending {
@@ -23,7 +23,7 @@ const MAX_CHANGES_PER_WRITE = 1000;
  */
 export class RouteWriter implements RouteAnnouncer {
   private pending: Pending[] = [];
-  private checks: { filters: () => string[]; resolve: (rewritten: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private checks: { filters: () => string[]; resolve: (diff: RouteDiff | null) => void; reject: (err: unknown) => void }[] = [];
   private running = false;
 
   constructor(private readonly table: RouteTable, private readonly edgeId: string) {}
@@ -38,9 +38,9 @@ export class RouteWriter implements RouteAnnouncer {
 
   /**
    * Makes the route set in Redis equal to `filters()`, read when every write before it is done;
-   * true when it had to be rewritten.
+   * what differed, or null.
    */
-  reconcile(filters: () => string[]): Promise<boolean> {
+  reconcile(filters: () => string[]): Promise<RouteDiff | null> {
     return new Promise((resolve, reject) => {
       this.checks.push({ filters, resolve, reject });
       this.kick();

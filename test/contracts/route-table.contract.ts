@@ -41,12 +41,12 @@ export function routeTableContract(implementation: string, make: () => Promise<S
     it('rewrites an edge\'s filters only when they differ from what it holds', async () => {
       const table = await fresh();
       await table.add('e1', 'x');
-      assert.equal(await table.reconcile('e1', ['x']), false);
+      assert.equal(await table.reconcile('e1', ['x']), null);
       const v = await table.version();
-      assert.equal(await table.reconcile('e1', ['y', 'z']), true);
+      assert.deepEqual(await table.reconcile('e1', ['y', 'z']), { missing: ['y', 'z'], extra: ['x'] });
       assert.ok((await table.version()) > v);
       assert.deepEqual(sorted((await table.snapshot()).routes), { e1: ['y', 'z'] });
-      assert.equal(await table.reconcile('e1', []), true);
+      assert.deepEqual(await table.reconcile('e1', []), { missing: [], extra: ['y', 'z'] });
       assert.deepEqual([...(await table.snapshot()).routes.values()].flat(), []);
     });
   });

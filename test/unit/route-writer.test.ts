@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryRouteTable } from '../../src/cluster/memory/memory-route-table.js';
-import type { RouteTable } from '../../src/cluster/route-table.js';
+import type { RouteDiff, RouteTable } from '../../src/cluster/route-table.js';
 import { RouteWriter } from '../../src/edge/route-writer.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -12,7 +12,7 @@ const tick = () => new Promise((r) => setImmediate(r));
  */
 class SlowCheckTable extends MemoryRouteTable {
   changes = 0;
-  override async reconcile(edgeId: string, filters: string[]): Promise<boolean> {
+  override async reconcile(edgeId: string, filters: string[]): Promise<RouteDiff | null> {
     await tick();
     await tick();
     return super.reconcile(edgeId, filters);
@@ -58,9 +58,9 @@ describe('the route writer of an edge', () => {
     const writer = new RouteWriter(table, 'e1');
     await writer.add('a');
     await table.clear('e1');
-    assert.equal(await writer.reconcile(() => ['a']), true);
+    assert.deepEqual(await writer.reconcile(() => ['a']), { missing: ['a'], extra: [] });
     assert.deepEqual(await filtersOf(table, 'e1'), ['a']);
-    assert.equal(await writer.reconcile(() => ['a']), false);
+    assert.equal(await writer.reconcile(() => ['a']), null);
   });
 
   it('fails the callers of a write that failed, and goes on with the next one', async () => {

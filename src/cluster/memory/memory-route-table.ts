@@ -1,4 +1,4 @@
-import type { RouteTable } from '../route-table.js';
+import { routeDiff, type RouteDiff, type RouteTable } from '../route-table.js';
 
 /** The route table in this process. */
 export class MemoryRouteTable implements RouteTable {
@@ -35,13 +35,13 @@ export class MemoryRouteTable implements RouteTable {
     return Promise.resolve();
   }
 
-  reconcile(edgeId: string, filters: string[]): Promise<boolean> {
-    const stored = this.routes.get(edgeId) ?? new Set<string>();
+  reconcile(edgeId: string, filters: string[]): Promise<RouteDiff | null> {
+    const diff = routeDiff(this.routes.get(edgeId) ?? [], filters);
+    if (!diff) return Promise.resolve(null);
     const want = new Set(filters);
-    if (stored.size === want.size && [...stored].every((f) => want.has(f))) return Promise.resolve(false);
     if (want.size > 0) this.routes.set(edgeId, want); else this.routes.delete(edgeId);
     this.counter++;
-    return Promise.resolve(true);
+    return Promise.resolve(diff);
   }
 
   version(): Promise<number> {
