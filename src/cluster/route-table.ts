@@ -29,8 +29,9 @@ export interface RouteDiff {
 export function routeDiff(stored: Iterable<string>, wanted: Iterable<string>): RouteDiff | null {
   const have = new Set(stored);
   const want = new Set(wanted);
-  const missing = [...want].filter((f) => !have.has(f));
-  const extra = [...have].filter((f) => !want.has(f));
+  // Sorted: a Redis set has no order, and a stable answer reads better in logs and compares in tests.
+  const missing = [...want].filter((f) => !have.has(f)).sort();
+  const extra = [...have].filter((f) => !want.has(f)).sort();
   return missing.length === 0 && extra.length === 0 ? null : { missing, extra };
 }
 
