@@ -59,15 +59,22 @@ export class Rebalancer {
    */
   async rebalance(): Promise<Shed[]> {
     const job = this.replace();
-    const first = await this.round(job, 0);
-    if (first.plan.length > 0) {
-      this.run(job, async () => {
-        await this.settle(job, first);
-        await this.rounds(job, 2);
-      });
-    } else {
-      this.finish(job, 0);
+    let first: Round;
+    try {
+      first = await this.round(job, 0);
+    } catch (err) {
+      this.release(job);
+      throw err;
     }
+    if (first.plan.length === 0) {
+      this.finish(job, 0);
+      this.release(job);
+      return first.plan;
+    }
+    this.run(job, async () => {
+      await this.settle(job, first);
+      await this.rounds(job, 2);
+    });
     return first.plan;
   }
 
@@ -115,7 +122,12 @@ export class Rebalancer {
   private run(job: Job, work: () => Promise<void>): void {
     job.done = work().catch((err: unknown) => {
       this.deps.log.warn('rebalance failed', { error: String(err) });
-    }).finally(() => { if (this.job === job) this.job = null; });
+    }).finally(() => this.release(job));
+  }
+
+  /** A finished job leaves its place, unless a newer request took it already. */
+  private release(job: Job): void {
+    if (this.job === job) this.job = null;
   }
 
   /** Rounds from `from` on, each with the tolerance, until nothing is off or the rounds run out. */
@@ -169,12 +181,10 @@ export class Rebalancer {
       }
       const now = { total: totalConnections(loads), oldest: Math.min(...loads.map((l) => l.reportedAt)) };
       if (now.total >= round.total) return;
-      if (previous && now.oldest > previous.oldest) {
-        if (now.total === previous.total) return;
-        previous = now;
-      } else if (!previous) {
-        previous = now;
-      }
+      // Only a reading with every report newer than the last one counts as a second reading.
+      if (previous && now.oldest <= previous.oldest) continue;
+      if (previous && now.total === previous.total) return;
+      previous = now;
     }
   }
 }

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Aedes, type Client } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { AEDES_VERSION, clientSubscriptions, clientWill, closeWithoutWill, deliverQoS, gatedClient, nextBrokerCounter, takePacketId } from '../../src/edge/aedes-adapter.js';
+import { listenOnTcp, type BrokerOnTcp } from '../support/aedes-on-tcp.js';
 
 /**
  * What rocketpush relies on inside aedes, checked against the installed aedes itself: an upgrade
  * that changes any of it fails here, not in production.
  */
 let broker: Aedes;
-let server: Server;
+let tcp: BrokerOnTcp;
 let port = 0;
 const clients = new Map<string, Client>();
 const wrappedDeliveries: string[] = [];
@@ -27,17 +27,14 @@ before(async () => {
       done(null, true);
     },
   });
-  await broker.listen();
   broker.on('client', (c) => clients.set(c.id, c));
-  server = createServer((socket) => broker.handle(socket));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
+  tcp = await listenOnTcp(broker);
+  port = tcp.port;
 });
 
 after(async () => {
   for (const c of open) c.end(true);
-  await new Promise<void>((r) => server.close(() => r()));
-  await new Promise<void>((r) => broker.close(() => r()));
+  await tcp.close();
 });
 
 async function device(id: string, opts: mqtt.IClientOptions = {}): Promise<MqttClient> {

@@ -140,6 +140,24 @@ describe('a rebalance', () => {
     assert.deepEqual(sim.counts(), { a: 60, b: 60 });
   });
 
+  it('plans nothing for a balanced cluster, and is idle at once', async () => {
+    const sim = new SimCluster({ a: 30, b: 30 }, (s) => s.least(['a', 'b']));
+    const rebalancer = rebalancerOn(sim);
+    assert.deepEqual(await rebalancer.rebalance(), []);
+    await rebalancer.whenIdle();
+    assert.equal(sim.sheds.length, 0);
+  });
+
+  it('passes on a failed reading of the loads, and is idle after it', async () => {
+    const rebalancer = new Rebalancer({
+      loads: async () => { throw new Error('redis down'); },
+      shed: async () => { throw new Error('no shed expected'); },
+      policy, log, sleep: async () => {},
+    });
+    await assert.rejects(rebalancer.rebalance(), /redis down/);
+    await rebalancer.whenIdle();
+  });
+
   it('is cancelled by stop(): no shed after it', async () => {
     const sim = new SimCluster({ a: 60, b: 0 }, () => 'a');
     const rebalancer = rebalancerOn(sim, { maxRounds: 50 });

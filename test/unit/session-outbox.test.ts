@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { connect as tcpConnect, createServer, type Server } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -11,6 +11,7 @@ import { clusterPersistence } from '../../src/edge/cluster-persistence.js';
 import { SessionOutbox, type SessionQueueReader } from '../../src/edge/session-outbox.js';
 import { createLogger } from '../../src/log.js';
 import type { Batch, BusMessage } from '../../src/message/envelope.js';
+import { listenOnTcp, type BrokerOnTcp } from '../support/aedes-on-tcp.js';
 
 /**
  * The session outbox against a real aedes and real MQTT clients in this process, with the session
@@ -32,7 +33,7 @@ let store: MemorySessionStore;
 let reader: FakeReader;
 let outbox: SessionOutbox;
 let broker: Aedes;
-let server: Server;
+let tcp: BrokerOnTcp;
 let port = 0;
 const open: MqttClient[] = [];
 
@@ -51,16 +52,13 @@ before(async () => {
   });
   broker.on('connackSent', (_packet, client) => outbox.connackSent(client));
   broker.on('clientDisconnect', (client) => outbox.detach(client));
-  await broker.listen();
-  server = createServer((socket) => broker.handle(socket));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
+  tcp = await listenOnTcp(broker);
+  port = tcp.port;
 });
 
 after(async () => {
   for (const c of open) c.end(true);
-  await new Promise<void>((r) => server.close(() => r()));
-  await new Promise<void>((r) => broker.close(() => r()));
+  await tcp.close();
 });
 
 /** A device with a persistent session that records what it receives from the very first packet. */
