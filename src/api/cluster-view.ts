@@ -1,12 +1,19 @@
-import type { Redis } from 'ioredis';
-import { RedisEdgeRegistry, type EdgeRecord, type EdgeRegistry } from '../cluster/edge-registry.js';
-import type { RedisKeys } from '../cluster/keys.js';
-import { RedisSessionRegistry, type SessionRegistry } from '../cluster/session-registry.js';
-import { RedisSessionStore, type SessionStore } from '../cluster/session-store.js';
+import type { EdgeRecord, EdgeRegistry } from '../cluster/edge-registry.js';
+import type { SessionRegistry } from '../cluster/session-registry.js';
+import type { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
-import { RedisEdgeLoadStore, type EdgeLoad, type EdgeLoadStore } from '../cluster/edge-load.js';
-import { RedisAutoscalerStore, type AutoscalerStore } from '../autoscaler/autoscaler-store.js';
+import type { EdgeLoad, EdgeLoadStore } from '../cluster/edge-load.js';
+import type { AutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import type { AutoscalerStatus } from '../autoscaler/autoscaler.js';
+
+/** The stores the view reads. */
+export interface ClusterViewStores {
+  edges: EdgeRegistry;
+  sessionRegistry: SessionRegistry;
+  sessions: SessionStore;
+  edgeLoads: EdgeLoadStore;
+  autoscaler: AutoscalerStore;
+}
 
 export interface EdgeView {
   id: string;
@@ -59,12 +66,12 @@ export class ClusterView {
   readonly loads: EdgeLoadStore;
   private readonly autoscalerStore: AutoscalerStore;
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly leaseMs: number, private readonly log: Logger) {
-    this.edgeRegistry = new RedisEdgeRegistry(redis, keys);
-    this.sessions = new RedisSessionRegistry(redis, keys);
-    this.store = new RedisSessionStore(redis, keys);
-    this.loads = new RedisEdgeLoadStore(redis, keys);
-    this.autoscalerStore = new RedisAutoscalerStore(redis, keys);
+  constructor(stores: ClusterViewStores, private readonly leaseMs: number, private readonly log: Logger) {
+    this.edgeRegistry = stores.edges;
+    this.sessions = stores.sessionRegistry;
+    this.store = stores.sessions;
+    this.loads = stores.edgeLoads;
+    this.autoscalerStore = stores.autoscaler;
   }
 
   /** The autoscaler's last decision (null: no autoscaler has run). */
@@ -119,11 +126,11 @@ export class ClusterView {
 
   async session(clientId: string): Promise<SessionView | null> {
     if (!(await this.store.exists(clientId))) return null;
-    const [location, subscriptions, queueDepth, oldest] = await Promise.all([
+    const [location, subscriptions, queueDepth, queue] = await Promise.all([
       this.sessions.locate(clientId),
       this.store.subscriptions(clientId),
       this.store.pending(clientId),
-      this.redis.zrange(this.keys.persistentQueued(clientId), 0, 0, 'WITHSCORES'),
+      this.store.queueState(clientId),
     ]);
     return {
       clientId,
@@ -131,7 +138,7 @@ export class ClusterView {
       edgeId: location?.edgeId ?? null,
       subscriptions,
       queueDepth,
-      oldestPendingAt: oldest.length === 2 ? Number(oldest[1]) : null,
+      oldestPendingAt: queue.oldestQueuedAt,
     };
   }
 }

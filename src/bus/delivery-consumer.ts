@@ -1,19 +1,15 @@
-import { ConsumeResult, FilterExpression, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
-import { rocketmqClientLogger, startClient } from './client-support.js';
 import { decodeBatch, type BusMessage } from '../message/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, edgeConsumerGroup, edgeFilter, edgeTag } from './names.js';
+import { CONTROL_TOPIC, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
-import { withTimeout } from '../timing.js';
+import type { DeliveryFeed, ReceivedMessage } from './feeds.js';
 
 export interface DeliveryConsumerOptions {
-  endpoints: string;
-  namespace: string;
-  requestTimeoutMs: number;
+  /** The edge's reading side of the delivery and control topics. */
+  feed: DeliveryFeed;
   edgeId: string;
-  maxCached: number;
   log: Logger;
   /** Hands one batch's messages to local subscribers; the batch is acked when it resolves. */
   deliver: (messages: BusMessage[]) => Promise<void>;
@@ -37,32 +33,17 @@ export interface DeliveryConsumerStats {
  * an earlier life of this edge (persistent sessions do not depend on this path).
  */
 export class DeliveryConsumer {
-  private readonly consumer: PushConsumer;
   private readonly seen = new RecentIds(50_000);
   private startedAt = 0;
   private stopped = false;
   private readonly probes = new Map<string, () => void>();
   readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 };
 
-  constructor(private readonly opts: DeliveryConsumerOptions) {
-    this.consumer = new PushConsumer({
-      endpoints: opts.endpoints,
-      namespace: opts.namespace,
-      requestTimeout: opts.requestTimeoutMs,
-      consumerGroup: edgeConsumerGroup(opts.edgeId),
-      subscriptions: new Map([
-        [DELIVERY_TOPIC, new FilterExpression(edgeFilter(opts.edgeId))],
-        [CONTROL_TOPIC, new FilterExpression(BROADCAST_TAG)],
-      ]),
-      maxCacheMessageCount: opts.maxCached,
-      logger: rocketmqClientLogger(opts.log),
-      messageListener: { consume: (view) => this.consume(view) },
-    });
-  }
+  constructor(private readonly opts: DeliveryConsumerOptions) {}
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    await startClient(this.consumer, 30_000, 'RocketMQ consumer startup');
+    await this.opts.feed.start((message) => this.consume(message));
   }
 
   /**
@@ -100,14 +81,13 @@ export class DeliveryConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
-    await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
+    await this.opts.feed.stop();
   }
 
-  private async consume(view: MessageView): Promise<ConsumeResult> {
-    if (view.bornTimestamp && view.bornTimestamp.getTime() < this.startedAt) {
+  private async consume(view: ReceivedMessage): Promise<void> {
+    if (view.bornAt !== undefined && view.bornAt < this.startedAt) {
       this.stats.staleBatches++;
-      return ConsumeResult.SUCCESS;
+      return;
     }
     for (const key of view.keys) this.probes.get(key)?.();
     if (view.topic === CONTROL_TOPIC) return this.consumeControl(view);
@@ -118,32 +98,30 @@ export class DeliveryConsumer {
       // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
       this.stats.corruptBatches++;
       this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });
-      return ConsumeResult.SUCCESS;
+      return;
     }
     if (!this.seen.add(batch.batchId)) {
       this.stats.duplicateBatches++;
-      return ConsumeResult.SUCCESS;
+      return;
     }
     this.stats.batches++;
     this.stats.messages += batch.messages.length;
-    if (view.bornTimestamp) this.stats.lagMs = Math.max(0, Date.now() - view.bornTimestamp.getTime());
+    if (view.bornAt !== undefined) this.stats.lagMs = Math.max(0, Date.now() - view.bornAt);
     try {
       await this.opts.deliver(batch.messages);
     } catch (err) {
       this.opts.log.error('local delivery failed', { batchId: batch.batchId, error: String(err) });
     }
-    return ConsumeResult.SUCCESS;
   }
 
-  private consumeControl(view: MessageView): ConsumeResult {
+  private consumeControl(view: ReceivedMessage): void {
     try {
       const message = decodeControl(view.body);
-      if (message.kind === 'probe') { this.probes.get(message.id)?.(); return ConsumeResult.SUCCESS; }
+      if (message.kind === 'probe') { this.probes.get(message.id)?.(); return; }
       this.opts.control(message);
     } catch (err) {
       this.stats.corruptBatches++;
       this.opts.log.error('undecodable control message skipped', { messageId: view.messageId, error: String(err) });
     }
-    return ConsumeResult.SUCCESS;
   }
 }

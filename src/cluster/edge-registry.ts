@@ -21,6 +21,11 @@ export interface EdgeRegistry {
   list(): Promise<EdgeRecord[]>;
   /** Forgets an edge: its record and its last load report, so assignment never counts it. */
   remove(edgeId: string): Promise<void>;
+  /**
+   * Takes the right to reap a dead edge for `forMs`: true for the one caller that got it, false
+   * while another holds it. Several live edges notice the same dead one; only one reaps it.
+   */
+  claimReaping(deadEdgeId: string, by: string, forMs: number): Promise<boolean>;
 }
 
 /** In Redis: one hash field per edge (and the load report's field, removed with it). */
@@ -43,6 +48,10 @@ export class RedisEdgeRegistry implements EdgeRegistry {
 
   async remove(edgeId: string): Promise<void> {
     await this.redis.multi().hdel(this.keys.edges(), edgeId).hdel(this.keys.edgeLoads(), edgeId).exec();
+  }
+
+  async claimReaping(deadEdgeId: string, by: string, forMs: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.edgeReaping(deadEdgeId), by, 'PX', forMs, 'NX')) === 'OK';
   }
 }
 

@@ -1,17 +1,16 @@
-import type { Redis } from 'ioredis';
 import type { PublishService } from '../bus/publish-service.js';
 import type { EdgeRegistry } from '../cluster/edge-registry.js';
-import type { RedisKeys } from '../cluster/keys.js';
 import type { RouteTable } from '../cluster/route-table.js';
 import type { SessionRegistry } from '../cluster/session-registry.js';
 import type { WillStore } from '../cluster/will-store.js';
 import type { Logger } from '../log.js';
 
+/** How long one edge holds the right to reap a dead one (longer than any reaping takes). */
+const REAPING_CLAIM_MS = 60_000;
+
 export interface EdgeReaperDeps {
   selfId: string;
   leaseMs: number;
-  redis: Redis;
-  keys: RedisKeys;
   edges: EdgeRegistry;
   sessions: SessionRegistry;
   wills: WillStore;
@@ -48,12 +47,11 @@ export class EdgeReaper {
   }
 
   async sweep(): Promise<void> {
-    const { selfId, leaseMs, redis, keys, edges, log } = this.deps;
+    const { selfId, leaseMs, edges, log } = this.deps;
     const now = Date.now();
     for (const edge of await edges.list()) {
       if (edge.id === selfId || now - edge.seenAt < leaseMs) continue;
-      const locked = await redis.set(keys.edgeReaping(edge.id), selfId, 'PX', 60_000, 'NX');
-      if (locked !== 'OK') continue;
+      if (!(await edges.claimReaping(edge.id, selfId, REAPING_CLAIM_MS))) continue;
       log.warn('edge missed its lease, taking over its wills and sessions', { deadEdgeId: edge.id, lastSeenMsAgo: now - edge.seenAt });
       await this.reap(edge.id);
     }

@@ -1,16 +1,8 @@
 import { Aedes } from 'aedes';
 import { createRequire } from 'node:module';
-import { createRedis } from '../cluster/redis-connection.js';
-import { BatchingProducer } from '../bus/batching-producer.js';
+import type { Registry } from 'prom-client';
 import { DeliveryConsumer } from '../bus/delivery-consumer.js';
-import { PublishService } from '../bus/publish-service.js';
-import { EdgeHeartbeat, RedisEdgeRegistry } from '../cluster/edge-registry.js';
-import { RedisKeys } from '../cluster/keys.js';
-import { RedisRetainedStore } from '../cluster/retained-store.js';
-import { RedisRouteTable } from '../cluster/route-table.js';
-import { RouteResolver } from '../bus/route-resolver.js';
-import { RedisSessionRegistry } from '../cluster/session-registry.js';
-import { RedisWillStore } from '../cluster/will-store.js';
+import { EdgeHeartbeat } from '../cluster/edge-registry.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { RouteWriter } from './route-writer.js';
@@ -26,15 +18,11 @@ import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
 import { EdgeReaper } from './edge-reaper.js';
 import { SessionGuard } from './session-guard.js';
-import { RedisSessionStore, type SessionStore } from '../cluster/session-store.js';
-import { SessionResolver } from '../bus/session-resolver.js';
+import type { SessionStore } from '../cluster/session-store.js';
 import { SessionConsumer } from '../bus/session-consumer.js';
 import { SessionOutbox } from './session-outbox.js';
 import { DeviceAuth } from './device-auth.js';
-import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { clusterPersistence } from './cluster-persistence.js';
-
-import { RedisPushStatusStore } from '../cluster/push-status-store.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
@@ -42,16 +30,19 @@ import { clientSubscriptions, closeWithoutWill, connectedClient, connectedClient
 import { ConnectionDrainer } from './connection-drainer.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
-import { processRegistry, rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 import { ConnectionCensus } from './connection-census.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
-import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { withTimeout } from '../timing.js';
+import type { ClusterPorts } from '../composition/cluster-ports.js';
+import { publishPath } from '../composition/publish-path.js';
 
 /** Deliveries the local matcher runs at once (aedes' own default); more wait their turn. */
 const LOCAL_EMIT_CONCURRENCY = 100;
+
+/** How long a session batch the edge cannot deliver now waits before it is read again. */
+const SESSION_RETRY_LATER_MS = 1000;
 
 // aedes-persistence is CommonJS and its typings describe an ES default export that does not exist.
 const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => object;
@@ -93,7 +84,27 @@ export class Edge {
   private drainer: (() => Promise<void>) | null = null;
   private drained: Promise<void> | null = null;
 
-  constructor(private readonly config: Config, private readonly log: Logger, private readonly hooks: EdgeHooks = { drainRequested: () => undefined }) {}
+  /** Counters for the heartbeat, filled in once started. */
+  private statsSource: () => Record<string, number> = () => ({});
+  /** The MQTT TCP port, once listening (0 before). */
+  mqttPort = 0;
+
+  /**
+   * `ports` are the shared state and the bus (Redis and RocketMQ in a process, memory in the unit
+   * tests); `metrics` is the process' registry, also served on the health port.
+   */
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly ports: ClusterPorts,
+    private readonly metrics: Registry,
+    private readonly hooks: EdgeHooks = { drainRequested: () => undefined },
+  ) {}
+
+  /** The edge's counters as its heartbeat reports them. */
+  stats(): Record<string, number> {
+    return this.statsSource();
+  }
 
   /** Starts a part and lists it for stop(). */
   private async part(name: string, start: () => Promise<unknown> | void, stop: () => Promise<unknown> | void = () => undefined, stopWithinMs = 10_000): Promise<void> {
@@ -102,36 +113,23 @@ export class Edge {
   }
 
   async start(): Promise<void> {
-    const { config, log } = this;
+    const { config, log, metrics } = this;
     const { edge } = config;
-    const keys = new RedisKeys(config.keyPrefix);
-    // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
-    // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
-    // Auto-pipelining: the commands of one turn of the event loop (the route and session version
-    // reads of every publish in it, say) go out in one write and come back in one read.
-    const redis = createRedis(config.redis, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true });
-    redis.on('error', (err) => log.warn('redis error', { error: String(err) }));
-    const metrics = processRegistry({ service: 'edge', edge_id: edge.id });
-    timeRedisCommands(redis, metrics);
-    const routeTable = new RedisRouteTable(redis, keys);
-    const retainedStore = new RedisRetainedStore(redis, keys, log);
-    const edgeRecords = new RedisEdgeRegistry(redis, keys);
+    const { state, stores, bus } = this.ports;
+    const routeTable = stores.routes;
+    const retainedStore = stores.retained;
+    const edgeRecords = stores.edges;
     const registry = new EdgeHeartbeat(edgeRecords, log);
-    const producer = new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId: edge.id, log, observer: rocketmqSendMetrics(metrics) });
-    const sessionStore = new RedisSessionStore(redis, keys);
-    const routes = new RouteResolver(routeTable, config.routeBroadcastThreshold);
-    const sessionResolver = new SessionResolver(sessionStore);
-    const publisher = new PublishService({
-      producer, retained: retainedStore, origin: edge.id, defaultTtlMs: config.messageTtlMs,
-      routes, sessions: sessionResolver, sessionStore, sessionPendingCap: config.sessionPendingCap, log,
-    });
+    const producer = bus.producer(edge.id);
+    const sessionStore = stores.sessions;
+    const { publisher, routes, sessions: sessionResolver } = publishPath(stores, producer, edge.id, config, log);
     // The outbox reads queues through the consumer, and the consumer hands batches to the outbox.
     let outbox: SessionOutbox | null = null;
     const sessionConsumer = new SessionConsumer({
-      ...config.rocketmq, maxCached: config.consumer.maxCached, retryLaterMs: 1000, log,
+      feed: bus.sessionFeed(SESSION_RETRY_LATER_MS), log,
       handle: (liteTopic, batch, place) => outbox ? outbox.handle(liteTopic, batch, place) : Promise.resolve('later'),
     });
-    const pushStatus = new RedisPushStatusStore(redis, keys, config.push.statusRetentionMs);
+    const pushStatus = stores.pushStatus;
     const receipts = new PushReceipts(pushStatus, log);
     const tracker = new PushTracker((pushId, deviceId, state) => receipts.add(pushId, deviceId, state));
     const sessionOutbox = new SessionOutbox(sessionStore, sessionConsumer, log, {
@@ -140,14 +138,14 @@ export class Edge {
     });
     outbox = sessionOutbox;
     const deviceAuth = edge.auth === 'devices'
-      ? new DeviceAuth({ registry: new RedisDeviceRegistry(redis, keys), cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log })
+      ? new DeviceAuth({ registry: stores.devices, cacheMs: edge.authCacheMs, publishTopics: edge.publishTopics, log })
       : null;
     if (!deviceAuth) log.warn('MQTT_AUTH=open: any client may connect and use any topic');
     const persistence = clusterPersistence(memoryPersistence(), sessionStore, sessionOutbox, log,
       (client, filter) => !deviceAuth || deviceAuth.allows(client, filter),
       (client, messageId) => tracker.acknowledged(client, messageId));
-    const sessions = new RedisSessionRegistry(redis, keys);
-    const wills = new RedisWillStore(redis, keys, log);
+    const sessions = stores.sessionRegistry;
+    const wills = stores.wills;
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log,
       sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs),
@@ -189,9 +187,8 @@ export class Edge {
     });
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
     const consumer = new DeliveryConsumer({
-      ...config.rocketmq,
+      feed: bus.deliveryFeed(edge.id),
       edgeId: edge.id,
-      maxCached: config.consumer.maxCached,
       log,
       deliver: (messages) => local.deliver(messages),
       control: (message) => {
@@ -213,7 +210,7 @@ export class Edge {
       },
     });
     const reaper = new EdgeReaper({
-      selfId: edge.id, leaseMs: edge.leaseMs, redis, keys, edges: edgeRecords,
+      selfId: edge.id, leaseMs: edge.leaseMs, edges: edgeRecords,
       sessions, wills, publisher, routes: routeTable, log,
     });
     let listeners: Listener[] = [];
@@ -236,7 +233,7 @@ export class Edge {
     });
     const readiness = new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
-      redis: async () => { const pong = await redis.ping(); if (pong !== 'PONG') throw new Error(`answered ${pong}`); },
+      redis: () => state.ping(),
       rocketmq: () => producer.ping(),
       consumer: () => { if (!consumer.running) throw new Error('delivery consumer is not running'); },
     });
@@ -253,7 +250,7 @@ export class Edge {
     let retainedCount = 0;
 
     await this.part('health port', async () => { httpPort = await health.start(); }, () => health.stop());
-    await this.part('redis', () => redis.connect(), () => withTimeout(redis.quit(), 2000, 'Redis quit').catch(() => redis.disconnect()), 3000);
+    await this.part('redis', () => state.start(), () => state.stop(), 3000);
     // Stopped after aedes: wills and in-flight publishes still go out through it.
     await this.part('producer', () => producer.start(), () => producer.stop());
     // Routes of an earlier life of this edge id are stale: its devices are gone.
@@ -291,9 +288,11 @@ export class Edge {
     await this.part('listeners', async () => { listeners = await openListeners(broker, edge, log); },
       () => Promise.all(listeners.splice(0).map((l) => l.close())));
     const port = listeners[0]!.port;
+    this.mqttPort = port;
     await this.part('registry', async () => {
+      this.statsSource = () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors });
       await registry.start({ id: edge.id, port, httpUrl: `http://${edge.publicHost}:${httpPort}`, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
-        () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors, ...memoryMiB() }));
+        () => ({ ...this.stats(), ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);
     }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);
     const host = edge.publicHost;
@@ -304,7 +303,7 @@ export class Edge {
         mqtts: edge.tls ? `mqtts://${host}:${listeners.find((l) => l.kind === 'tls')!.port}` : null,
         ws: edge.wsPort !== undefined ? `ws://${host}:${listeners.find((l) => l.kind === 'ws')!.port}/mqtt` : null,
       },
-      store: new RedisEdgeLoadStore(redis, keys),
+      store: stores.edgeLoads,
       ready: () => readiness.check(),
       source: {
         connections: () => broker.connectedClients,
@@ -334,8 +333,7 @@ export class Edge {
     }, () => { if (routeKeeper) clearInterval(routeKeeper); });
     // After Redis came back (it may have lost its last writes), the sessions connected here are
     // written back; their route sets are rewritten by the route keeper above.
-    // Registered once connected: every later 'ready' is a reconnect.
-    redis.on('ready', () => void restoreSessions(sessionStore, sessionOutbox, log));
+    state.onReconnect(() => void restoreSessions(sessionStore, sessionOutbox, log));
     this.drainer = async () => {
       const started = Date.now();
       const connections = broker.connectedClients;

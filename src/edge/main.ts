@@ -1,9 +1,14 @@
 import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
+import { processRegistry } from '../metrics/metrics.js';
 import { runUntilSignal } from '../process.js';
+import { redisRocketmqPorts } from '../composition/redis-rocketmq-ports.js';
 import { Edge } from './edge.js';
 
+// The edge process' composition root: its ports on Redis and RocketMQ, its metrics, its logger.
 const config = loadConfig();
 const log = createLogger(config.logLevel, { service: 'edge', edgeId: config.edge.id });
+const metrics = processRegistry({ service: 'edge', edge_id: config.edge.id });
+const ports = redisRocketmqPorts(config, log, metrics);
 // A drain asked for over the API ends the process the way SIGTERM does: drain, stop, exit 0.
-await runUntilSignal(new Edge(config, log, { drainRequested: () => process.kill(process.pid, 'SIGTERM') }), log);
+await runUntilSignal(new Edge(config, log, ports, metrics, { drainRequested: () => process.kill(process.pid, 'SIGTERM') }), log);

@@ -2,7 +2,7 @@ import type { Client } from 'aedes';
 import mqttPacket from 'mqtt-packet';
 import { isExpired, type Batch, type BusMessage } from '../message/envelope.js';
 import { sessionLiteTopic } from '../bus/names.js';
-import type { QueuePlace, SessionOutcome } from '../bus/session-consumer.js';
+import type { QueuePlace, SessionOutcome } from '../bus/feeds.js';
 import type { EarlierQueued, Finished, InflightState, QueuePositions, SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import { rewindTarget, SessionQueueCursor, type CursorStats } from './session-queue-cursor.js';

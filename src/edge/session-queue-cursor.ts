@@ -1,4 +1,4 @@
-import type { QueuePlace } from '../bus/session-consumer.js';
+import type { QueuePlace } from '../bus/feeds.js';
 import { positionOf, type QueuePositions } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 

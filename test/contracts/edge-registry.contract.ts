@@ -21,5 +21,14 @@ export function edgeRegistryContract(implementation: string, make: () => Promise
       assert.equal(await reg.get('e1'), null);
       assert.deepEqual((await reg.list()).map((r) => r.id), ['e2']);
     });
+
+    it('lets one claimant reap a dead edge until its claim runs out', async () => {
+      const reg = await fresh();
+      assert.equal(await reg.claimReaping('dead', 'e1', 300), true);
+      assert.equal(await reg.claimReaping('dead', 'e2', 300), false);
+      assert.equal(await reg.claimReaping('other', 'e2', 300), true, 'a claim holds for one dead edge only');
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(await reg.claimReaping('dead', 'e2', 300), true);
+    });
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { brokerOfReceipt } from '../../src/bus/session-consumer.js';
+import { brokerOfReceipt } from '../../src/bus/rocketmq-feeds.js';
 import { positionOf } from '../../src/cluster/session-store.js';
 import { startOffset } from '../../src/edge/session-outbox.js';
 import { createLogger } from '../../src/log.js';

@@ -4,8 +4,9 @@ import type { EdgeLoadStore } from '../edge-load.js';
 /** The edges' records in this process; `remove` also forgets the edge's load report, as in Redis. */
 export class MemoryEdgeRegistry implements EdgeRegistry {
   private readonly records = new Map<string, EdgeRecord>();
+  private readonly reaping = new Map<string, number>();
 
-  constructor(private readonly loads?: EdgeLoadStore) {}
+  constructor(private readonly loads?: EdgeLoadStore, private readonly now: () => number = Date.now) {}
 
   put(record: EdgeRecord): Promise<void> {
     this.records.set(record.id, structuredClone(record));
@@ -24,5 +25,12 @@ export class MemoryEdgeRegistry implements EdgeRegistry {
   async remove(edgeId: string): Promise<void> {
     this.records.delete(edgeId);
     await this.loads?.remove(edgeId);
+  }
+
+  claimReaping(deadEdgeId: string, _by: string, forMs: number): Promise<boolean> {
+    const until = this.reaping.get(deadEdgeId);
+    if (until !== undefined && until > this.now()) return Promise.resolve(false);
+    this.reaping.set(deadEdgeId, this.now() + forMs);
+    return Promise.resolve(true);
   }
 }

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageOptions } from 'rocketmq-client-nodejs';
+import { BusUnavailableError, DelayRefusedError } from '../../errors.js';
+import type { BusSender } from '../batching-producer.js';
+import type { DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from '../feeds.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, edgeTag } from '../names.js';
+
+/** The broker group name of every session queue in this process. */
+export const MEMORY_BROKER = 'memory-broker';
+
+/** Wait before a message whose consumer failed is handed out again. */
+const REDELIVER_AFTER_MS = 100;
+
+/**
+ * One edge's consumer group of the delivery and control topics: it exists from the first start of
+ * a feed on, keeps what arrives while no feed reads (as RocketMQ keeps a group's backlog), and
+ * hands each message group's messages out one at a time in send order.
+ */
+class EdgeGroup {
+  /** Waiting messages by message group; a message without a group is one of its own. */
+  private readonly waiting = new Map<string, ReceivedMessage[]>();
+  private readonly busy = new Set<string>();
+  consume: ((message: ReceivedMessage) => Promise<void>) | null = null;
+
+  constructor(private readonly edgeId: string) {}
+
+  wants(topic: string, tag: string | undefined): boolean {
+    if (topic === CONTROL_TOPIC) return tag === BROADCAST_TAG;
+    return topic === DELIVERY_TOPIC && (tag === BROADCAST_TAG || tag === edgeTag(this.edgeId));
+  }
+
+  add(message: ReceivedMessage, messageGroup: string | undefined): void {
+    const key = messageGroup ?? `~${message.messageId}`;
+    const queue = this.waiting.get(key) ?? [];
+    queue.push(message);
+    this.waiting.set(key, queue);
+    this.pump(key);
+  }
+
+  pumpAll(): void {
+    for (const key of this.waiting.keys()) this.pump(key);
+  }
+
+  private pump(key: string): void {
+    const consume = this.consume;
+    const head = this.waiting.get(key)?.[0];
+    if (!consume || !head || this.busy.has(key)) return;
+    this.busy.add(key);
+    // Handed out on a later turn, as a network read would be: never inside the sender's call.
+    setImmediate(() => {
+      consume(head).then(() => {
+        const queue = this.waiting.get(key)!;
+        queue.shift();
+        if (queue.length === 0) this.waiting.delete(key);
+        this.busy.delete(key);
+        this.pump(key);
+      }, () => {
+        setTimeout(() => { this.busy.delete(key); this.pump(key); }, REDELIVER_AFTER_MS).unref();
+      });
+    });
+  }
+}
+
+/** One lite topic of the session topic: its batches by offset and the one consumer group's position. */
+class LiteQueue {
+  readonly bodies: Buffer[] = [];
+  readonly ids: string[] = [];
+  readonly bornAt: number[] = [];
+  /** The offset handed out next (the group's committed position once the one out is 'done'). */
+  next = 0;
+  /** Bumped by every reposition: an answer for a batch handed out before it does not move `next`. */
+  epoch = 0;
+  outstanding = false;
+  readers = new Set<MemorySessionFeed>();
+}
+
+/**
+ * RocketMQ in this process, for tests and for the in-memory cluster: the producer's side
+ * (`sender()`, what BatchingProducer writes through) and the two reading sides (`deliveryFeed`,
+ * `sessionFeed`), with the promises of bus/feeds.ts. No delay topic: delayed pushes need the real one.
+ * `failNext` and `down` make sends fail, to test what a caller does while the bus is away.
+ */
+export class MemoryRocketMQ {
+  private readonly groups = new Map<string, EdgeGroup>();
+  private readonly lites = new Map<string, LiteQueue>();
+  private failures = 0;
+  /** While true every send fails, as when no broker answers. */
+  down = false;
+  /** Messages sent to each topic, in order (the health topic's included). */
+  readonly sentCount = new Map<string, number>();
+
+  failNext(count: number): void {
+    this.failures = count;
+  }
+
+  sender(): BusSender {
+    return {
+      startup: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+      send: (message) => this.send(message),
+    };
+  }
+
+  deliveryFeed(edgeId: string): DeliveryFeed {
+    const group = this.groups.get(edgeId) ?? new EdgeGroup(edgeId);
+    this.groups.set(edgeId, group);
+    return {
+      start: (consume) => { group.consume = consume; group.pumpAll(); return Promise.resolve(); },
+      stop: () => { group.consume = null; return Promise.resolve(); },
+    };
+  }
+
+  sessionFeed(retryLaterMs: number): SessionFeed {
+    return new MemorySessionFeed(this, retryLaterMs);
+  }
+
+  /** A session queue as it stands: its batches' bodies and the group's next offset. */
+  sessionQueue(liteTopic: string): { bodies: Buffer[]; next: number } {
+    const q = this.lites.get(liteTopic);
+    return { bodies: q ? [...q.bodies] : [], next: q?.next ?? 0 };
+  }
+
+  /** @internal */
+  lite(liteTopic: string): LiteQueue {
+    let q = this.lites.get(liteTopic);
+    if (!q) { q = new LiteQueue(); this.lites.set(liteTopic, q); }
+    return q;
+  }
+
+  /** @internal Hands out the queue's next batch to one of its readers, if none is out. */
+  pumpLite(liteTopic: string): void {
+    const q = this.lites.get(liteTopic);
+    if (!q || q.outstanding || q.next >= q.bodies.length) return;
+    const reader = [...q.readers].at(-1);
+    if (!reader) return;
+    q.outstanding = true;
+    const offset = q.next;
+    const epoch = q.epoch;
+    const message: ReceivedSessionMessage = {
+      messageId: q.ids[offset]!, topic: SESSION_TOPIC, keys: [], body: q.bodies[offset]!, bornAt: q.bornAt[offset],
+      liteTopic, place: { queue: MEMORY_BROKER, offset },
+    };
+    setImmediate(() => {
+      reader.hand(message).then((outcome) => {
+        const again = () => { q.outstanding = false; this.pumpLite(liteTopic); };
+        if (outcome === 'done') {
+          if (q.epoch === epoch && q.next === offset) q.next = offset + 1;
+          again();
+        } else {
+          setTimeout(again, reader.retryLaterMs).unref();
+        }
+      });
+    });
+  }
+
+  private send(message: MessageOptions): Promise<unknown> {
+    if (this.down) return Promise.reject(new BusUnavailableError('the in-memory bus is down'));
+    if (this.failures > 0) {
+      this.failures--;
+      return Promise.reject(new BusUnavailableError('the in-memory bus failed this send (failNext)'));
+    }
+    const topic = message.topic;
+    this.sentCount.set(topic, (this.sentCount.get(topic) ?? 0) + 1);
+    const messageId = randomUUID();
+    const body = Buffer.from(message.body);
+    const bornAt = Date.now();
+    if (topic === SESSION_TOPIC) {
+      const liteTopic = (message as MessageOptions & { liteTopic?: string }).liteTopic;
+      if (!liteTopic) return Promise.reject(new Error('a message to the session topic needs a lite topic'));
+      const q = this.lite(liteTopic);
+      q.bodies.push(body);
+      q.ids.push(messageId);
+      q.bornAt.push(bornAt);
+      this.pumpLite(liteTopic);
+    } else if (topic === DELIVERY_TOPIC || topic === CONTROL_TOPIC) {
+      const received: ReceivedMessage = { messageId, topic, tag: message.tag, keys: message.keys ?? [], body, bornAt };
+      for (const group of this.groups.values()) {
+        if (group.wants(topic, message.tag)) group.add(received, message.messageGroup);
+      }
+    } else if (topic === DELAY_TOPIC) {
+      return Promise.reject(new DelayRefusedError('the in-memory bus has no delay topic: delayed pushes need RocketMQ'));
+    } else if (topic !== HEALTH_TOPIC) {
+      return Promise.reject(new Error(`the in-memory bus has no topic ${topic}`));
+    }
+    return Promise.resolve({ messageId });
+  }
+}
+
+class MemorySessionFeed implements SessionFeed {
+  private consume: ((message: ReceivedSessionMessage) => Promise<SessionOutcome>) | null = null;
+  private readonly subscribed = new Set<string>();
+
+  constructor(private readonly bus: MemoryRocketMQ, readonly retryLaterMs: number) {}
+
+  start(consume: (message: ReceivedSessionMessage) => Promise<SessionOutcome>): Promise<void> {
+    this.consume = consume;
+    return Promise.resolve();
+  }
+
+  /** A batch for this reader; one no longer subscribed or stopped answers 'later' (handed back). */
+  async hand(message: ReceivedSessionMessage): Promise<SessionOutcome> {
+    if (!this.consume || !this.subscribed.has(message.liteTopic)) return 'later';
+    try {
+      return await this.consume(message);
+    } catch {
+      return 'later';
+    }
+  }
+
+  subscribe(liteTopic: string, offset?: number): Promise<void> {
+    const q = this.bus.lite(liteTopic);
+    this.subscribed.add(liteTopic);
+    q.readers.add(this);
+    if (offset !== undefined) this.moveTo(liteTopic, offset);
+    this.bus.pumpLite(liteTopic);
+    return Promise.resolve();
+  }
+
+  unsubscribe(liteTopic: string): Promise<void> {
+    this.subscribed.delete(liteTopic);
+    this.bus.lite(liteTopic).readers.delete(this);
+    return Promise.resolve();
+  }
+
+  reposition(liteTopic: string, offset: number): Promise<void> {
+    this.moveTo(liteTopic, offset);
+    this.bus.pumpLite(liteTopic);
+    return Promise.resolve();
+  }
+
+  queueGroups(): string[] {
+    return [MEMORY_BROKER];
+  }
+
+  stop(): Promise<void> {
+    for (const liteTopic of [...this.subscribed]) void this.unsubscribe(liteTopic);
+    this.consume = null;
+    return Promise.resolve();
+  }
+
+  private moveTo(liteTopic: string, offset: number): void {
+    const q = this.bus.lite(liteTopic);
+    q.next = Math.max(0, Math.min(offset, q.bodies.length));
+    q.epoch++;
+  }
+}

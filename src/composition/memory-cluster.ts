@@ -1,0 +1,59 @@
+import { MemoryAutoscalerStore } from '../autoscaler/memory-autoscaler-store.js';
+import { BatchingProducer } from '../bus/batching-producer.js';
+import { MemoryRocketMQ } from '../bus/memory/memory-rocketmq.js';
+import { MemoryDeviceRegistry } from '../cluster/memory/memory-device-registry.js';
+import { MemoryEdgeLoadStore } from '../cluster/memory/memory-edge-load-store.js';
+import { MemoryEdgeRegistry } from '../cluster/memory/memory-edge-registry.js';
+import { MemoryIdempotencyStore } from '../cluster/memory/memory-idempotency-store.js';
+import { MemoryPushStatusStore } from '../cluster/memory/memory-push-status-store.js';
+import { MemoryRateLimiter } from '../cluster/memory/memory-rate-limiter.js';
+import { MemoryRetainedStore } from '../cluster/memory/memory-retained-store.js';
+import { MemoryRouteTable } from '../cluster/memory/memory-route-table.js';
+import { MemorySessionRegistry } from '../cluster/memory/memory-session-registry.js';
+import { MemorySessionStore } from '../cluster/memory/memory-session-store.js';
+import { MemoryWillStore } from '../cluster/memory/memory-will-store.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { ClusterPorts, ClusterStores } from './cluster-ports.js';
+
+/**
+ * A whole cluster's shared state and bus in this process: edges and API processes built on one
+ * MemoryCluster's ports see each other as they would through Redis and RocketMQ. For tests (no
+ * JVM, no Redis) and for trying the edge alone; nothing of it survives the process.
+ */
+export class MemoryCluster {
+  readonly bus = new MemoryRocketMQ();
+  readonly stores: ClusterStores;
+
+  constructor(private readonly config: Config, private readonly log: Logger) {
+    const edgeLoads = new MemoryEdgeLoadStore();
+    this.stores = {
+      routes: new MemoryRouteTable(),
+      retained: new MemoryRetainedStore(),
+      edges: new MemoryEdgeRegistry(edgeLoads),
+      edgeLoads,
+      sessions: new MemorySessionStore(),
+      sessionRegistry: new MemorySessionRegistry(),
+      wills: new MemoryWillStore(),
+      devices: new MemoryDeviceRegistry(),
+      pushStatus: new MemoryPushStatusStore(config.push.statusRetentionMs),
+      idempotency: new MemoryIdempotencyStore(),
+      rateLimiter: new MemoryRateLimiter(),
+      autoscaler: new MemoryAutoscalerStore(),
+    };
+  }
+
+  /** The ports one process of the cluster is built on (every call shares the same state and bus). */
+  ports(): ClusterPorts {
+    const { config, log, bus } = this;
+    return {
+      state: { start: () => Promise.resolve(), stop: () => Promise.resolve(), ping: () => Promise.resolve(), onReconnect: () => undefined },
+      stores: this.stores,
+      bus: {
+        producer: (producerId) => new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId, log, sender: bus.sender() }),
+        deliveryFeed: (edgeId) => bus.deliveryFeed(edgeId),
+        sessionFeed: (retryLaterMs) => bus.sessionFeed(retryLaterMs),
+      },
+    };
+  }
+}
