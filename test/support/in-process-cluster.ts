@@ -20,7 +20,20 @@ export class InProcessCluster {
     readonly apiServer: ApiServer,
     /** The API key with every scope. */
     readonly key: string,
+    /** The environment every process of the cluster was started with. */
+    private readonly env: Record<string, string>,
   ) {}
+
+  /** Starts one more edge (id `edge-<n>`) with `env` over the cluster's; resolves with its index. */
+  async addEdge(env: Record<string, string> = {}): Promise<number> {
+    this.edges.push(await startEdge(this.memory, { ...this.env, ...env }, this.edges.length + 1));
+    return this.edges.length - 1;
+  }
+
+  /** A counter of edge number `i` as its heartbeat reports it. */
+  edgeStat(i: number, name: string): number {
+    return this.edges[i]!.stats()[name] ?? 0;
+  }
 
   /**
    * Starts `edges` edges (ids edge-1, edge-2, ...) and one API. `env` is the environment of them
@@ -36,15 +49,10 @@ export class InProcessCluster {
     const log = createLogger(apiConfig.logLevel, { service: 'test-cluster' });
     const memory = new MemoryCluster(apiConfig, log);
     const edges: Edge[] = [];
-    for (let i = 1; i <= (opts.edges ?? 2); i++) {
-      const config: Config = loadConfig({ ...base, EDGE_ID: `edge-${i}` });
-      const edge = new Edge(config, createLogger(config.logLevel, { service: 'edge', edgeId: config.edge.id }), memory.ports(), new Registry());
-      await edge.start();
-      edges.push(edge);
-    }
+    for (let i = 1; i <= (opts.edges ?? 2); i++) edges.push(await startEdge(memory, base, i));
     const api = new ApiServer(apiConfig, log, memory.ports(), new Registry());
     await api.start();
-    return new InProcessCluster(memory, edges, api, key);
+    return new InProcessCluster(memory, edges, api, key, base);
   }
 
   /** The MQTT URL of edge number `i` (0-based). */
@@ -71,4 +79,11 @@ export class InProcessCluster {
     await this.apiServer.stop();
     for (const edge of this.edges) await edge.stop();
   }
+}
+
+async function startEdge(memory: MemoryCluster, env: Record<string, string>, n: number): Promise<Edge> {
+  const config: Config = loadConfig({ ...env, EDGE_ID: `edge-${n}` });
+  const edge = new Edge(config, createLogger(config.logLevel, { service: 'edge', edgeId: config.edge.id }), memory.ports(), new Registry());
+  await edge.start();
+  return edge;
 }

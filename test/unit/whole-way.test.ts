@@ -7,24 +7,63 @@ import { InProcessCluster } from '../support/in-process-cluster.js';
 // The whole way in one process: a device's publish goes through the edge's publish hook, the
 // publish service and the batching producer into the in-memory RocketMQ, comes out of the other
 // edge's delivery consumer (or a persistent session's queue) and reaches a device connected over
-// MQTT. The stack tests run the same behaviour against the real servers.
+// MQTT. Moved here from the stack: test/stack/10-cross-edge.
 let cluster: InProcessCluster;
 before(async () => { cluster = await InProcessCluster.start(); });
 after(async () => { await cluster.stop(); });
 
 describe('the whole way through an in-process cluster', () => {
   for (const qos of [0, 1, 2] as const) {
-    it(`delivers a QoS ${qos} publish on one edge to a subscriber on the other, once`, async () => {
+    it(`delivers every QoS ${qos} publish on one edge to a subscriber on the other exactly once, in publish order`, async () => {
       const topic = uniqueTopic(`qos${qos}`);
       const { got } = await subscribed(cluster.edgeUrl(1), topic, qos);
       const pub = await connect(cluster.edgeUrl(0));
-      await Promise.all(Array.from({ length: 50 }, (_, i) => pub.publishAsync(topic, `m${i}`, { qos })));
-      await waitFor(() => got.length >= 50, 10_000, '50 messages');
-      await settle(300);
-      assert.deepEqual(got.map((m) => m.payload), Array.from({ length: 50 }, (_, i) => `m${i}`));
+      const count = 500;
+      await Promise.all(Array.from({ length: count }, (_, i) => pub.publishAsync(topic, `m${i}`, { qos })));
+      await waitFor(() => got.length >= count, 10_000, `${count} messages`);
+      await settle(500);
+      assert.equal(got.length, count, 'no message lost and none duplicated');
+      assert.deepEqual(got.map((m) => m.payload), Array.from({ length: count }, (_, i) => `m${i}`));
       assert.ok(got.every((m) => m.qos === qos && m.topic === topic));
     });
   }
+
+  it('delivers to subscribers on the publishing edge too, once each', async () => {
+    const topic = uniqueTopic('same-edge');
+    const local = await connect(cluster.edgeUrl(0));
+    const remote = await connect(cluster.edgeUrl(1));
+    const gotLocal = record(local);
+    const gotRemote = record(remote);
+    await local.subscribeAsync(topic, { qos: 1 });
+    await remote.subscribeAsync(topic, { qos: 1 });
+    const pub = await connect(cluster.edgeUrl(0));
+    for (let i = 0; i < 20; i++) await pub.publishAsync(topic, `x${i}`, { qos: 1 });
+    await waitFor(() => gotLocal.length >= 20 && gotRemote.length >= 20, 10_000, () => `both subscribers (local ${gotLocal.length}/20, remote ${gotRemote.length}/20)`);
+    await settle(500);
+    assert.equal(gotLocal.length, 20);
+    assert.equal(gotRemote.length, 20);
+  });
+
+  it('matches + and # wildcards, and not what lies outside them', async () => {
+    const base = uniqueTopic('wild');
+    const plus = await connect(cluster.edgeUrl(1));
+    const hash = await connect(cluster.edgeUrl(1));
+    const gotPlus = record(plus);
+    const gotHash = record(hash);
+    await plus.subscribeAsync(`${base}/+/temp`, { qos: 1 });
+    await hash.subscribeAsync(`${base}/#`, { qos: 1 });
+    const pub = await connect(cluster.edgeUrl(0));
+    await pub.publishAsync(`${base}/kitchen/temp`, 'a', { qos: 1 });
+    await pub.publishAsync(`${base}/kitchen/humidity`, 'b', { qos: 1 });
+    await pub.publishAsync(`${base}/house/kitchen/temp`, 'c', { qos: 1 });
+    await pub.publishAsync(`${base}`, 'd', { qos: 1 });
+    await pub.publishAsync(`${base}-other/kitchen/temp`, 'e', { qos: 1 });
+    await waitFor(() => gotHash.length >= 4, 5000, 'the # subscriber');
+    await settle(500);
+    assert.deepEqual(gotPlus.map((m) => m.payload), ['a']);
+    // MQTT-4.7.1-2: `a/#` also matches the parent level `a`.
+    assert.deepEqual(gotHash.map((m) => m.payload).sort(), ['a', 'b', 'c', 'd']);
+  });
 
   it('keeps one publisher\'s order across edges', async () => {
     const topic = uniqueTopic('order');

@@ -1,40 +1,27 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { after, before, describe, it } from 'node:test';
 import mqtt from 'mqtt';
-import { closeAll, connect, EDGE_A, EDGE_B, eventually, hadSession, postJson, record, settle, uniqueTopic, waitFor } from './helpers.js';
-import { RedisKeys } from '../../src/cluster/keys.js';
+import { connect, eventually, hadSession, record, settle, uniqueTopic, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
-const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
-const keys = new RedisKeys(prefix);
-const capEdgeId = 'test-edge-small-cap';
-const capEdgePort = Number(process.env.RP_TEST_CAP_EDGE_PORT ?? 18856);
-
-after(async () => {
-  await closeAll();
-  await run('bash', ['scripts/edge.sh', 'stop', capEdgeId], { cwd: root }).catch(() => undefined);
-  redis.disconnect();
+// Moved from the stack (test/stack/100): what a persistent session keeps, queues and gives back,
+// here on the in-memory cluster. What needs the real servers (an edge or a broker killed with
+// sessions in flight) stays in stack tests 92, 93, 105 and 106.
+let cluster: InProcessCluster;
+let EDGE_A: string;
+let EDGE_B: string;
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
 });
+after(async () => { await cluster.stop(); });
 
-async function edgeStat(edgeId: string, name: string): Promise<number> {
-  const entry = JSON.parse((await redis.hget(keys.edges(), edgeId)) ?? '{}') as { stats?: Record<string, number> };
-  return entry.stats?.[name] ?? 0;
-}
+const pending = (clientId: string) => cluster.memory.stores.sessions.pending(clientId);
 
-/** Waits for an edge's heartbeat to report `name` at `value` (heartbeats come every 2 s). */
-async function eventuallyStat(edgeId: string, name: string, value: number): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    if ((await edgeStat(edgeId, name)) === value) return;
-    await settle(500);
-  }
-  assert.equal(await edgeStat(edgeId, name), value, `${edgeId} ${name}`);
+/** Waits for edge number `i`'s counter `name` to reach `value`. */
+async function eventuallyStat(i: number, name: string, value: number): Promise<void> {
+  await eventually(() => Promise.resolve(cluster.edgeStat(i, name) === value), 10_000, () => `edge ${i + 1} ${name} at ${value} (is ${cluster.edgeStat(i, name)})`);
 }
 
 /** A persistent device: subscribes, then goes offline. */
@@ -59,7 +46,7 @@ describe('persistent sessions (clean session = 0)', () => {
     const device = await connect(EDGE_B, { clientId, clean: false });
     const got = record(device);
     await waitFor(() => got.length >= 100, 30_000, '100 queued messages');
-    await settle();
+    await settle(500);
     assert.deepEqual(got.filter((m) => m.topic === t1).map((m) => m.payload), Array.from({ length: 50 }, (_, i) => `a${i}`));
     assert.deepEqual(got.filter((m) => m.topic === t2).map((m) => m.payload), Array.from({ length: 50 }, (_, i) => `b${i}`));
     // Delivered at the publish QoS capped by the subscription's (QoS 1 here).
@@ -68,7 +55,7 @@ describe('persistent sessions (clean session = 0)', () => {
     // The restored subscription also takes live messages, once.
     await publisher.publishAsync(t1, 'live', { qos: 1 });
     await waitFor(() => got.length >= 101, 10_000, 'a live message');
-    await settle();
+    await settle(500);
     assert.equal(got.length, 101);
   });
 
@@ -85,12 +72,12 @@ describe('persistent sessions (clean session = 0)', () => {
     await publisher.publishAsync(topic, 'queued-then-discarded', { qos: 1 });
     const clean = await connect(EDGE_A, { clientId, clean: true });
     await clean.endAsync();
-    assert.equal(await redis.exists(keys.persistentSession(clientId)), 0);
+    assert.equal(await cluster.memory.stores.sessions.exists(clientId), false);
 
     const later = await connect(EDGE_B, { clientId, clean: false });
     assert.equal(hadSession(later), false);
     const got = record(later);
-    await settle(3000);
+    await settle(1500);
     assert.deepEqual(got, [], 'nothing of the ended session arrives');
   });
 
@@ -109,8 +96,8 @@ describe('persistent sessions (clean session = 0)', () => {
 
     const back = await connect(EDGE_B, { clientId, clean: false });
     const got = record(back);
-    await waitFor(() => got.length >= 1, 20_000, 'the queued message');
-    await settle(2000);
+    await waitFor(() => got.length >= 1, 10_000, 'the queued message');
+    await settle(1000);
     assert.deepEqual(got.map((m) => [m.payload, m.qos]), [['kept', 1]]);
   });
 
@@ -118,44 +105,40 @@ describe('persistent sessions (clean session = 0)', () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-ttl');
     await leaveSubscribed(EDGE_A, clientId, [topic], 1);
-    const short = await postJson('/v1/publish', { topic, payload: 'short-lived', qos: 1, ttl: 1 });
+    const short = await cluster.api('POST', '/v1/publish', { topic, payload: 'short-lived', qos: 1, ttl: 1 });
     assert.equal(short.status, 202);
-    const long = await postJson('/v1/publish', { topic, payload: 'long-lived', qos: 1, ttl: 600 });
+    const long = await cluster.api('POST', '/v1/publish', { topic, payload: 'long-lived', qos: 1, ttl: 600 });
     assert.equal(long.status, 202);
-    await settle(2000);
+    await settle(1500);
 
-    const expiredBefore = await edgeStat('edge-2', 'sessionExpired');
+    const expiredBefore = cluster.edgeStat(1, 'sessionExpired');
     const device = await connect(EDGE_B, { clientId, clean: false });
     const got = record(device);
-    await waitFor(() => got.length >= 1, 20_000, 'the fresh message');
-    await settle(1500);
+    await waitFor(() => got.length >= 1, 10_000, 'the fresh message');
+    await settle(1000);
     assert.deepEqual(got.map((m) => m.payload), ['long-lived']);
-    await eventuallyStat('edge-2', 'sessionExpired', expiredBefore + 1);
-    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 0, 'the expired message left the pending count');
+    await eventuallyStat(1, 'sessionExpired', expiredBefore + 1);
+    assert.equal(await pending(clientId), 0, 'the expired message left the pending count');
   });
 
   it('cap their queue: past SESSION_PENDING_CAP new messages are not queued, and that is counted', async () => {
-    await run('bash', ['scripts/edge.sh', 'start', capEdgeId, String(capEdgePort)], {
-      cwd: root, timeout: 120_000, env: { ...process.env, SESSION_PENDING_CAP: '5' },
-    });
+    const capped = await cluster.addEdge({ SESSION_PENDING_CAP: '5' });
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-cap');
     await leaveSubscribed(EDGE_A, clientId, [topic], 1);
 
-    const publisher = await connect(`mqtt://127.0.0.1:${capEdgePort}`);
+    const publisher = await connect(cluster.edgeUrl(capped));
     for (let i = 0; i < 8; i++) await publisher.publishAsync(topic, `m${i}`, { qos: 1 });
-    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 5);
+    assert.equal(await pending(clientId), 5);
 
     const device = await connect(EDGE_B, { clientId, clean: false });
     const got = record(device);
-    await waitFor(() => got.length >= 5, 20_000, 'the 5 queued messages');
-    await settle(2000);
+    await waitFor(() => got.length >= 5, 10_000, 'the 5 queued messages');
+    await settle(1000);
     assert.deepEqual(got.map((m) => m.payload), ['m0', 'm1', 'm2', 'm3', 'm4']);
     // Acknowledged messages leave the count, so the queue takes new ones again.
-    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 0);
-
-    // The edge reports the overflow in its heartbeat stats.
-    await eventuallyStat(capEdgeId, 'sessionOverflow', 3);
+    await eventually(async () => (await pending(clientId)) === 0, 5000, 'the acknowledged messages leaving the count');
+    await eventuallyStat(capped, 'sessionOverflow', 3);
   });
 
   it('give back a queue place that a publisher left behind when it died before its message was written', async () => {
@@ -164,16 +147,16 @@ describe('persistent sessions (clean session = 0)', () => {
     await leaveSubscribed(EDGE_A, clientId, [topic], 1);
     // What a publisher killed between taking the place and SEND_OK leaves: a place for a message
     // that never reaches the queue, taken three minutes ago.
-    await redis.zadd(keys.persistentQueued(clientId), Date.now() - 180_000, 'lost-before-send');
+    await cluster.memory.stores.sessions.reserve(clientId, { id: 'lost-before-send', origin: 'edge-9', publishedAt: Date.now() - 180_000 }, 1000);
     const publisher = await connect(EDGE_A);
     await publisher.publishAsync(topic, 'after', { qos: 1 });
-    assert.equal(await redis.zcard(keys.persistentQueued(clientId)), 2);
+    assert.equal(await pending(clientId), 2);
 
     // Listening before CONNACK: the queued message may come in the same read as CONNACK.
     const device = mqtt.connect(EDGE_B, { clientId, clean: false, reconnectPeriod: 0 });
     const got = record(device);
-    await waitFor(() => got.length >= 1, 20_000, 'the queued message');
-    await eventually(async () => (await redis.zcard(keys.persistentQueued(clientId))) === 0, 10_000,
+    await waitFor(() => got.length >= 1, 10_000, 'the queued message');
+    await eventually(async () => (await pending(clientId)) === 0, 10_000,
       'the abandoned place given back once a younger message was delivered');
     await device.endAsync(true);
   });
