@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { closeAll, connect, EDGE_A, EDGE_B, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { closeAll, connect, settle, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-after(closeAll);
+// Moved from the stack (test/stack/20-retained-and-will): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+});
+after(async () => { await cluster.stop(); });
+
+
 
 describe('retained messages are cluster-wide', () => {
   it('gives a later subscriber on another edge the last retained message, with the retain flag', async () => {

@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { MqttClient } from 'mqtt';
-import { closeAll, connect, EDGE_A, EDGE_B, record, settle, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, record, settle, uniqueTopic, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-after(closeAll);
+// Moved from the stack (test/stack/60-one-session-per-client): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+});
+after(async () => { await cluster.stop(); });
+
+
 
 const closedSoon = (c: MqttClient) => new Promise<void>((r) => { if (!c.connected) r(); else c.once('close', () => r()); });
 

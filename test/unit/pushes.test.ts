@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
-import { adminKey, api, API, closeAll, EDGE_A, EDGE_B, settle, subscribed, uniqueTopic, waitFor, type Received } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { closeAll, settle, subscribed, uniqueTopic, waitFor, type Received } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
+
+// Moved from the stack (test/stack/120-pushes): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+});
+after(async () => { await cluster.stop(); });
+const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
+
 
 after(async () => { await closeAll(); });
 
@@ -126,9 +139,9 @@ describe('POST /v1/pushes', () => {
 });
 
 async function fetchWithKey(path: string, body: unknown, idempotencyKey: string) {
-  const res = await fetch(`${API}${path}`, {
+  const res = await fetch(`${cluster.apiBase}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey()}`, 'idempotency-key': idempotencyKey },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.key}`, 'idempotency-key': idempotencyKey },
     body: JSON.stringify(body),
   });
   return { status: res.status, replayed: res.headers.get('idempotent-replayed'), json: await res.json() as unknown };

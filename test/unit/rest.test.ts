@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { API, closeAll, connect, EDGE_A, EDGE_B, postJson, record, settle, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { closeAll, connect, record, settle, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-after(closeAll);
+// Moved from the stack (test/stack/30-rest): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+});
+after(async () => { await cluster.stop(); });
+const postJson = (path: string, body: unknown, raw?: string) => cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
+
+
 
 describe('POST /v1/publish', () => {
   it('answers 202 with a message id and reaches subscribers on both edges', async () => {
@@ -68,8 +80,8 @@ describe('POST /v1/publish', () => {
 
 describe('health', () => {
   it('reports the process up and the backends ready', async () => {
-    assert.equal((await fetch(`${API}/healthz`)).status, 200);
-    const ready = await fetch(`${API}/readyz`);
+    assert.equal((await fetch(`${cluster.apiBase}/healthz`)).status, 200);
+    const ready = await fetch(`${cluster.apiBase}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready' });
   });

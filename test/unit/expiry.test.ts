@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { closeAll, EDGE_A, EDGE_B, postJson, settle, sleep, uniqueTopic, waitFor, subscribed } from './helpers.js';
+import { after, before, describe, it } from 'node:test';
+import { closeAll, settle, sleep, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-after(closeAll);
+// Moved from the stack (test/stack/25-expiry): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+});
+after(async () => { await cluster.stop(); });
+const postJson = (path: string, body: unknown, raw?: string) => cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
+
+
 
 describe('message time to live', () => {
   it('answers the expiry time of a REST publish with a ttl, and delivers it while it is fresh', async () => {
