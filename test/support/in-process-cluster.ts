@@ -24,10 +24,21 @@ export class InProcessCluster {
     private readonly env: Record<string, string>,
   ) {}
 
+  private readonly extraApis: ApiServer[] = [];
+
   /** Starts one more edge (id `edge-<n>`) with `env` over the cluster's; resolves with its index. */
   async addEdge(env: Record<string, string> = {}): Promise<number> {
     this.edges.push(await startEdge(this.memory, { ...this.env, ...env }, this.edges.length + 1));
     return this.edges.length - 1;
+  }
+
+  /** Starts one more API process on the cluster with `env` over the cluster's (API keys of its own, say); resolves with its base URL. */
+  async addApi(env: Record<string, string>): Promise<string> {
+    const config = loadConfig({ ...this.env, ...env });
+    const api = new ApiServer(config, createLogger(config.logLevel, { service: 'api' }), this.memory.ports(), new Registry());
+    await api.start();
+    this.extraApis.push(api);
+    return `http://127.0.0.1:${api.port}`;
   }
 
   /** A counter of edge number `i` as its heartbeat reports it. */
@@ -64,9 +75,9 @@ export class InProcessCluster {
     return `http://127.0.0.1:${this.apiServer.port}`;
   }
 
-  /** One REST call with the all-scopes key (`key: null` sends none). */
-  api(method: string, path: string, body?: unknown, opts: { key?: string | null; raw?: string } = {}): Promise<JsonReply> {
-    return callApi(this.apiBase, opts.key === undefined ? this.key : opts.key, method, path, body, opts.raw);
+  /** One REST call, by default to the first API with the all-scopes key (`key: null` sends none). */
+  api(method: string, path: string, body?: unknown, opts: { key?: string | null; raw?: string; base?: string } = {}): Promise<JsonReply> {
+    return callApi(opts.base ?? this.apiBase, opts.key === undefined ? this.key : opts.key, method, path, body, opts.raw);
   }
 
   register(prefix: string): Promise<string> {
@@ -76,6 +87,7 @@ export class InProcessCluster {
   /** Closes the test's devices, then the API and the edges. */
   async stop(): Promise<void> {
     await closeAll();
+    for (const api of this.extraApis) await api.stop();
     await this.apiServer.stop();
     for (const edge of this.edges) await edge.stop();
   }

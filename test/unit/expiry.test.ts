@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeAll, settle, sleep, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
+import { settle, sleep, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
 import { InProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/25-expiry): runs on the in-process cluster (memory stores and bus).

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { MqttClient } from 'mqtt';
-import { closeAll, connect, record, settle, uniqueTopic, waitFor } from '../support/devices.js';
+import { connect, record, settle, uniqueTopic, waitFor } from '../support/devices.js';
 import { InProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/60-one-session-per-client): runs on the in-process cluster (memory stores and bus).

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { closeAll, settle, subscribed, uniqueTopic, waitFor, type Received } from '../support/devices.js';
+import { settle, subscribed, uniqueTopic, waitFor, type Received } from '../support/devices.js';
 import { InProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/120-pushes): runs on the in-process cluster (memory stores and bus).
@@ -16,7 +16,6 @@ after(async () => { await cluster.stop(); });
 const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
 
 
-after(async () => { await closeAll(); });
 
 /** Registers a device and connects it (the test cluster's edges are open), listening to its topic. */
 async function device(opts: { user?: string; tags?: string[]; url?: string } = {}): Promise<{ id: string; got: Received[] }> {

@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { api, sleep, startApi } from './helpers.js';
+import { sleep } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
+
+// Moved from the stack (test/stack/125-rate-limit): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+before(async () => {
+  cluster = await InProcessCluster.start();
+  base = await cluster.addApi({ API_KEYS: `slow:${slowKey}:devices.read:2,other:${otherKey}:devices.read:2` });
+});
+after(async () => { await cluster.stop(); });
+const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
+
 
 // An API process of its own whose keys have small rates, so the limit is reached quickly.
-const port = Number(process.env.RP_TEST_RATE_API_PORT ?? 3108);
-const base = `http://127.0.0.1:${port}`;
+let base = '';
 const slowKey = `slow-${randomUUID()}`;
 const otherKey = `other-${randomUUID()}`;
-let proc: ChildProcess | null = null;
 
-before(async () => {
-  proc = await startApi(port, `slow-${port}:${slowKey}:devices.read:2,other-${port}:${otherKey}:devices.read:2`);
-});
-
-after(() => { proc?.kill('SIGTERM'); });
 
 async function status(key: string): Promise<{ status: number; retryAfter: string | null; code?: string }> {
   const res = await fetch(`${base}/v1/devices?limit=1`, { headers: { authorization: `Bearer ${key}` } });

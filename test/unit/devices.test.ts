@@ -1,24 +1,27 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { api, closeAll, connect, EDGE_A, EDGE_B, startApi, waitFor } from './helpers.js';
+import { connect, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
+
+// Moved from the stack (test/stack/110-devices): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+  limitedBase = await cluster.addApi({ API_KEYS: `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish` });
+});
+after(async () => { await cluster.stop(); });
+const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
+
 
 // A second API process with keys of its own, to see what a key without a scope gets.
-const limitedPort = Number(process.env.RP_TEST_LIMITED_API_PORT ?? 3107);
-const limitedBase = `http://127.0.0.1:${limitedPort}`;
+let limitedBase = '';
 const readerKey = `reader-${randomUUID()}`;
 const publisherKey = `publisher-${randomUUID()}`;
-let limitedApi: ChildProcess | null = null;
 
-before(async () => {
-  limitedApi = await startApi(limitedPort, `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish`);
-});
-
-after(async () => {
-  limitedApi?.kill('SIGTERM');
-  await closeAll();
-});
 
 const uid = () => `dev-${randomUUID().slice(0, 8)}`;
 
