@@ -3,18 +3,16 @@ import { createLogger } from '../log.js';
 import { processRegistry } from '../metrics/metrics.js';
 import { runUntilSignal } from '../process.js';
 import { redisRocketmqPorts } from '../composition/redis-rocketmq-ports.js';
-import { PushScheduler } from '../push/push-scheduler.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ApiServer } from './server.js';
 
-// The API process' composition root: its ports on Redis and RocketMQ, and the parts that still
-// stand on them directly (the delay topic's scheduler, the webhook's Redis stream).
+// The API process' composition root: its ports on Redis and RocketMQ, and the part that still
+// stands on Redis directly (the webhook's stream).
 const config = loadConfig();
 const log = createLogger(config.logLevel, { service: 'api' });
 const metrics = processRegistry({ service: 'api', instance_pid: String(process.pid) });
 const ports = redisRocketmqPorts(config, log, metrics);
 const webhook = config.webhook;
 await runUntilSignal(new ApiServer(config, log, ports, metrics, {
-  scheduler: (pushes) => new PushScheduler({ ...config.rocketmq, pushes, log }),
   webhook: webhook ? () => new WebhookDispatcher(ports.redis, ports.keys, webhook, log) : undefined,
 }), log);

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { createApp } from './app.js';
 import { Readiness } from '../health/readiness.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
+import { PushScheduler } from '../push/push-scheduler.js';
 import type { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
@@ -16,19 +17,11 @@ import { counterFrom } from '../metrics/metrics.js';
 import type { ClusterPorts } from '../composition/cluster-ports.js';
 import { publishPath } from '../composition/publish-path.js';
 
-/** A part of the API process that runs beside the HTTP server. */
-interface Background {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /**
  * The API's parts that have no port of their own yet and so exist only on the real servers: the
- * scheduler of delayed pushes (RocketMQ's delay topic) and the webhook (its Redis stream). Without
- * them, a delayed push is refused and no webhook is called.
+ * webhook (its Redis stream). Without it no webhook is called.
  */
 export interface ApiAdapters {
-  scheduler?: (pushes: PushService) => Background;
   webhook?: () => WebhookDispatcher;
 }
 
@@ -41,7 +34,7 @@ const ASSIGN_REFRESH_MS = 250;
 export class ApiServer {
   private readonly producer: BatchingProducer;
   private server: Server | null = null;
-  private scheduler: Background | null = null;
+  private scheduler: PushScheduler | null = null;
   private sweeper: ExpirySweeper | null = null;
   private webhook: WebhookDispatcher | null = null;
   private rebalancer: Rebalancer | null = null;
@@ -78,8 +71,8 @@ export class ApiServer {
       publisher, devices, status, defaultTtlMs: this.config.messageTtlMs, maxDelayMs: this.config.push.maxDelayMs,
       schedule: (body, deliverAt, pushId) => this.producer.sendDelayed(body, deliverAt, pushId),
     });
-    this.scheduler = this.adapters.scheduler?.(pushes) ?? null;
-    await this.scheduler?.start();
+    this.scheduler = new PushScheduler({ feed: this.ports.bus.delayFeed(), pushes, log: this.log });
+    await this.scheduler.start();
     this.sweeper = new ExpirySweeper(status, this.log);
     this.sweeper.start();
     if (this.config.webhook && this.adapters.webhook) {

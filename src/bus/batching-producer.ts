@@ -290,6 +290,7 @@ export class BatchingProducer implements BusPublisher {
         return;
       } catch (err) {
         // The broker or proxy refusing the message itself (its delay, say): sending again cannot help.
+        if (err instanceof DelayRefusedError) throw err;
         if (isBadRequest(err) && !isTopicTypeConflict(err)) throw new DelayRefusedError(String(err).replace(/^.*\] /, ''), { cause: err });
         if (Date.now() > deadline) throw new BusUnavailableError(`RocketMQ did not take the delayed message within ${giveUpAfterMs} ms`, { cause: err });
         this.counters.sendRetries++;

@@ -14,6 +14,8 @@ export interface ReceivedMessage {
   body: Buffer;
   /** When the producer sent it (ms since the epoch), if the bus tells. */
   bornAt?: number;
+  /** For a delayed message: the time it was to be handed out at. */
+  deliverAt?: number;
 }
 
 /** Where a session batch sits. */
@@ -65,5 +67,15 @@ export interface SessionFeed {
   reposition(liteTopic: string, offset: number): Promise<void>;
   /** The broker groups holding queues of the session topic; empty before the bus told. */
   queueGroups(): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The delay topic through the scheduler's consumer group (every API process is a member).
+ * Promises: a message is handed out at or after its delivery time, to one member; one whose
+ * `consume` rejects is handed out again later.
+ */
+export interface DelayFeed {
+  start(consume: (message: ReceivedMessage) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }

@@ -4,8 +4,8 @@ import {
 import type { Logger } from '../log.js';
 import { withTimeout } from '../timing.js';
 import { rocketmqClientLogger, startClient } from './client-support.js';
-import type { DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from './feeds.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELIVERY_TOPIC, SESSION_GROUP, SESSION_TOPIC, edgeConsumerGroup, edgeFilter } from './names.js';
+import type { DelayFeed, DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from './feeds.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, SCHEDULER_GROUP, SESSION_GROUP, SESSION_TOPIC, edgeConsumerGroup, edgeFilter } from './names.js';
 
 /** Where the RocketMQ proxies are and how long a request may take. */
 export interface RocketmqClientOptions {
@@ -28,7 +28,10 @@ export function brokerOfReceipt(receiptHandle: string | undefined): string {
 }
 
 function received(view: MessageView): ReceivedMessage {
-  return { messageId: view.messageId, topic: view.topic, tag: view.tag, keys: view.keys, body: view.body, bornAt: view.bornTimestamp?.getTime() };
+  return {
+    messageId: view.messageId, topic: view.topic, tag: view.tag, keys: view.keys, body: view.body,
+    bornAt: view.bornTimestamp?.getTime(), deliverAt: view.deliveryTimestamp?.getTime(),
+  };
 }
 
 /** The delivery and control topics through the edge's own consumer group (so every edge sees every batch). */
@@ -58,6 +61,40 @@ export class RocketmqDeliveryFeed implements DeliveryFeed {
   async stop(): Promise<void> {
     // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
     if (this.consumer) await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
+  }
+}
+
+/** The delay topic through the scheduler group: RocketMQ hands a message back (with its backoff) until consume resolves. */
+export class RocketmqDelayFeed implements DelayFeed {
+  private consumer: PushConsumer | null = null;
+
+  constructor(private readonly opts: RocketmqClientOptions) {}
+
+  async start(consume: (message: ReceivedMessage) => Promise<void>): Promise<void> {
+    const { opts } = this;
+    this.consumer = new PushConsumer({
+      endpoints: opts.endpoints,
+      namespace: opts.namespace,
+      requestTimeout: opts.requestTimeoutMs,
+      consumerGroup: SCHEDULER_GROUP,
+      subscriptions: new Map([[DELAY_TOPIC, FilterExpression.SUB_ALL]]),
+      logger: rocketmqClientLogger(opts.log),
+      messageListener: {
+        consume: async (view) => {
+          try {
+            await consume(received(view));
+            return ConsumeResult.SUCCESS;
+          } catch {
+            return ConsumeResult.FAILURE;
+          }
+        },
+      },
+    });
+    await startClient(this.consumer, 30_000, 'RocketMQ scheduler consumer startup');
+  }
+
+  async stop(): Promise<void> {
+    if (this.consumer) await withTimeout(this.consumer.shutdown(), 5000, 'scheduler shutdown').catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { AutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import type { BatchingProducer } from '../bus/batching-producer.js';
-import type { DeliveryFeed, SessionFeed } from '../bus/feeds.js';
+import type { DelayFeed, DeliveryFeed, SessionFeed } from '../bus/feeds.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
 import type { EdgeLoadStore } from '../cluster/edge-load.js';
 import type { EdgeRegistry } from '../cluster/edge-registry.js';
@@ -57,6 +57,8 @@ export interface ClusterBus {
   deliveryFeed(edgeId: string): DeliveryFeed;
   /** The persistent sessions' queues; a batch answered 'later' is read again after `retryLaterMs`. */
   sessionFeed(retryLaterMs: number): SessionFeed;
+  /** The delay topic as the API processes' scheduler group reads it. */
+  delayFeed(): DelayFeed;
 }
 
 export interface ClusterPorts {

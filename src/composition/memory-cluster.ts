@@ -22,10 +22,12 @@ import type { ClusterPorts, ClusterStores } from './cluster-ports.js';
  * JVM, no Redis) and for trying the edge alone; nothing of it survives the process.
  */
 export class MemoryCluster {
-  readonly bus = new MemoryRocketMQ();
+  readonly bus: MemoryRocketMQ;
   readonly stores: ClusterStores;
 
   constructor(private readonly config: Config, private readonly log: Logger) {
+    // RocketMQ's own limit on delays, as the API is told it (ROCKETMQ_MAX_DELAY_S).
+    this.bus = new MemoryRocketMQ({ maxDelayMs: config.push.maxDelayMs });
     const edgeLoads = new MemoryEdgeLoadStore();
     this.stores = {
       routes: new MemoryRouteTable(),
@@ -53,6 +55,7 @@ export class MemoryCluster {
         producer: (producerId) => new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId, log, sender: bus.sender() }),
         deliveryFeed: (edgeId) => bus.deliveryFeed(edgeId),
         sessionFeed: (retryLaterMs) => bus.sessionFeed(retryLaterMs),
+        delayFeed: () => bus.delayFeed(),
       },
     };
   }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { RedisAutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
-import { RocketmqDeliveryFeed, RocketmqSessionFeed } from '../bus/rocketmq-feeds.js';
+import { RocketmqDelayFeed, RocketmqDeliveryFeed, RocketmqSessionFeed } from '../bus/rocketmq-feeds.js';
 import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisEdgeRegistry } from '../cluster/edge-registry.js';
@@ -22,7 +22,7 @@ import { rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 import { withTimeout } from '../timing.js';
 import type { ClusterPorts } from './cluster-ports.js';
 
-/** The ports on Redis and RocketMQ, with the Redis client for what still needs it directly (the API's scheduler and webhook). */
+/** The ports on Redis and RocketMQ, with the Redis client for what still needs it directly (the API's webhook). */
 export interface RedisRocketmqPorts extends ClusterPorts {
   redis: Redis;
   keys: RedisKeys;
@@ -71,6 +71,7 @@ export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registr
       producer: (producerId) => new BatchingProducer({ ...config.rocketmq, ...config.batch, producerId, log, observer: rocketmqSendMetrics(metrics) }),
       deliveryFeed: (edgeId) => new RocketmqDeliveryFeed({ ...rocketmq, edgeId }),
       sessionFeed: (retryLaterMs) => new RocketmqSessionFeed({ ...rocketmq, retryLaterMs }),
+      delayFeed: () => new RocketmqDelayFeed(rocketmq),
     },
   };
 }

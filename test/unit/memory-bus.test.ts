@@ -26,8 +26,30 @@ describe('the in-memory bus', () => {
     assert.deepEqual(bus.sessionQueue('s-x').bodies.map(String), ['b']);
   });
 
-  it('has no delay topic and says so', async () => {
+  it('hands a delayed message to one member of the scheduler group at its time, again when it failed', async () => {
     const bus = new MemoryRocketMQ();
-    await assert.rejects(bus.sender().send({ topic: DELAY_TOPIC, body: Buffer.from('x'), deliveryTimestamp: new Date() }), /no delay topic/);
+    const got: { member: string; at: number; body: string }[] = [];
+    let failOnce = true;
+    for (const member of ['a', 'b']) {
+      await bus.delayFeed().start((m) => {
+        got.push({ member, at: Date.now(), body: m.body.toString() });
+        if (failOnce) { failOnce = false; return Promise.reject(new Error('not now')); }
+        return Promise.resolve();
+      });
+    }
+    const sentAt = Date.now();
+    await bus.sender().send({ topic: DELAY_TOPIC, body: Buffer.from('later'), deliveryTimestamp: new Date(sentAt + 300) });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(got.length, 0, 'nothing before its time');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(got.length, 2, 'handed out, failed, handed out again');
+    assert.ok(got[0]!.at >= sentAt + 290);
+    assert.deepEqual(got.map((g) => g.body), ['later', 'later']);
+    assert.notEqual(got[0]!.member, got[1]!.member, 'one member at a time, in turn');
+  });
+
+  it('refuses a delay past its limit, as the broker does past timerMaxDelaySec', async () => {
+    const bus = new MemoryRocketMQ({ maxDelayMs: 1000 });
+    await assert.rejects(bus.sender().send({ topic: DELAY_TOPIC, body: Buffer.from('x'), deliveryTimestamp: new Date(Date.now() + 5000) }), (err) => hasCode(err, 'delay_refused'));
   });
 });

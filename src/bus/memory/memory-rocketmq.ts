@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessageOptions } from 'rocketmq-client-nodejs';
 import { BusUnavailableError, DelayRefusedError } from '../../errors.js';
 import type { BusSender } from '../batching-producer.js';
-import type { DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from '../feeds.js';
+import type { DelayFeed, DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from '../feeds.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, edgeTag } from '../names.js';
 
 /** The broker group name of every session queue in this process. */
@@ -74,13 +74,47 @@ class LiteQueue {
   readers = new Set<MemorySessionFeed>();
 }
 
+/** The scheduler group of the delay topic: due messages go to its members in turn. */
+class DelayGroup {
+  private readonly due: ReceivedMessage[] = [];
+  private readonly members: ((message: ReceivedMessage) => Promise<void>)[] = [];
+  private turn = 0;
+
+  join(consume: (message: ReceivedMessage) => Promise<void>): void {
+    this.members.push(consume);
+    this.pump();
+  }
+
+  leave(consume: (message: ReceivedMessage) => Promise<void>): void {
+    const i = this.members.indexOf(consume);
+    if (i >= 0) this.members.splice(i, 1);
+  }
+
+  add(message: ReceivedMessage): void {
+    this.due.push(message);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.members.length > 0 && this.due.length > 0) {
+      const message = this.due.shift()!;
+      const consume = this.members[this.turn++ % this.members.length]!;
+      consume(message).catch(() => {
+        setTimeout(() => this.add(message), REDELIVER_AFTER_MS).unref();
+      });
+    }
+  }
+}
+
 /**
  * RocketMQ in this process, for tests and for the in-memory cluster: the producer's side
- * (`sender()`, what BatchingProducer writes through) and the two reading sides (`deliveryFeed`,
- * `sessionFeed`), with the promises of bus/feeds.ts. No delay topic: delayed pushes need the real one.
- * `failNext` and `down` make sends fail, to test what a caller does while the bus is away.
+ * (`sender()`, what BatchingProducer writes through) and the reading sides (`deliveryFeed`,
+ * `sessionFeed`, `delayFeed`), with the promises of bus/feeds.ts. A delay past `maxDelayMs` is
+ * refused as the broker refuses one past its timerMaxDelaySec. `failNext` and `down` make sends
+ * fail, to test what a caller does while the bus is away.
  */
 export class MemoryRocketMQ {
+  private readonly delays = new DelayGroup();
   private readonly groups = new Map<string, EdgeGroup>();
   private readonly lites = new Map<string, LiteQueue>();
   private failures = 0;
@@ -88,6 +122,8 @@ export class MemoryRocketMQ {
   down = false;
   /** Messages sent to each topic, in order (the health topic's included). */
   readonly sentCount = new Map<string, number>();
+
+  constructor(private readonly opts: { maxDelayMs: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
 
   failNext(count: number): void {
     this.failures = count;
@@ -112,6 +148,14 @@ export class MemoryRocketMQ {
 
   sessionFeed(retryLaterMs: number): SessionFeed {
     return new MemorySessionFeed(this, retryLaterMs);
+  }
+
+  delayFeed(): DelayFeed {
+    let member: ((message: ReceivedMessage) => Promise<void>) | null = null;
+    return {
+      start: (consume) => { member = consume; this.delays.join(consume); return Promise.resolve(); },
+      stop: () => { if (member) this.delays.leave(member); return Promise.resolve(); },
+    };
   }
 
   /** A session queue as it stands: its batches' bodies and the group's next offset. */
@@ -178,7 +222,12 @@ export class MemoryRocketMQ {
         if (group.wants(topic, message.tag)) group.add(received, message.messageGroup);
       }
     } else if (topic === DELAY_TOPIC) {
-      return Promise.reject(new DelayRefusedError('the in-memory bus has no delay topic: delayed pushes need RocketMQ'));
+      const deliverAt = message.deliveryTimestamp?.getTime() ?? bornAt;
+      if (deliverAt - bornAt > this.opts.maxDelayMs) {
+        return Promise.reject(new DelayRefusedError(`the delivery time is more than ${this.opts.maxDelayMs} ms ahead`));
+      }
+      const due: ReceivedMessage = { messageId, topic, tag: message.tag, keys: message.keys ?? [], body, bornAt, deliverAt };
+      setTimeout(() => this.delays.add(due), Math.max(0, deliverAt - bornAt)).unref();
     } else if (topic !== HEALTH_TOPIC) {
       return Promise.reject(new Error(`the in-memory bus has no topic ${topic}`));
     }

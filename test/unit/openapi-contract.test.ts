@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { api, API } from './helpers.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
+
+// Moved from the stack (test/stack/130-openapi-contract): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+after(async () => { await cluster.stop(); });
+const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
 
 interface Doc { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> }
 
@@ -11,7 +16,8 @@ const ajv = new Ajv2020({ strict: false });
 const compiled = new Map<object, ValidateFunction>();
 
 before(async () => {
-  const res = await fetch(`${API}/v1/openapi.json`);
+  cluster = await InProcessCluster.start();
+  const res = await fetch(`${cluster.apiBase}/v1/openapi.json`);
   assert.equal(res.status, 200);
   doc = await res.json() as Doc;
 });

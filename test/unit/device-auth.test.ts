@@ -1,34 +1,24 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import mqtt from 'mqtt';
-import { Redis } from 'ioredis';
-import { api, closeAll, connect, EDGE_A, record, settle, subscribed, waitFor } from './helpers.js';
-import { RedisKeys } from '../../src/cluster/keys.js';
+import { connect, record, settle, subscribed, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const edgeId = 'test-edge-auth';
-const port = Number(process.env.RP_TEST_AUTH_EDGE_PORT ?? 18864);
-const url = `mqtt://127.0.0.1:${port}`;
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390');
-const prefix = process.env.RP_KEY_PREFIX ?? 'rp:';
-const keys = new RedisKeys(prefix);
-
+// Moved from the stack (test/stack/115-device-auth): a third edge with MQTT_AUTH=devices on the
+// in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let authEdge = 0;
+let url = '';
+let EDGE_A = '';
 before(async () => {
-  await run('bash', ['scripts/edge.sh', 'start', edgeId, String(port)], {
-    cwd: root, timeout: 120_000, env: { ...process.env, MQTT_AUTH: 'devices' },
-  });
+  cluster = await InProcessCluster.start();
+  EDGE_A = cluster.edgeUrl(0);
+  authEdge = await cluster.addEdge({ MQTT_AUTH: 'devices' });
+  url = cluster.edgeUrl(authEdge);
 });
-
-after(async () => {
-  await closeAll();
-  await run('bash', ['scripts/edge.sh', 'stop', edgeId], { cwd: root }).catch(() => undefined);
-  redis.disconnect();
-});
+after(async () => { await cluster.stop(); });
+const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
 
 async function register(user: string | null = null, tags: string[] = []): Promise<{ id: string; secret: string }> {
   const id = `auth-${randomUUID().slice(0, 8)}`;
@@ -59,9 +49,8 @@ function subackCodes(client: mqtt.MqttClient, filters: string[]): Promise<number
   });
 }
 
-async function edgeStat(name: string): Promise<number> {
-  const entry = JSON.parse((await redis.hget(keys.edges(), edgeId)) ?? '{}') as { stats?: Record<string, number> };
-  return entry.stats?.[name] ?? 0;
+function edgeStat(name: string): Promise<number> {
+  return Promise.resolve(cluster.edgeStat(authEdge, name));
 }
 
 describe('an edge with MQTT_AUTH=devices', () => {
@@ -123,7 +112,7 @@ describe('an edge with MQTT_AUTH=devices', () => {
     const device = await connect(url, { clientId: id, username: id, password: secret, clean: false });
     assert.deepEqual(await subackCodes(device, [`devices/${id}`, 'devices/victim']), [1, 128]);
     await device.endAsync();
-    assert.deepEqual(Object.keys(await redis.hgetall(keys.persistentSubscriptions(id))), [`devices/${id}`]);
+    assert.deepEqual((await cluster.memory.stores.sessions.subscriptions(id)).map((s) => s.topic), [`devices/${id}`]);
     await api('POST', '/v1/publish', { topic: 'devices/victim', payload: 'secret stuff', qos: 1 });
     await api('POST', '/v1/publish', { topic: `devices/${id}`, payload: 'mine', qos: 1 });
     const back = await connect(url, { clientId: id, username: id, password: secret, clean: false });
