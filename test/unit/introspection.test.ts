@@ -1,22 +1,34 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer } from '../../src/api/schemas.js';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
-import { adminKey, API, closeAll, connect, EDGE_A, EDGE_B, eventually, record, sleep, uniqueTopic, waitFor } from './helpers.js';
+import { connect, eventually, record, sleep, uniqueTopic, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const client = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
 
-after(closeAll);
+// Moved from the stack (test/stack/150-introspection): runs on the in-process cluster (memory stores and bus);
+// the CLI runs from its source.
+let cluster: InProcessCluster;
+let client: RocketpushClient;
+let EDGE_A = '';
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
+  client = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: cluster.key });
+});
+
+after(async () => { await cluster.stop(); });
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await exec(process.execPath, ['dist/cli/main.js', ...args], {
-    cwd: root, env: { ...process.env, ROCKETPUSH_URL: API, ROCKETPUSH_API_KEY: adminKey() },
+  const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: root, env: { ...process.env, ROCKETPUSH_URL: cluster.apiBase, ROCKETPUSH_API_KEY: cluster.key },
   });
   return JSON.parse(stdout) as unknown;
 }

@@ -1,23 +1,34 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
-import { adminKey, API, closeAll, EDGE_B, eventually, settle, subscribed, waitFor } from './helpers.js';
+import { eventually, settle, subscribed, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const client = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
 
-after(async () => { await closeAll(); });
+// Moved from the stack (test/stack/135-sdk-cli): runs on the in-process cluster (memory stores and bus);
+// the CLI runs from its source.
+let cluster: InProcessCluster;
+let client: RocketpushClient;
+let EDGE_B = '';
+before(async () => {
+  cluster = await InProcessCluster.start();
+  EDGE_B = cluster.edgeUrl(1);
+  client = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: cluster.key });
+});
+
+after(async () => { await cluster.stop(); });
 
 /** Runs the CLI as a user would; resolves with its exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['dist/cli/main.js', ...args], {
-      cwd: root, env: { ...process.env, ROCKETPUSH_URL: API, ROCKETPUSH_API_KEY: adminKey() },
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: root, env: { ...process.env, ROCKETPUSH_URL: cluster.apiBase, ROCKETPUSH_API_KEY: cluster.key },
     });
     return { code: 0, out: JSON.parse(stdout) as unknown, err: stderr };
   } catch (e) {
@@ -50,7 +61,7 @@ describe('the TypeScript SDK', () => {
 
     await assert.rejects(client.devices.get(`missing-${randomUUID().slice(0, 6)}`), (e: unknown) => e instanceof RocketpushError && e.status === 404 && e.code === 'not_found');
     await assert.rejects(client.push({ target: {}, payload: 1 } as never), (e: unknown) => e instanceof RocketpushError && e.status === 400 && e.field === 'target');
-    const bad = new RocketpushClient({ baseUrl: API, apiKey: 'wrong-key-wrong-key' });
+    const bad = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: 'wrong-key-wrong-key' });
     await assert.rejects(bad.devices.list(), (e: unknown) => e instanceof RocketpushError && e.status === 401);
   });
 });
