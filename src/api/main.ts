@@ -3,16 +3,11 @@ import { createLogger } from '../log.js';
 import { processRegistry } from '../metrics/metrics.js';
 import { runUntilSignal } from '../process.js';
 import { redisRocketmqPorts } from '../composition/redis-rocketmq-ports.js';
-import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ApiServer } from './server.js';
 
-// The API process' composition root: its ports on Redis and RocketMQ, and the part that still
-// stands on Redis directly (the webhook's stream).
+// The API process' composition root: its ports on Redis and RocketMQ, its metrics, its logger.
 const config = loadConfig();
 const log = createLogger(config.logLevel, { service: 'api' });
 const metrics = processRegistry({ service: 'api', instance_pid: String(process.pid) });
 const ports = redisRocketmqPorts(config, log, metrics);
-const webhook = config.webhook;
-await runUntilSignal(new ApiServer(config, log, ports, metrics, {
-  webhook: webhook ? () => new WebhookDispatcher(ports.redis, ports.keys, webhook, log) : undefined,
-}), log);
+await runUntilSignal(new ApiServer(config, log, ports, metrics), log);

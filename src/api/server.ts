@@ -9,21 +9,13 @@ import { createApp } from './app.js';
 import { Readiness } from '../health/readiness.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { PushScheduler } from '../push/push-scheduler.js';
-import type { WebhookDispatcher } from '../push/webhook-dispatcher.js';
+import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
 import { Rebalancer } from '../cluster/rebalancer.js';
 import { counterFrom } from '../metrics/metrics.js';
 import type { ClusterPorts } from '../composition/cluster-ports.js';
 import { publishPath } from '../composition/publish-path.js';
-
-/**
- * The API's parts that have no port of their own yet and so exist only on the real servers: the
- * webhook (its Redis stream). Without it no webhook is called.
- */
-export interface ApiAdapters {
-  webhook?: () => WebhookDispatcher;
-}
 
 /** Edges within 2 % of the least-loaded one's utilisation share its devices (weighted by free room). */
 const ASSIGN_BAND = 0.02;
@@ -47,7 +39,6 @@ export class ApiServer {
     private readonly log: Logger,
     private readonly ports: ClusterPorts,
     private readonly metrics: Registry,
-    private readonly adapters: ApiAdapters = {},
   ) {
     this.producer = ports.bus.producer(`api-${process.pid}`);
     this.readiness = new Readiness({
@@ -75,8 +66,8 @@ export class ApiServer {
     await this.scheduler.start();
     this.sweeper = new ExpirySweeper(status, this.log);
     this.sweeper.start();
-    if (this.config.webhook && this.adapters.webhook) {
-      this.webhook = this.adapters.webhook();
+    if (this.config.webhook) {
+      this.webhook = new WebhookDispatcher(stores.pushEvents, this.config.webhook, this.log);
       await this.webhook.start();
       this.log.info('webhook enabled', { url: this.config.webhook.url });
     }

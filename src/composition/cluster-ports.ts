@@ -5,6 +5,7 @@ import type { DeviceRegistry } from '../cluster/device-registry.js';
 import type { EdgeLoadStore } from '../cluster/edge-load.js';
 import type { EdgeRegistry } from '../cluster/edge-registry.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
+import type { PushEventStream } from '../cluster/push-event-stream.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import type { RateLimiter } from '../cluster/rate-limiter.js';
 import type { RetainedStore } from '../cluster/retained-store.js';
@@ -44,6 +45,8 @@ export interface ClusterStores {
   wills: WillStore;
   devices: DeviceRegistry;
   pushStatus: PushStatusStore;
+  /** What pushStatus records as events, for the webhook. */
+  pushEvents: PushEventStream;
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
   autoscaler: AutoscalerStore;

@@ -5,6 +5,7 @@ import { MemoryDeviceRegistry } from '../cluster/memory/memory-device-registry.j
 import { MemoryEdgeLoadStore } from '../cluster/memory/memory-edge-load-store.js';
 import { MemoryEdgeRegistry } from '../cluster/memory/memory-edge-registry.js';
 import { MemoryIdempotencyStore } from '../cluster/memory/memory-idempotency-store.js';
+import { MemoryPushEventStream } from '../cluster/memory/memory-push-event-stream.js';
 import { MemoryPushStatusStore } from '../cluster/memory/memory-push-status-store.js';
 import { MemoryRateLimiter } from '../cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../cluster/memory/memory-retained-store.js';
@@ -29,6 +30,7 @@ export class MemoryCluster {
     // RocketMQ's own limit on delays, as the API is told it (ROCKETMQ_MAX_DELAY_S).
     this.bus = new MemoryRocketMQ({ maxDelayMs: config.push.maxDelayMs });
     const edgeLoads = new MemoryEdgeLoadStore();
+    const pushStatus = new MemoryPushStatusStore(config.push.statusRetentionMs);
     this.stores = {
       routes: new MemoryRouteTable(),
       retained: new MemoryRetainedStore(),
@@ -38,7 +40,8 @@ export class MemoryCluster {
       sessionRegistry: new MemorySessionRegistry(),
       wills: new MemoryWillStore(),
       devices: new MemoryDeviceRegistry(),
-      pushStatus: new MemoryPushStatusStore(config.push.statusRetentionMs),
+      pushStatus,
+      pushEvents: new MemoryPushEventStream(pushStatus.events),
       idempotency: new MemoryIdempotencyStore(),
       rateLimiter: new MemoryRateLimiter(),
       autoscaler: new MemoryAutoscalerStore(),

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { RedisAutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import { BatchingProducer } from '../bus/batching-producer.js';
@@ -8,6 +7,7 @@ import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisEdgeRegistry } from '../cluster/edge-registry.js';
 import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
 import { RedisKeys } from '../cluster/keys.js';
+import { RedisPushEventStream } from '../cluster/push-event-stream.js';
 import { RedisPushStatusStore } from '../cluster/push-status-store.js';
 import { RedisRateLimiter } from '../cluster/rate-limiter.js';
 import { createRedis } from '../cluster/redis-connection.js';
@@ -22,14 +22,8 @@ import { rocketmqSendMetrics, timeRedisCommands } from '../metrics/metrics.js';
 import { withTimeout } from '../timing.js';
 import type { ClusterPorts } from './cluster-ports.js';
 
-/** The ports on Redis and RocketMQ, with the Redis client for what still needs it directly (the API's webhook). */
-export interface RedisRocketmqPorts extends ClusterPorts {
-  redis: Redis;
-  keys: RedisKeys;
-}
-
 /** The ports of a process of the cluster on the Redis and RocketMQ of `config`; nothing connects before `state.start()`. */
-export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registry): RedisRocketmqPorts {
+export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registry): ClusterPorts {
   const keys = new RedisKeys(config.keyPrefix);
   // Commands wait while Redis is away instead of failing: a publish is then acknowledged late, never
   // half done (its session queues need Redis), and a CONNECT gets CONNACK 3 after its own timeout.
@@ -41,8 +35,6 @@ export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registr
   const reconnectListeners: (() => void)[] = [];
   const rocketmq = { ...config.rocketmq, maxCached: config.consumer.maxCached, log };
   return {
-    redis,
-    keys,
     state: {
       start: async () => {
         await redis.connect();
@@ -63,6 +55,7 @@ export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registr
       wills: new RedisWillStore(redis, keys, log),
       devices: new RedisDeviceRegistry(redis, keys),
       pushStatus: new RedisPushStatusStore(redis, keys, config.push.statusRetentionMs),
+      pushEvents: new RedisPushEventStream(redis, keys, log),
       idempotency: new RedisIdempotencyStore(redis, keys),
       rateLimiter: new RedisRateLimiter(redis, keys),
       autoscaler: new RedisAutoscalerStore(redis, keys),

@@ -1,8 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../cluster/keys.js';
+import type { PushEventStream, StoredPushEvent } from '../cluster/push-event-stream.js';
 import type { Logger } from '../log.js';
-import { redisErrorCode } from '../cluster/redis-connection.js';
 import { backoffMs, sleep } from '../timing.js';
 
 export interface WebhookOptions {
@@ -24,7 +22,6 @@ export interface WebhookEvent {
   at: string;
 }
 
-const GROUP = 'webhooks';
 /** Events a dead API process had read and not delivered are taken over after this long. */
 const CLAIM_IDLE_MS = 30_000;
 const CALL_TIMEOUT_MS = 10_000;
@@ -35,13 +32,12 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 }
 
 /**
- * Sends push events (acknowledged, expired) from the Redis stream to the configured URL, in
+ * Sends push events (acknowledged, expired) from the push event stream to the configured URL, in
  * order, signed, a batch per call. A call that fails is retried with exponential backoff; the
  * events leave the stream's pending list only when the receiver answered 2xx (or after the last
- * attempt, logged). Every API process with a webhook joins one stream consumer group.
+ * attempt, logged). Every API process with a webhook joins one consumer group of the stream.
  */
 export class WebhookDispatcher {
-  private readonly reader: Redis;
   private readonly consumer = `api-${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
@@ -49,20 +45,10 @@ export class WebhookDispatcher {
   private wake: (() => void) | null = null;
   readonly stats = { webhookCalls: 0, webhookEvents: 0, webhookFailures: 0, webhookDropped: 0 };
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, private readonly opts: WebhookOptions, private readonly log: Logger) {
-    // Blocking reads get their own connection, so they never hold up other commands.
-    this.reader = redis.duplicate({ lazyConnect: true });
-    this.reader.on('error', (err) => log.warn('webhook reader redis error', { error: String(err) }));
-  }
+  constructor(private readonly stream: PushEventStream, private readonly opts: WebhookOptions, private readonly log: Logger) {}
 
   async start(): Promise<void> {
-    await this.reader.connect();
-    try {
-      // New deployments start with the events from now on; an existing group keeps its place.
-      await this.redis.xgroup('CREATE', this.keys.pushEvents(), GROUP, '$', 'MKSTREAM');
-    } catch (err) {
-      if (redisErrorCode(err) !== 'BUSYGROUP') throw err;
-    }
+    await this.stream.join();
     this.running = true;
     this.loop = this.run();
   }
@@ -72,20 +58,21 @@ export class WebhookDispatcher {
     this.running = false;
     this.wake?.();
     await this.loop;
-    this.reader.disconnect();
+    await this.stream.close();
   }
 
   private async run(): Promise<void> {
     let lastClaim = 0;
     while (this.running) {
       try {
-        let entries = await this.read('0');
+        const { stream, consumer, opts } = this;
+        let entries = await stream.pending(consumer, opts.batch);
         if (entries.length === 0 && Date.now() - lastClaim > CLAIM_IDLE_MS / 2) {
           lastClaim = Date.now();
-          await this.redis.xautoclaim(this.keys.pushEvents(), GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', this.opts.batch);
-          entries = await this.read('0');
+          await stream.claimStale(consumer, CLAIM_IDLE_MS, opts.batch);
+          entries = await stream.pending(consumer, opts.batch);
         }
-        if (entries.length === 0) entries = await this.read('>');
+        if (entries.length === 0) entries = await stream.next(consumer, opts.batch, 1000);
         if (entries.length > 0) await this.deliver(entries);
       } catch (err) {
         if (!this.running) break;
@@ -95,15 +82,8 @@ export class WebhookDispatcher {
     }
   }
 
-  /** '0': this consumer's own pending events (after a failure or restart); '>': new ones, waiting up to 1 s. */
-  private async read(from: '0' | '>'): Promise<[string, string[]][]> {
-    const args = ['GROUP', GROUP, this.consumer, 'COUNT', this.opts.batch, ...(from === '>' ? ['BLOCK', 1000] : []), 'STREAMS', this.keys.pushEvents(), from];
-    const res = await (this.reader as unknown as { xreadgroup(...a: unknown[]): Promise<[string, [string, string[]][]][] | null> }).xreadgroup(...args);
-    return res?.[0]?.[1] ?? [];
-  }
-
-  private async deliver(entries: [string, string[]][]): Promise<void> {
-    const events = entries.map(([id, fields]) => toEvent(id, fields));
+  private async deliver(entries: StoredPushEvent[]): Promise<void> {
+    const events = entries.map(toWebhookEvent);
     const body = JSON.stringify({ events });
     for (let attempt = 1; ; attempt++) {
       const error = await this.call(body);
@@ -127,7 +107,7 @@ export class WebhookDispatcher {
       this.wake = null;
       if (!this.running) return;
     }
-    await this.redis.xack(this.keys.pushEvents(), GROUP, ...entries.map(([id]) => id));
+    await this.stream.ack(entries.map((e) => e.id));
   }
 
   /** null when the receiver took the events, else why not. */
@@ -152,17 +132,9 @@ export class WebhookDispatcher {
   }
 }
 
-function toEvent(id: string, fields: string[]): WebhookEvent {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
-  const event: WebhookEvent = {
-    id,
-    type: f.get('type') === 'push.expired' ? 'push.expired' : 'push.acknowledged',
-    pushId: f.get('pushId') ?? '',
-    at: new Date(Number(f.get('at') ?? 0)).toISOString(),
-  };
-  if (f.has('deviceId')) event.deviceId = f.get('deviceId')!;
-  if (f.has('deviceIds')) event.deviceIds = JSON.parse(f.get('deviceIds')!) as string[];
-  return event;
+function toWebhookEvent({ id, event }: StoredPushEvent): WebhookEvent {
+  const at = new Date(event.at).toISOString();
+  return event.type === 'push.expired'
+    ? { id, type: event.type, pushId: event.pushId, deviceIds: event.deviceIds, at }
+    : { id, type: event.type, pushId: event.pushId, deviceId: event.deviceId, at };
 }
-

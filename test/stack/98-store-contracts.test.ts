@@ -7,6 +7,7 @@ import { RedisEdgeLoadStore } from '../../src/cluster/edge-load.js';
 import { RedisIdempotencyStore } from '../../src/cluster/idempotency-store.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { RedisPushStatusStore } from '../../src/cluster/push-status-store.js';
+import { RedisPushEventStream } from '../../src/cluster/push-event-stream.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
@@ -20,6 +21,7 @@ import { edgeRegistryContract } from '../contracts/edge-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
+import { pushEventStreamContract } from '../contracts/push-event-stream.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
@@ -56,3 +58,7 @@ autoscalerStoreContract('Redis', () => subject((r, k) => new RedisAutoscalerStor
 sessionStoreContract('Redis', () => subject((r, k) => new RedisSessionStore(r, k)));
 pushStatusStoreContract('Redis', () => subject((r, k) => new RedisPushStatusStore(r, k, 60_000)));
 edgeRegistryContract('Redis', () => subject((r, k) => new RedisEdgeRegistry(r, k)));
+pushEventStreamContract('Redis', async () => {
+  const s = await subject((r, k) => ({ status: new RedisPushStatusStore(r, k, 60_000), stream: new RedisPushEventStream(r, k, log) }));
+  return { store: s.store, close: async () => { await s.store.stream.close(); await s.close(); } };
+});

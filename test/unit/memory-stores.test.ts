@@ -4,6 +4,7 @@ import { MemoryEdgeRegistry } from '../../src/cluster/memory/memory-edge-registr
 import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-store.js';
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryPushStatusStore } from '../../src/cluster/memory/memory-push-status-store.js';
+import { MemoryPushEventStream } from '../../src/cluster/memory/memory-push-event-stream.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-store.js';
 import { MemorySessionStore } from '../../src/cluster/memory/memory-session-store.js';
@@ -16,6 +17,7 @@ import { edgeRegistryContract } from '../contracts/edge-registry.contract.js';
 import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js';
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
+import { pushEventStreamContract } from '../contracts/push-event-stream.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { sessionStoreContract } from '../contracts/session-store.contract.js';
@@ -37,3 +39,7 @@ autoscalerStoreContract('memory', () => Promise.resolve({ store: new MemoryAutos
 sessionStoreContract('memory', () => Promise.resolve({ store: new MemorySessionStore(), close }));
 pushStatusStoreContract('memory', () => Promise.resolve({ store: new MemoryPushStatusStore(60_000), close }));
 edgeRegistryContract('memory', () => Promise.resolve({ store: new MemoryEdgeRegistry(new MemoryEdgeLoadStore()), close }));
+pushEventStreamContract('memory', () => {
+  const status = new MemoryPushStatusStore(60_000);
+  return Promise.resolve({ store: { status, stream: new MemoryPushEventStream(status.events) }, close });
+});

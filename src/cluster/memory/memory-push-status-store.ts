@@ -2,6 +2,7 @@ import {
   DEVICE_STATES, NO_EXPIRY_KEPT_MS, RECENT_PUSHES_KEPT,
   type DeviceState, type PushMeta, type PushState, type PushStatus, type PushStatusStore, type Receipt,
 } from '../push-status-store.js';
+import type { PushEvent } from '../push-event-stream.js';
 
 interface Push {
   meta: PushMeta;
@@ -11,12 +12,7 @@ interface Push {
   keepUntil: number;
 }
 
-/** A webhook event as the Redis store writes it to its stream. */
-export type PushEvent =
-  | { type: 'push.acknowledged'; pushId: string; deviceId: string; at: number }
-  | { type: 'push.expired'; pushId: string; deviceIds: string[]; at: number };
-
-/** Push statuses in this process, with the same rules as the Redis store; its events are kept in `events`. */
+/** Push statuses in this process, with the same rules as the Redis store; its events are kept in `events` (read through MemoryPushEventStream). */
 export class MemoryPushStatusStore implements PushStatusStore {
   readonly events: PushEvent[] = [];
   private readonly pushes = new Map<string, Push>();
