@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { adminKey, api, closeAll, register, startApi, subscribed, waitFor, EDGE_A } from './helpers.js';
+import { subscribed, waitFor } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
 
-const WEBHOOK_API_PORT = 3109;
+// Moved from the stack (test/stack/145-webhook): a second API with the webhook on the in-process
+// cluster; the push event stream it reads passes the same contract on Redis (stack 98).
+let cluster: InProcessCluster;
 const SECRET = `whsec-${randomUUID()}`;
 
 interface Call { events: { id: string; type: string; pushId: string; deviceId?: string; deviceIds?: string[]; at: string }[]; signed: boolean }
@@ -15,7 +17,6 @@ const calls: Call[] = [];
 let failuresLeft = 0;
 let failed = 0;
 let server: Server;
-let webhookApi: ChildProcess;
 
 function verify(timestamp: string | undefined, signature: string | undefined, body: string): boolean {
   if (!timestamp || !signature) return false;
@@ -25,6 +26,7 @@ function verify(timestamp: string | undefined, signature: string | undefined, bo
 }
 
 before(async () => {
+  cluster = await InProcessCluster.start();
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
@@ -37,27 +39,24 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  webhookApi = await startApi(WEBHOOK_API_PORT, `hooks:${adminKey()}:*`, {
-    WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`, WEBHOOK_SECRET: SECRET,
-  });
+  await cluster.addApi({ WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`, WEBHOOK_SECRET: SECRET });
 });
 
 after(async () => {
-  webhookApi?.kill('SIGTERM');
+  await cluster.stop();
   server?.close();
-  await closeAll();
 });
 
 const events = (pushId: string) => calls.flatMap((c) => c.events.filter((e) => e.pushId === pushId).map((e) => ({ ...e, signed: c.signed })));
 
 describe('the push webhook', () => {
   it('reports acknowledged and expired devices, signed with HMAC-SHA256, and retries a failed call with backoff', async () => {
-    const onlineId = await register('hook');
-    await subscribed(EDGE_A, `devices/${onlineId}`, 1, { clientId: onlineId });
-    const neverId = await register('hook-never');
+    const onlineId = await cluster.register('hook');
+    await subscribed(cluster.edgeUrl(0), `devices/${onlineId}`, 1, { clientId: onlineId });
+    const neverId = await cluster.register('hook-never');
 
     failuresLeft = 2;
-    const res = await api('POST', '/v1/pushes', { target: { devices: [onlineId, neverId] }, payload: 'hooked', format: 'text', ttl: 3 });
+    const res = await cluster.api('POST', '/v1/pushes', { target: { devices: [onlineId, neverId] }, payload: 'hooked', format: 'text', ttl: 3 });
     assert.equal(res.status, 202);
     const pushId = res.json.id!;
 
