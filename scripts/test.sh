@@ -11,7 +11,7 @@ npx eslint .
 log "type-check"
 npx tsc -p tsconfig.json --noEmit
 log "unit tests"
-node --import tsx --test --test-concurrency=1 test/unit/*.test.ts
+node --import tsx --test --test-concurrency=2 test/unit/*.test.ts
 
 # The HA failure tests (one round of each failure; npm run test:ha runs the full ten). They need the
 # ports of the single-node stack, so they run after it is stopped. RP_TEST_HA=0 leaves them out;
