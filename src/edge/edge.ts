@@ -34,6 +34,7 @@ import { ConnectionCensus } from './connection-census.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
+import { ControlHandler } from './control-handler.js';
 import { withTimeout } from '../timing.js';
 import type { ClusterPorts } from '../composition/cluster-ports.js';
 import { publishPath } from '../composition/publish-path.js';
@@ -185,29 +186,20 @@ export class Edge {
       closeQuietly: closeWithoutWill,
       settle: () => until(() => producer.stats.queued === 0, 1000),
     });
+    const control = new ControlHandler({
+      edgeId: edge.id, startedAt, log,
+      forgetCredentials: (clientId) => deviceAuth?.forget(clientId),
+      drain: () => this.hooks.drainRequested(),
+      shed: (count, requestedAt) => drainer.shed(count, requestedAt),
+      sessions: (message) => guard.control(message),
+    });
     const local = new LocalDelivery(broker, persistence as unknown as RetainedPersistence, log, (counter, pushId) => tracker.label(counter, pushId), () => emitter.room());
     const consumer = new DeliveryConsumer({
       feed: bus.deliveryFeed(edge.id),
       edgeId: edge.id,
       log,
       deliver: (messages) => local.deliver(messages),
-      control: (message) => {
-        if (message.kind === 'revoke') deviceAuth?.forget(message.clientId);
-        if ((message.kind === 'drain' || message.kind === 'shed') && message.edgeId === edge.id) {
-          // Requests older than this process were meant for an earlier life of this edge id.
-          if (message.requestedAt < startedAt) return;
-          if (message.kind === 'drain') {
-            log.info('drain requested by an operator');
-            this.hooks.drainRequested();
-          } else {
-            log.info('rebalance: shedding connections', { count: message.count });
-            drainer.shed(message.count, message.requestedAt).then((closed) => log.info('rebalance: connections shed', { closed }),
-              (err: unknown) => log.warn('rebalance shed failed', { error: String(err) }));
-          }
-          return;
-        }
-        guard.control(message);
-      },
+      control: (message) => control.handle(message),
     });
     const reaper = new EdgeReaper({
       selfId: edge.id, leaseMs: edge.leaseMs, edges: edgeRecords,
