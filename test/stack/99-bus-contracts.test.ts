@@ -1,3 +1,4 @@
+// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
 import { Producer } from 'rocketmq-client-nodejs';
 import { startClient } from '../../src/bus/client-support.js';
 import { CONTROL_TOPIC, DELIVERY_TOPIC, SESSION_TOPIC } from '../../src/bus/names.js';
