@@ -37,14 +37,8 @@ fi
 cleanup() { if $started; then bash scripts/down.sh; fi; }
 trap cleanup EXIT
 
-# Stack tests marked as sharing the stack (they stop none of its processes and count nothing
-# cluster-wide) run three at a time; the others kill, restart, flood or count the whole stack, so
-# they run alone, one after the other.
-mapfile -t beside < <(grep -l '^// stack: runs beside other stack tests' test/stack/*.test.ts)
-mapfile -t alone < <(grep -L '^// stack: runs beside other stack tests' test/stack/*.test.ts)
-log "stack tests: ${#beside[@]} beside each other, then ${#alone[@]} one at a time"
-if ! node --import tsx --test --test-concurrency=3 --test-timeout=240000 "${beside[@]}" \
-  || ! node --import tsx --test --test-concurrency=1 --test-timeout=240000 "${alone[@]}"; then
+log "stack tests"
+if ! bash scripts/test-stack.sh; then
   bash scripts/log-digest.sh
   exit 1
 fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The stack tests against the running stack (npm run test:stack; npm test runs them too). Those marked
+# as sharing the stack (first line `// stack: runs beside other stack tests`: they stop none of its
+# processes and count nothing cluster-wide) run three at a time; the others kill, restart, flood or
+# count the whole stack, so they run alone, one after the other. Arguments pick files instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+marker='^// stack: runs beside other stack tests'
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=(test/stack/*.test.ts)
+beside=(); alone=()
+for f in "${files[@]}"; do
+  if grep -q "$marker" "$f"; then beside+=("$f"); else alone+=("$f"); fi
+done
+echo "stack tests: ${#beside[@]} beside each other, then ${#alone[@]} one at a time"
+if [ ${#beside[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=3 --test-timeout=240000 "${beside[@]}"; fi
+if [ ${#alone[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=1 --test-timeout=240000 "${alone[@]}"; fi
