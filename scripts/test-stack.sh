@@ -13,5 +13,8 @@ for f in "${files[@]}"; do
   if grep -q "$marker" "$f"; then beside+=("$f"); else alone+=("$f"); fi
 done
 echo "stack tests: ${#beside[@]} beside each other, then ${#alone[@]} one at a time"
-if [ ${#beside[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=3 --test-timeout=240000 "${beside[@]}"; fi
-if [ ${#alone[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=1 --test-timeout=240000 "${alone[@]}"; fi
+# Both groups run even when the first fails, so one run shows every failure.
+failed=0
+if [ ${#beside[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=3 --test-timeout=240000 "${beside[@]}" || failed=1; fi
+if [ ${#alone[@]} -gt 0 ]; then node --import tsx --test --test-concurrency=1 --test-timeout=240000 "${alone[@]}" || failed=1; fi
+exit $failed
