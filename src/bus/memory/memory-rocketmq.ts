@@ -120,8 +120,6 @@ export class MemoryRocketMQ {
   private failures = 0;
   /** While true every send fails, as when no broker answers. */
   down = false;
-  /** Messages sent to each topic, in order (the health topic's included). */
-  readonly sentCount = new Map<string, number>();
 
   constructor(private readonly opts: { maxDelayMs: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
 
@@ -204,7 +202,6 @@ export class MemoryRocketMQ {
       return Promise.reject(new BusUnavailableError('the in-memory bus failed this send (failNext)'));
     }
     const topic = message.topic;
-    this.sentCount.set(topic, (this.sentCount.get(topic) ?? 0) + 1);
     const messageId = randomUUID();
     const body = Buffer.from(message.body);
     const bornAt = Date.now();
