@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { adminKey, API, closeAll, connect, EDGE_B, postJson, register } from './helpers.js';
+import { connect } from '../support/devices.js';
+import { InProcessCluster } from '../support/in-process-cluster.js';
+
+// Moved from the stack (test/stack/157-dashboard): runs on the in-process cluster (memory stores and bus).
+let cluster: InProcessCluster;
+let EDGE_B = '';
+const postJson = (path: string, body: unknown, raw?: string) => cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
+const register = (prefix: string) => cluster.register(prefix);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Where the test keeps what it saw: RP_TEST_OUTPUT_DIR, default .data/test-output. */
@@ -13,6 +20,8 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
+  cluster = await InProcessCluster.start();
+  EDGE_B = cluster.edgeUrl(1);
   // Debian's Chromium; the flags keep it from reaching for Google's hosts on this closed network.
   browser = await chromium.launch({
     executablePath: process.env.RP_CHROMIUM ?? '/usr/bin/chromium',
@@ -23,14 +32,14 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await closeAll();
+  await cluster.stop();
 });
 
 const connectionsOf = async (edgeId: string) => Number(await page.locator(`#edges tr[data-edge-id="${edgeId}"] [data-field="connections"]`).textContent());
 
 describe('the dashboard in a real browser', () => {
   it('shows nothing without a valid API key', async () => {
-    await page.goto(`${API}/dashboard`);
+    await page.goto(`${cluster.apiBase}/dashboard`);
     assert.equal(await page.isVisible('#login'), true);
     assert.equal(await page.isVisible('#main'), false);
     await page.fill('#key', 'not-a-key');
@@ -41,7 +50,7 @@ describe('the dashboard in a real browser', () => {
   });
 
   it('shows the edges live, counts a device that connects, and lists a push with its status', async () => {
-    await page.fill('#key', adminKey());
+    await page.fill('#key', cluster.key);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('#edges tr[data-edge-id="edge-1"]');
     await page.waitForSelector('#edges tr[data-edge-id="edge-2"]');
