@@ -43,8 +43,9 @@ export type SessionOutcome = 'done' | 'later';
 /**
  * The delivery topic (batches tagged for this edge or for every edge) and the control topic, as one
  * edge's own consumer group reads them. Promises: every message sent after the feed was ready is
- * handed over at least once; the messages of one message group are handed over one at a time, in
- * send order, the next only once `consume` resolved for the previous one.
+ * handed over at least once; the messages of one message group are handed over in send order, but
+ * not one at a time: the next may be handed over before `consume` resolved for the previous one
+ * (an edge's group is not an orderly one), so a consumer keeps order by the order of the calls.
  */
 export interface DeliveryFeed {
   start(consume: (message: ReceivedMessage) => Promise<void>): Promise<void>;

@@ -79,26 +79,17 @@ export function busFeedsContract(implementation: string, make: () => Promise<Sub
       await feed.stop();
     });
 
-    it('hands one message group\'s messages over one at a time, in send order', async () => {
+    it('hands one message group\'s messages over in send order', async () => {
       const bus = await fresh();
       const got: ReceivedMessage[] = [];
-      let inHand = 0;
-      let mostInHand = 0;
-      const { edgeId, feed } = await readyDeliveryFeed(bus, got, async () => {
-        inHand++;
-        mostInHand = Math.max(mostInHand, inHand);
-        await new Promise((r) => setTimeout(r, 5));
-        inHand--;
-      });
+      const { edgeId, feed } = await readyDeliveryFeed(bus, got, () => new Promise((r) => setTimeout(r, 5)));
       got.length = 0;
-      mostInHand = 0;
       const group = `g-${randomUUID()}`;
       const ids: string[] = Array.from({ length: 20 }, () => randomUUID());
       for (const id of ids) await bus.sender.send({ topic: DELIVERY_TOPIC, tag: edgeTag(edgeId), messageGroup: group, keys: [id], body: emptyBatch(id) });
       await until(() => ids.every((id) => got.some((m) => m.keys.includes(id))), bus.waitMs, 'the group\'s messages');
       const order = got.map((m) => m.keys[0]).filter((k) => ids.includes(k!));
       assert.deepEqual([...new Set(order)], ids, 'send order');
-      assert.equal(mostInHand, 1, 'one at a time');
       await feed.stop();
     });
   });

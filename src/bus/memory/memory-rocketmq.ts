@@ -11,15 +11,18 @@ export const MEMORY_BROKER = 'memory-broker';
 /** Wait before a message whose consumer failed is handed out again. */
 const REDELIVER_AFTER_MS = 100;
 
+/** Messages of one edge group handed out and not yet finished, at most (RocketMQ's client keeps a cache of them). */
+const GROUP_IN_FLIGHT = 32;
+
 /**
  * One edge's consumer group of the delivery and control topics: it exists from the first start of
- * a feed on, keeps what arrives while no feed reads (as RocketMQ keeps a group's backlog), and
- * hands each message group's messages out one at a time in send order.
+ * a feed on, keeps what arrives while no feed reads (as RocketMQ keeps a group's backlog), and hands
+ * messages out in send order without waiting for the previous one to finish, as RocketMQ does for
+ * a group that is not orderly; one whose consume failed is handed out again later.
  */
 class EdgeGroup {
-  /** Waiting messages by message group; a message without a group is one of its own. */
-  private readonly waiting = new Map<string, ReceivedMessage[]>();
-  private readonly busy = new Set<string>();
+  private readonly waiting: ReceivedMessage[] = [];
+  private inFlight = 0;
   consume: ((message: ReceivedMessage) => Promise<void>) | null = null;
 
   constructor(private readonly edgeId: string) {}
@@ -29,35 +32,27 @@ class EdgeGroup {
     return topic === DELIVERY_TOPIC && (tag === BROADCAST_TAG || tag === edgeTag(this.edgeId));
   }
 
-  add(message: ReceivedMessage, messageGroup: string | undefined): void {
-    const key = messageGroup ?? `~${message.messageId}`;
-    const queue = this.waiting.get(key) ?? [];
-    queue.push(message);
-    this.waiting.set(key, queue);
-    this.pump(key);
+  add(message: ReceivedMessage): void {
+    this.waiting.push(message);
+    this.pump();
   }
 
-  pumpAll(): void {
-    for (const key of this.waiting.keys()) this.pump(key);
-  }
-
-  private pump(key: string): void {
+  pump(): void {
     const consume = this.consume;
-    const head = this.waiting.get(key)?.[0];
-    if (!consume || !head || this.busy.has(key)) return;
-    this.busy.add(key);
-    // Handed out on a later turn, as a network read would be: never inside the sender's call.
-    setImmediate(() => {
-      consume(head).then(() => {
-        const queue = this.waiting.get(key)!;
-        queue.shift();
-        if (queue.length === 0) this.waiting.delete(key);
-        this.busy.delete(key);
-        this.pump(key);
-      }, () => {
-        setTimeout(() => { this.busy.delete(key); this.pump(key); }, REDELIVER_AFTER_MS).unref();
+    while (consume && this.inFlight < GROUP_IN_FLIGHT && this.waiting.length > 0) {
+      const message = this.waiting.shift()!;
+      this.inFlight++;
+      // Handed out on a later turn, as a network read would be: never inside the sender's call.
+      setImmediate(() => {
+        consume(message).then(() => {
+          this.inFlight--;
+          this.pump();
+        }, () => {
+          this.inFlight--;
+          setTimeout(() => this.add(message), REDELIVER_AFTER_MS).unref();
+        });
       });
-    });
+    }
   }
 }
 
@@ -139,7 +134,7 @@ export class MemoryRocketMQ {
     const group = this.groups.get(edgeId) ?? new EdgeGroup(edgeId);
     this.groups.set(edgeId, group);
     return {
-      start: (consume) => { group.consume = consume; group.pumpAll(); return Promise.resolve(); },
+      start: (consume) => { group.consume = consume; group.pump(); return Promise.resolve(); },
       stop: () => { group.consume = null; return Promise.resolve(); },
     };
   }
@@ -216,7 +211,7 @@ export class MemoryRocketMQ {
     } else if (topic === DELIVERY_TOPIC || topic === CONTROL_TOPIC) {
       const received: ReceivedMessage = { messageId, topic, tag: message.tag, keys: message.keys ?? [], body, bornAt };
       for (const group of this.groups.values()) {
-        if (group.wants(topic, message.tag)) group.add(received, message.messageGroup);
+        if (group.wants(topic, message.tag)) group.add(received);
       }
     } else if (topic === DELAY_TOPIC) {
       const deliverAt = message.deliveryTimestamp?.getTime() ?? bornAt;
