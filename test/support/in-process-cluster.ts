@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { Registry } from 'prom-client';
 import { ApiServer } from '../../src/api/server.js';
 import { MemoryCluster } from '../../src/composition/memory-cluster.js';
@@ -98,4 +99,26 @@ async function startEdge(memory: MemoryCluster, env: Record<string, string>, n: 
   const edge = new Edge(config, createLogger(config.logLevel, { service: 'edge', edgeId: config.edge.id }), memory.ports(), new Registry());
   await edge.start();
   return edge;
+}
+
+/** A test file's in-process cluster and its two first edges' URLs; read them inside tests and hooks. */
+export interface ClusterUnderTest {
+  cluster: InProcessCluster;
+  edgeA: string;
+  edgeB: string;
+}
+
+/**
+ * Starts an in-process cluster before the file's tests and stops it after them. `ready` runs once
+ * it is up (an extra API, a browser), in the same hook, so it can rely on the cluster.
+ */
+export function useInProcessCluster(ready?: (c: ClusterUnderTest) => Promise<void>): ClusterUnderTest {
+  const under = {} as ClusterUnderTest;
+  before(async () => {
+    under.cluster = await InProcessCluster.start();
+    [under.edgeA, under.edgeB] = [under.cluster.edgeUrl(0), under.cluster.edgeUrl(1)];
+    await ready?.(under);
+  });
+  after(async () => { await under.cluster.stop(); });
+  return under;
 }

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { settle, sleep, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/25-expiry): runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-});
-after(async () => { await cluster.stop(); });
-const postJson = (path: string, body: unknown, raw?: string) => cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
-
-
+const on = useInProcessCluster();
+const postJson = (path: string, body: unknown, raw?: string) => on.cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
 
 describe('message time to live', () => {
   it('answers the expiry time of a REST publish with a ttl, and delivers it while it is fresh', async () => {
     const topic = uniqueTopic('ttl-fresh');
-    const { got } = await subscribed(EDGE_B, topic);
+    const { got } = await subscribed(on.edgeB, topic);
     const before = Date.now();
     const res = await postJson('/v1/publish', { topic, payload: 'fresh', qos: 1, ttl: 60 });
     assert.equal(res.status, 202);
@@ -31,10 +22,10 @@ describe('message time to live', () => {
   it('stops giving an expired retained message to new subscribers, on every edge', async () => {
     const topic = uniqueTopic('ttl-retained');
     assert.equal((await postJson('/v1/publish', { topic, payload: 'short-lived', qos: 1, retain: true, ttl: 2 })).status, 202);
-    const { got: gotEarly } = await subscribed(EDGE_A, topic);
+    const { got: gotEarly } = await subscribed(on.edgeA, topic);
     await waitFor(() => gotEarly.length >= 1, 10_000, 'the retained message while fresh');
     await sleep(2500);
-    for (const edge of [EDGE_A, EDGE_B]) {
+    for (const edge of [on.edgeA, on.edgeB]) {
       const { got: gotLate } = await subscribed(edge, topic);
       await settle(1000);
       assert.equal(gotLate.length, 0, `no expired retained message on ${edge}`);

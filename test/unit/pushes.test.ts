@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { settle, subscribed, uniqueTopic, waitFor, type Received } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { InProcessCluster, useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/120-pushes): runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-});
-after(async () => { await cluster.stop(); });
-const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
-
-
+const on = useInProcessCluster();
+const api = (...args: Parameters<InProcessCluster['api']>) => on.cluster.api(...args);
 
 /** Registers a device and connects it (the test cluster's edges are open), listening to its topic. */
 async function device(opts: { user?: string; tags?: string[]; url?: string } = {}): Promise<{ id: string; got: Received[] }> {
   const id = `push-${randomUUID().slice(0, 8)}`;
   assert.equal((await api('POST', '/v1/devices', { id, user: opts.user ?? null, tags: opts.tags ?? [] })).status, 201);
-  const { got } = await subscribed(opts.url ?? EDGE_A, `devices/${id}`, 1, { clientId: id });
+  const { got } = await subscribed(opts.url ?? on.edgeA, `devices/${id}`, 1, { clientId: id });
   return { id, got };
 }
 
 describe('POST /v1/pushes', () => {
   it('pushes to a list of devices, one message each on its own topic, and names the unknown ones', async () => {
-    const [a, b] = [await device(), await device({ url: EDGE_B })];
+    const [a, b] = [await device(), await device({ url: on.edgeB })];
     const ghost = `ghost-${randomUUID().slice(0, 6)}`;
     const res = await api('POST', '/v1/pushes', { target: { devices: [a.id, b.id, ghost, a.id] }, payload: { title: 'hi', n: 1 } });
     assert.equal(res.status, 202);
@@ -46,7 +37,7 @@ describe('POST /v1/pushes', () => {
     const user = `u-${randomUUID().slice(0, 6)}`;
     const [t1, t2] = [`beta${randomUUID().slice(0, 4)}`, `churned${randomUUID().slice(0, 4)}`];
     const mine1 = await device({ user, tags: [t1] });
-    const mine2 = await device({ user, tags: [t1, t2], url: EDGE_B });
+    const mine2 = await device({ user, tags: [t1, t2], url: on.edgeB });
     const other = await device({ tags: [t2] });
 
     const toUser = await api('POST', '/v1/pushes', { target: { user }, payload: 'for the user', format: 'text' });
@@ -69,8 +60,8 @@ describe('POST /v1/pushes', () => {
 
   it('pushes to a topic and to everyone, with text, base64 and JSON payloads, QoS and TTL', async () => {
     const topic = uniqueTopic('push-topic');
-    const { got } = await subscribed(EDGE_B, topic, 2);
-    const { got: everyone } = await subscribed(EDGE_A, 'broadcast', 1);
+    const { got } = await subscribed(on.edgeB, topic, 2);
+    const { got: everyone } = await subscribed(on.edgeA, 'broadcast', 1);
     const bytes = Buffer.from([0, 1, 2, 250]);
     const r1 = await api('POST', '/v1/pushes', { target: { topic }, payload: bytes.toString('base64'), format: 'base64', qos: 2, ttl: 60 });
     assert.equal(r1.status, 202);
@@ -138,9 +129,9 @@ describe('POST /v1/pushes', () => {
 });
 
 async function fetchWithKey(path: string, body: unknown, idempotencyKey: string) {
-  const res = await fetch(`${cluster.apiBase}${path}`, {
+  const res = await fetch(`${on.cluster.apiBase}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.key}`, 'idempotency-key': idempotencyKey },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${on.cluster.key}`, 'idempotency-key': idempotencyKey },
     body: JSON.stringify(body),
   });
   return { status: res.status, replayed: res.headers.get('idempotent-replayed'), json: await res.json() as unknown };

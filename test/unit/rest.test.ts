@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { connect, record, settle, uniqueTopic, waitFor, subscribed } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/30-rest): runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-});
-after(async () => { await cluster.stop(); });
-const postJson = (path: string, body: unknown, raw?: string) => cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
-
-
+const on = useInProcessCluster();
+const postJson = (path: string, body: unknown, raw?: string) => on.cluster.api('POST', path, body, raw !== undefined ? { raw } : {});
 
 describe('POST /v1/publish', () => {
   it('answers 202 with a message id and reaches subscribers on both edges', async () => {
     const topic = uniqueTopic('rest');
-    const a = await connect(EDGE_A);
-    const b = await connect(EDGE_B);
+    const a = await connect(on.edgeA);
+    const b = await connect(on.edgeB);
     const gotA = record(a);
     const gotB = record(b);
     await a.subscribeAsync(topic, { qos: 1 });
@@ -43,7 +34,7 @@ describe('POST /v1/publish', () => {
     const topic = uniqueTopic('rest-retained');
     const res = await postJson('/v1/publish', { topic, payload: 'config v2', qos: 1, retain: true });
     assert.equal(res.status, 202);
-    const { got } = await subscribed(EDGE_B, topic);
+    const { got } = await subscribed(on.edgeB, topic);
     await waitFor(() => got.length >= 1, 10_000, 'retained');
     assert.equal(got[0]?.payload, 'config v2');
     assert.equal(got[0]?.retain, true);
@@ -80,8 +71,8 @@ describe('POST /v1/publish', () => {
 
 describe('health', () => {
   it('reports the process up and the backends ready', async () => {
-    assert.equal((await fetch(`${cluster.apiBase}/healthz`)).status, 200);
-    const ready = await fetch(`${cluster.apiBase}/readyz`);
+    assert.equal((await fetch(`${on.cluster.apiBase}/healthz`)).status, 200);
+    const ready = await fetch(`${on.cluster.apiBase}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready' });
   });
