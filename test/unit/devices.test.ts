@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { connect, waitFor } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { InProcessCluster, useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/110-devices): runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-  limitedBase = await cluster.addApi({ API_KEYS: `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish` });
+const on = useInProcessCluster(async () => {
+  limitedBase = await on.cluster.addApi({ API_KEYS: `reader:${readerKey}:devices.read,publisher:${publisherKey}:publish` });
 });
-after(async () => { await cluster.stop(); });
-const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
-
+const api = (...args: Parameters<InProcessCluster['api']>) => on.cluster.api(...args);
 
 // A second API process with keys of its own, to see what a key without a scope gets.
 let limitedBase = '';
 const readerKey = `reader-${randomUUID()}`;
 const publisherKey = `publisher-${randomUUID()}`;
-
 
 const uid = () => `dev-${randomUUID().slice(0, 8)}`;
 
@@ -112,7 +104,7 @@ describe('the device registry (REST, API keys)', () => {
   });
 
   it('closes the live connection of a device whose secret is rotated or that is deleted, on any edge', async () => {
-    for (const [url, action] of [[EDGE_A, 'rotate'], [EDGE_B, 'delete']] as const) {
+    for (const [url, action] of [[on.edgeA, 'rotate'], [on.edgeB, 'delete']] as const) {
       const id = uid();
       await api('POST', '/v1/devices', { id });
       const device = await connect(url, { clientId: id });

@@ -1,34 +1,28 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer } from '../../src/api/schemas.js';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
 import { connect, eventually, record, sleep, uniqueTopic, waitFor } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { useInProcessCluster } from '../support/in-process-cluster.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // Moved from the stack (test/stack/150-introspection): runs on the in-process cluster (memory stores and bus);
 // the CLI runs from its source.
-let cluster: InProcessCluster;
 let client: RocketpushClient;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-  client = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: cluster.key });
+const on = useInProcessCluster(() => {
+  client = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: on.cluster.key });
+  return Promise.resolve();
 });
-
-after(async () => { await cluster.stop(); });
 
 async function cli(...args: string[]): Promise<unknown> {
   const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root, env: { ...process.env, ROCKETPUSH_URL: cluster.apiBase, ROCKETPUSH_API_KEY: cluster.key },
+    cwd: root, env: { ...process.env, ROCKETPUSH_URL: on.cluster.apiBase, ROCKETPUSH_API_KEY: on.cluster.key },
   });
   return JSON.parse(stdout) as unknown;
 }
@@ -62,7 +56,7 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
     assert.ok(before.items.filter((e) => ['edge-1', 'edge-2'].includes(e.id)).every((e) => e.alive));
     // Devices of earlier test files may still be leaving: count from two equal heartbeats in a row.
     const start = await steadyConnections('edge-2');
-    for (let i = 0; i < 3; i++) await connect(EDGE_B);
+    for (let i = 0; i < 3; i++) await connect(on.edgeB);
     const connectedAt = Date.now();
     let seen = -1;
     await eventually(async () => {
@@ -75,7 +69,7 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
 
   it('finds a connected client on its edge, and disconnects it wherever it is', async () => {
     const id = `intro-${randomUUID().slice(0, 8)}`;
-    const device = await connect(EDGE_B, { clientId: id });
+    const device = await connect(on.edgeB, { clientId: id });
     const topic = uniqueTopic('intro-sub');
     await device.subscribeAsync(topic, { qos: 1 });
     const closed = new Promise<void>((r) => device.once('close', () => r()));
@@ -100,11 +94,11 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
   it('shows a persistent session away from its device: subscriptions, queue depth and the oldest pending message', async () => {
     const id = `intro-p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('intro');
-    const device = await connect(EDGE_A, { clientId: id, clean: false });
+    const device = await connect(on.edgeA, { clientId: id, clean: false });
     await device.subscribeAsync(topic, { qos: 1 });
     await device.endAsync();
     const publishedFrom = Date.now();
-    const publisher = await connect(EDGE_B);
+    const publisher = await connect(on.edgeB);
     for (let i = 0; i < 3; i++) await publisher.publishAsync(topic, `q${i}`, { qos: 1 });
     const away = sessionAnswer.parse(await client.session(id));
     assert.equal(away.connected, false);
@@ -116,7 +110,7 @@ describe('cluster introspection over REST, the SDK and the CLI', () => {
     assert.deepEqual(info.subscriptions, [{ topic, qos: 1 }]);
     assert.equal(sessionAnswer.parse(await cli('sessions', 'get', id)).queueDepth, 3);
     // Back on the other edge: the queue is delivered and the session shows it.
-    const back = await connect(EDGE_B, { clientId: id, clean: false });
+    const back = await connect(on.edgeB, { clientId: id, clean: false });
     // Its queue can arrive in the same read as CONNACK: what it got is recorded from the start.
     const got = record(back);
     await waitFor(() => got.length >= 3, 20_000, () => `${got.length}/3 queued messages`);

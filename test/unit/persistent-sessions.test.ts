@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { connect, eventually, hadSession, record, settle, uniqueTopic, waitFor } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/100): what a persistent session keeps, queues and gives back,
-// here on the in-memory cluster. What needs the real servers (an edge or a broker killed with
+// here on the in-memory on.cluster. What needs the real servers (an edge or a broker killed with
 // sessions in flight) stays in stack tests 92, 93, 105 and 106.
-let cluster: InProcessCluster;
-let EDGE_A: string;
-let EDGE_B: string;
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-});
-after(async () => { await cluster.stop(); });
+const on = useInProcessCluster();
 
-const pending = (clientId: string) => cluster.memory.stores.sessions.pending(clientId);
+const pending = (clientId: string) => on.cluster.memory.stores.sessions.pending(clientId);
 
 /** Waits for edge number `i`'s counter `name` to reach `value`. */
 async function eventuallyStat(i: number, name: string, value: number): Promise<void> {
-  await eventually(() => Promise.resolve(cluster.edgeStat(i, name) === value), 10_000, () => `edge ${i + 1} ${name} at ${value} (is ${cluster.edgeStat(i, name)})`);
+  await eventually(() => Promise.resolve(on.cluster.edgeStat(i, name) === value), 10_000, () => `edge ${i + 1} ${name} at ${value} (is ${on.cluster.edgeStat(i, name)})`);
 }
 
 /** A persistent device: subscribes, then goes offline. */
@@ -35,15 +28,15 @@ describe('persistent sessions (clean session = 0)', () => {
   it('keep their subscriptions and queued messages across a disconnect and a move to another edge, in publish order', async () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const [t1, t2] = [uniqueTopic('persist-1'), uniqueTopic('persist-2')];
-    await leaveSubscribed(EDGE_A, clientId, [t1, t2], 1);
+    await leaveSubscribed(on.edgeA, clientId, [t1, t2], 1);
 
-    const publisher = await connect(EDGE_B);
+    const publisher = await connect(on.edgeB);
     for (let i = 0; i < 50; i++) {
       await publisher.publishAsync(t1, `a${i}`, { qos: 1 });
       await publisher.publishAsync(t2, `b${i}`, { qos: 2 });
     }
 
-    const device = await connect(EDGE_B, { clientId, clean: false });
+    const device = await connect(on.edgeB, { clientId, clean: false });
     const got = record(device);
     await waitFor(() => got.length >= 100, 30_000, '100 queued messages');
     await settle(500);
@@ -62,19 +55,19 @@ describe('persistent sessions (clean session = 0)', () => {
   it('answer CONNACK with session present, and a clean-session connect ends the session and its queue', async () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-clean');
-    await leaveSubscribed(EDGE_A, clientId, [topic], 1);
+    await leaveSubscribed(on.edgeA, clientId, [topic], 1);
 
-    const again = await connect(EDGE_B, { clientId, clean: false });
+    const again = await connect(on.edgeB, { clientId, clean: false });
     assert.equal(hadSession(again), true);
     await again.endAsync();
 
-    const publisher = await connect(EDGE_A);
+    const publisher = await connect(on.edgeA);
     await publisher.publishAsync(topic, 'queued-then-discarded', { qos: 1 });
-    const clean = await connect(EDGE_A, { clientId, clean: true });
+    const clean = await connect(on.edgeA, { clientId, clean: true });
     await clean.endAsync();
-    assert.equal(await cluster.memory.stores.sessions.exists(clientId), false);
+    assert.equal(await on.cluster.memory.stores.sessions.exists(clientId), false);
 
-    const later = await connect(EDGE_B, { clientId, clean: false });
+    const later = await connect(on.edgeB, { clientId, clean: false });
     assert.equal(hadSession(later), false);
     const got = record(later);
     await settle(1500);
@@ -84,17 +77,17 @@ describe('persistent sessions (clean session = 0)', () => {
   it('do not queue QoS 0 messages, and queue QoS 1/2 messages only for QoS 1/2 subscriptions', async () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const [t0, t1] = [uniqueTopic('persist-q0'), uniqueTopic('persist-q1')];
-    const device = await connect(EDGE_A, { clientId, clean: false });
+    const device = await connect(on.edgeA, { clientId, clean: false });
     await device.subscribeAsync(t0, { qos: 0 });
     await device.subscribeAsync(t1, { qos: 1 });
     await device.endAsync();
 
-    const publisher = await connect(EDGE_B);
+    const publisher = await connect(on.edgeB);
     await publisher.publishAsync(t0, 'sub-qos0', { qos: 1 });
     await publisher.publishAsync(t1, 'pub-qos0', { qos: 0 });
     await publisher.publishAsync(t1, 'kept', { qos: 2 });
 
-    const back = await connect(EDGE_B, { clientId, clean: false });
+    const back = await connect(on.edgeB, { clientId, clean: false });
     const got = record(back);
     await waitFor(() => got.length >= 1, 10_000, 'the queued message');
     await settle(1000);
@@ -104,15 +97,15 @@ describe('persistent sessions (clean session = 0)', () => {
   it('skip queued messages that expired while the device was away, and count them', async () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-ttl');
-    await leaveSubscribed(EDGE_A, clientId, [topic], 1);
-    const short = await cluster.api('POST', '/v1/publish', { topic, payload: 'short-lived', qos: 1, ttl: 1 });
+    await leaveSubscribed(on.edgeA, clientId, [topic], 1);
+    const short = await on.cluster.api('POST', '/v1/publish', { topic, payload: 'short-lived', qos: 1, ttl: 1 });
     assert.equal(short.status, 202);
-    const long = await cluster.api('POST', '/v1/publish', { topic, payload: 'long-lived', qos: 1, ttl: 600 });
+    const long = await on.cluster.api('POST', '/v1/publish', { topic, payload: 'long-lived', qos: 1, ttl: 600 });
     assert.equal(long.status, 202);
     await settle(1500);
 
-    const expiredBefore = cluster.edgeStat(1, 'sessionExpired');
-    const device = await connect(EDGE_B, { clientId, clean: false });
+    const expiredBefore = on.cluster.edgeStat(1, 'sessionExpired');
+    const device = await connect(on.edgeB, { clientId, clean: false });
     const got = record(device);
     await waitFor(() => got.length >= 1, 10_000, 'the fresh message');
     await settle(1000);
@@ -122,16 +115,16 @@ describe('persistent sessions (clean session = 0)', () => {
   });
 
   it('cap their queue: past SESSION_PENDING_CAP new messages are not queued, and that is counted', async () => {
-    const capped = await cluster.addEdge({ SESSION_PENDING_CAP: '5' });
+    const capped = await on.cluster.addEdge({ SESSION_PENDING_CAP: '5' });
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-cap');
-    await leaveSubscribed(EDGE_A, clientId, [topic], 1);
+    await leaveSubscribed(on.edgeA, clientId, [topic], 1);
 
-    const publisher = await connect(cluster.edgeUrl(capped));
+    const publisher = await connect(on.cluster.edgeUrl(capped));
     for (let i = 0; i < 8; i++) await publisher.publishAsync(topic, `m${i}`, { qos: 1 });
     assert.equal(await pending(clientId), 5);
 
-    const device = await connect(EDGE_B, { clientId, clean: false });
+    const device = await connect(on.edgeB, { clientId, clean: false });
     const got = record(device);
     await waitFor(() => got.length >= 5, 10_000, 'the 5 queued messages');
     await settle(1000);
@@ -144,16 +137,16 @@ describe('persistent sessions (clean session = 0)', () => {
   it('give back a queue place that a publisher left behind when it died before its message was written', async () => {
     const clientId = `p-${randomUUID().slice(0, 8)}`;
     const topic = uniqueTopic('persist-leak');
-    await leaveSubscribed(EDGE_A, clientId, [topic], 1);
+    await leaveSubscribed(on.edgeA, clientId, [topic], 1);
     // What a publisher killed between taking the place and SEND_OK leaves: a place for a message
     // that never reaches the queue, taken three minutes ago.
-    await cluster.memory.stores.sessions.reserve(clientId, { id: 'lost-before-send', origin: 'edge-9', publishedAt: Date.now() - 180_000 }, 1000);
-    const publisher = await connect(EDGE_A);
+    await on.cluster.memory.stores.sessions.reserve(clientId, { id: 'lost-before-send', origin: 'edge-9', publishedAt: Date.now() - 180_000 }, 1000);
+    const publisher = await connect(on.edgeA);
     await publisher.publishAsync(topic, 'after', { qos: 1 });
     assert.equal(await pending(clientId), 2);
 
     // Listening before CONNACK: the queued message may come in the same read as CONNACK.
-    const device = mqtt.connect(EDGE_B, { clientId, clean: false, reconnectPeriod: 0 });
+    const device = mqtt.connect(on.edgeB, { clientId, clean: false, reconnectPeriod: 0 });
     const got = record(device);
     await waitFor(() => got.length >= 1, 10_000, 'the queued message');
     await eventually(async () => (await pending(clientId)) === 0, 10_000,

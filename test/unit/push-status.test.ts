@@ -1,27 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RocketpushClient } from '../../src/sdk/index.js';
 import { connect, eventually, record, settle, sleep, subscribed, waitFor, type Received } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { InProcessCluster, useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/140-push-status), all but the delayed push through RocketMQ's
 // delay messages, which stays there; runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
 let client: RocketpushClient;
-let EDGE_A = '';
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  [EDGE_A, EDGE_B] = [cluster.edgeUrl(0), cluster.edgeUrl(1)];
-  client = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: cluster.key });
+const on = useInProcessCluster(() => {
+  client = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: on.cluster.key });
+  return Promise.resolve();
 });
-after(async () => { await cluster.stop(); });
-const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
-const register = (prefix: string) => cluster.register(prefix);
+const api = (...args: Parameters<InProcessCluster['api']>) => on.cluster.api(...args);
+const register = (prefix: string) => on.cluster.register(prefix);
 
 /** A registered device connected with a clean session, listening to its topic. */
-async function online(url = EDGE_A): Promise<{ id: string; got: Received[] }> {
+async function online(url = on.edgeA): Promise<{ id: string; got: Received[] }> {
   const id = await register('on');
   const { got } = await subscribed(url, `devices/${id}`, 1, { clientId: id });
   return { id, got };
@@ -30,7 +25,7 @@ async function online(url = EDGE_A): Promise<{ id: string; got: Received[] }> {
 /** A registered device with a persistent session that subscribed to its topic and went away. */
 async function away(): Promise<string> {
   const id = await register('away');
-  const c = await connect(EDGE_A, { clientId: id, clean: false });
+  const c = await connect(on.edgeA, { clientId: id, clean: false });
   await c.subscribeAsync(`devices/${id}`, { qos: 1 });
   await c.endAsync();
   return id;
@@ -38,7 +33,7 @@ async function away(): Promise<string> {
 
 /** The device comes back (on the other edge) and records what its session delivers. */
 async function comeBack(id: string): Promise<Received[]> {
-  const c = await connect(EDGE_B, { clientId: id, clean: false });
+  const c = await connect(on.edgeB, { clientId: id, clean: false });
   return record(c);
 }
 
@@ -50,7 +45,7 @@ async function push(body: Record<string, unknown>): Promise<string> {
 
 describe('the delivery status of a push', () => {
   it('counts targeted, sent, acknowledged and pending devices, from receipts of both edges, and lists devices page by page', async () => {
-    const live = await online(EDGE_B);
+    const live = await online(on.edgeB);
     const queued = await away();
     const never = await register('never');
     const id = await push({ target: { devices: [live.id, queued, never] }, payload: 'status please', qos: 1 });
@@ -85,8 +80,8 @@ describe('the delivery status of a push', () => {
     assert.equal((await client.status(q0)).counts.acknowledged, 0);
 
     const topic = `status/${randomUUID().slice(0, 8)}`;
-    await subscribed(EDGE_A, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
-    await subscribed(EDGE_B, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
+    await subscribed(on.edgeA, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
+    await subscribed(on.edgeB, topic, 1, { clientId: `sub-${randomUUID().slice(0, 6)}` });
     const t = await push({ target: { topic }, payload: 'to a topic' });
     await eventually(async () => (await client.status(t)).counts.acknowledged === 2, 30_000, 'both subscribers\' receipts');
     assert.equal((await client.status(t)).counts.targeted, null);

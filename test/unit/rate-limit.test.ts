@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sleep } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { InProcessCluster, useInProcessCluster } from '../support/in-process-cluster.js';
 
 // Moved from the stack (test/stack/125-rate-limit): runs on the in-process cluster (memory stores and bus).
-let cluster: InProcessCluster;
-before(async () => {
-  cluster = await InProcessCluster.start();
-  base = await cluster.addApi({ API_KEYS: `slow:${slowKey}:devices.read:2,other:${otherKey}:devices.read:2` });
+const on = useInProcessCluster(async () => {
+  base = await on.cluster.addApi({ API_KEYS: `slow:${slowKey}:devices.read:2,other:${otherKey}:devices.read:2` });
 });
-after(async () => { await cluster.stop(); });
-const api = (...args: Parameters<InProcessCluster['api']>) => cluster.api(...args);
-
+const api = (...args: Parameters<InProcessCluster['api']>) => on.cluster.api(...args);
 
 // An API process of its own whose keys have small rates, so the limit is reached quickly.
 let base = '';
 const slowKey = `slow-${randomUUID()}`;
 const otherKey = `other-${randomUUID()}`;
-
 
 async function status(key: string): Promise<{ status: number; retryAfter: string | null; code?: string }> {
   const res = await fetch(`${base}/v1/devices?limit=1`, { headers: { authorization: `Bearer ${key}` } });

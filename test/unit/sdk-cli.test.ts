@@ -1,34 +1,29 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
 import { eventually, settle, subscribed, waitFor } from '../support/devices.js';
-import { InProcessCluster } from '../support/in-process-cluster.js';
+import { useInProcessCluster } from '../support/in-process-cluster.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // Moved from the stack (test/stack/135-sdk-cli): runs on the in-process cluster (memory stores and bus);
 // the CLI runs from its source.
-let cluster: InProcessCluster;
 let client: RocketpushClient;
-let EDGE_B = '';
-before(async () => {
-  cluster = await InProcessCluster.start();
-  EDGE_B = cluster.edgeUrl(1);
-  client = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: cluster.key });
+const on = useInProcessCluster(() => {
+  client = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: on.cluster.key });
+  return Promise.resolve();
 });
-
-after(async () => { await cluster.stop(); });
 
 /** Runs the CLI as a user would; resolves with its exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: root, env: { ...process.env, ROCKETPUSH_URL: cluster.apiBase, ROCKETPUSH_API_KEY: cluster.key },
+      cwd: root, env: { ...process.env, ROCKETPUSH_URL: on.cluster.apiBase, ROCKETPUSH_API_KEY: on.cluster.key },
     });
     return { code: 0, out: JSON.parse(stdout) as unknown, err: stderr };
   } catch (e) {
@@ -50,7 +45,7 @@ describe('the TypeScript SDK', () => {
     for await (const d of client.devices.all({ user })) listed.push(d.id);
     assert.deepEqual(listed, ids);
 
-    const { got } = await subscribed(EDGE_B, `devices/${ids[0]}`, 1, { clientId: ids[0]! });
+    const { got } = await subscribed(on.edgeB, `devices/${ids[0]}`, 1, { clientId: ids[0]! });
     const key = randomUUID();
     const first = await client.push({ target: { devices: [ids[0]!] }, payload: { hello: 'sdk' } }, key);
     const again = await client.push({ target: { devices: [ids[0]!] }, payload: { hello: 'sdk' } }, key);
@@ -61,7 +56,7 @@ describe('the TypeScript SDK', () => {
 
     await assert.rejects(client.devices.get(`missing-${randomUUID().slice(0, 6)}`), (e: unknown) => e instanceof RocketpushError && e.status === 404 && e.code === 'not_found');
     await assert.rejects(client.push({ target: {}, payload: 1 } as never), (e: unknown) => e instanceof RocketpushError && e.status === 400 && e.field === 'target');
-    const bad = new RocketpushClient({ baseUrl: cluster.apiBase, apiKey: 'wrong-key-wrong-key' });
+    const bad = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: 'wrong-key-wrong-key' });
     await assert.rejects(bad.devices.list(), (e: unknown) => e instanceof RocketpushError && e.status === 401);
   });
 });
@@ -76,7 +71,7 @@ describe('the rocketpush CLI', () => {
     assert.equal((upd.out as { user: string | null }).user, null);
     assert.equal(((await cli('devices', 'get', id)).out as { id: string }).id, id);
 
-    const { got } = await subscribed(EDGE_B, `devices/${id}`, 1, { clientId: id });
+    const { got } = await subscribed(on.edgeB, `devices/${id}`, 1, { clientId: id });
     const pushed = await cli('push', '--device', id, '--text', 'from the cli', '--qos', '1');
     assert.equal(pushed.code, 0, pushed.err);
     assert.equal((pushed.out as { targeted: number }).targeted, 1);
