@@ -34,51 +34,35 @@ function received(view: MessageView): ReceivedMessage {
   };
 }
 
-/** The delivery and control topics through the edge's own consumer group (so every edge sees every batch). */
-export class RocketmqDeliveryFeed implements DeliveryFeed {
-  private consumer: PushConsumer | null = null;
-
-  constructor(private readonly opts: RocketmqClientOptions & { edgeId: string }) {}
-
-  async start(consume: (message: ReceivedMessage) => Promise<void>): Promise<void> {
-    const { opts } = this;
-    this.consumer = new PushConsumer({
-      endpoints: opts.endpoints,
-      namespace: opts.namespace,
-      requestTimeout: opts.requestTimeoutMs,
-      consumerGroup: edgeConsumerGroup(opts.edgeId),
-      subscriptions: new Map([
-        [DELIVERY_TOPIC, new FilterExpression(edgeFilter(opts.edgeId))],
-        [CONTROL_TOPIC, new FilterExpression(BROADCAST_TAG)],
-      ]),
-      maxCacheMessageCount: opts.maxCached,
-      logger: rocketmqClientLogger(opts.log),
-      messageListener: { consume: async (view) => { await consume(received(view)); return ConsumeResult.SUCCESS; } },
-    });
-    await startClient(this.consumer, 30_000, 'RocketMQ consumer startup');
-  }
-
-  async stop(): Promise<void> {
-    // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
-    if (this.consumer) await withTimeout(this.consumer.shutdown(), 5000, 'consumer shutdown').catch(() => undefined);
-  }
+/** What tells one PushConsumer-backed feed from another. */
+interface PushFeedSetup {
+  group: string;
+  subscriptions: [topic: string, filter: FilterExpression][];
+  /** Messages the client keeps received ahead of the consumer (the client's default when absent). */
+  maxCached?: number;
+  /** Names the client in start-up and shutdown errors. */
+  what: string;
 }
 
-/** The delay topic through the scheduler group: RocketMQ hands a message back (with its backoff) until consume resolves. */
-export class RocketmqDelayFeed implements DelayFeed {
+/**
+ * A feed on a RocketMQ PushConsumer: a message is acknowledged once `consume` resolved; one whose
+ * `consume` rejected is handed back (RocketMQ retries it with the group's backoff).
+ */
+class PushConsumerFeed implements DeliveryFeed, DelayFeed {
   private consumer: PushConsumer | null = null;
 
-  constructor(private readonly opts: RocketmqClientOptions) {}
+  constructor(private readonly client: RocketmqClientOptions, private readonly setup: PushFeedSetup) {}
 
   async start(consume: (message: ReceivedMessage) => Promise<void>): Promise<void> {
-    const { opts } = this;
+    const { client, setup } = this;
     this.consumer = new PushConsumer({
-      endpoints: opts.endpoints,
-      namespace: opts.namespace,
-      requestTimeout: opts.requestTimeoutMs,
-      consumerGroup: SCHEDULER_GROUP,
-      subscriptions: new Map([[DELAY_TOPIC, FilterExpression.SUB_ALL]]),
-      logger: rocketmqClientLogger(opts.log),
+      endpoints: client.endpoints,
+      namespace: client.namespace,
+      requestTimeout: client.requestTimeoutMs,
+      consumerGroup: setup.group,
+      subscriptions: new Map(setup.subscriptions),
+      ...(setup.maxCached !== undefined ? { maxCacheMessageCount: setup.maxCached } : {}),
+      logger: rocketmqClientLogger(client.log),
       messageListener: {
         consume: async (view) => {
           try {
@@ -90,11 +74,31 @@ export class RocketmqDelayFeed implements DelayFeed {
         },
       },
     });
-    await startClient(this.consumer, 30_000, 'RocketMQ scheduler consumer startup');
+    await startClient(this.consumer, 30_000, `RocketMQ ${setup.what} startup`);
   }
 
   async stop(): Promise<void> {
-    if (this.consumer) await withTimeout(this.consumer.shutdown(), 5000, 'scheduler shutdown').catch(() => undefined);
+    // shutdown() waits out a long poll of up to 20 s; past a few seconds that is not worth waiting for.
+    if (this.consumer) await withTimeout(this.consumer.shutdown(), 5000, `${this.setup.what} shutdown`).catch(() => undefined);
+  }
+}
+
+/** The delivery and control topics through the edge's own consumer group (so every edge sees every batch). */
+export class RocketmqDeliveryFeed extends PushConsumerFeed {
+  constructor(opts: RocketmqClientOptions & { edgeId: string }) {
+    super(opts, {
+      group: edgeConsumerGroup(opts.edgeId),
+      subscriptions: [[DELIVERY_TOPIC, new FilterExpression(edgeFilter(opts.edgeId))], [CONTROL_TOPIC, new FilterExpression(BROADCAST_TAG)]],
+      maxCached: opts.maxCached,
+      what: 'consumer',
+    });
+  }
+}
+
+/** The delay topic through the scheduler group. */
+export class RocketmqDelayFeed extends PushConsumerFeed {
+  constructor(opts: RocketmqClientOptions) {
+    super(opts, { group: SCHEDULER_GROUP, subscriptions: [[DELAY_TOPIC, FilterExpression.SUB_ALL]], what: 'scheduler consumer' });
   }
 }
 
