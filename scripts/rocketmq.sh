@@ -56,16 +56,54 @@ java_start() {
   echo $! >"$RP_RUN_DIR/$name.pid"
 }
 
+# mqadmin ARGS...: RocketMQ's admin tool against the name server, its output (errors too) on stdout.
+mqadmin_cmd() {
+  MQADMIN_CMD=(env ROCKETMQ_HOME="$RMQ_HOME" java -Xms128m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+    "${JAVA_OPENS[@]}" -Duser.home="$RMQ_HOME" -Drocketmq.home.dir="$RMQ_HOME"
+    -Drmq.logback.configurationFile=rmq.tools.logback.xml -cp "$ROCKETMQ_LIB_DIR/*"
+    org.apache.rocketmq.tools.command.MQAdminStartup "$@" -n "$ROCKETMQ_NAMESRV_ADDR")
+}
 mqadmin() {
-  ROCKETMQ_HOME="$RMQ_HOME" java -Xms128m -Xmx256m "${JAVA_OPENS[@]}" -Duser.home="$RMQ_HOME" \
-    -Drocketmq.home.dir="$RMQ_HOME" -Drmq.logback.configurationFile=rmq.tools.logback.xml \
-    -cp "$ROCKETMQ_LIB_DIR/*" org.apache.rocketmq.tools.command.MQAdminStartup "$@" \
-    -n "$ROCKETMQ_NAMESRV_ADDR" 2>&1
+  mqadmin_cmd "$@"
+  "${MQADMIN_CMD[@]}" 2>&1
+}
+
+# mqadmin_until VERDICT ARGS...: mqadmin, ended as soon as its output shows VERDICT (a grep pattern).
+# The tool prints its verdict about 1 s after it starts, once the broker has applied the change, and
+# then spends 5-6 s shutting its clients down (Netty's quiet periods and thread joins, seen with
+# jstack): an edge start ran three of those. Only for a command whose verdict is printed after all of
+# its work (not for a -c cluster target, which prints one verdict per master as it goes).
+mqadmin_until() {
+  local verdict=$1 out pid
+  shift
+  out=$(mktemp)
+  mqadmin_cmd "$@"
+  "${MQADMIN_CMD[@]}" >"$out" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if grep -q -- "$verdict" "$out"; then
+      sleep 0.2 # the rest of its table
+      kill "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+  done
+  wait "$pid" 2>/dev/null || true
+  cat "$out"
+  rm -f "$out"
 }
 
 # Where topics and groups are created: the one broker, or every master of the cluster (HA; each
 # slave copies them from its master).
-if [ "$RP_TOPOLOGY" = ha ]; then ADMIN_TARGET=(-c "$ROCKETMQ_CLUSTER"); else ADMIN_TARGET=(-b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT"); fi
+# admin_change VERDICT ARGS...: a create or update sent to ADMIN_TARGET, ended at its verdict when the
+# target is one broker.
+if [ "$RP_TOPOLOGY" = ha ]; then
+  ADMIN_TARGET=(-c "$ROCKETMQ_CLUSTER")
+  admin_change() { shift; mqadmin "$@"; }
+else
+  ADMIN_TARGET=(-b "$ROCKETMQ_ADMIN_HOST:$ROCKETMQ_BROKER_PORT")
+  admin_change() { mqadmin_until "$@"; }
+fi
 
 # in_parallel: runs each queued command (queue with `jobs_add CMD...`) in the background and fails
 # when any failed. mqadmin is a JVM start of 3-5 s CPU each: side by side they take half the time on
@@ -82,7 +120,7 @@ jobs_wait() {
 create_topic() {
   local name=$1 type=$2 queues=$3 out
   # mqadmin exits 0 even on failure: its output is the only verdict.
-  out=$(mqadmin updateTopic "${ADMIN_TARGET[@]}" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
+  out=$(admin_change "success" updateTopic "${ADMIN_TARGET[@]}" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
   echo "$out" | grep -q "success" || { echo "$out" >&2; echo "[rocketpush] could not create topic $name" >&2; return 1; }
   log "topic $name ($type) ready"
 }
@@ -101,7 +139,7 @@ create_topics() {
 create_group() {
   local out name=$1
   shift
-  out=$(mqadmin updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
+  out=$(admin_change "success" updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
     -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
   # return, not die: this also runs as a background job (the caller's jobs_wait stops the script).
   echo "$out" | grep -q "success" || { echo "$out" >&2; echo "[rocketpush] could not create consumer group $name" >&2; return 1; }
@@ -115,7 +153,7 @@ create_group() {
 # had no offset on disk yet was skipped (a delayed push came due and was never read; issue 8).
 reset_offsets() {
   local out
-  out=$(mqadmin resetOffsetByTime -g "$1" -t "$2" -s "$3")
+  out=$(mqadmin_until "#offset" resetOffsetByTime -g "$1" -t "$2" -s "$3")
   echo "$out" | grep -q "#offset" || { echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1; }
 }
 init_offsets() {
