@@ -57,6 +57,7 @@ const schema = z.object({
   EDGE_PUBLIC_HOST: z.string().min(1).optional(),
   EDGE_DRAIN_RATE: positiveInt.default(500),
   EDGE_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
+  EDGE_MEMORY_RELIEF_MIB: z.coerce.number().int().min(0).default(64),
   ASSIGN_HOT_LAG_MS: positiveInt.default(200),
   REBALANCE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.05),
   REBALANCE_MAX_ROUNDS: positiveInt.max(100).default(5),
@@ -135,6 +136,8 @@ export interface Config {
     publicHost: string;
     /** Connections closed per second by a drain or a rebalance, and the longest a drain paces them. */
     drain: { ratePerSecond: number; timeoutMs: number };
+    /** Heap garbage (MiB) that a quiet edge collects at once; 0: left to V8. */
+    memoryReliefMiB: number;
   };
   autoscale: {
     enabled: boolean; driver: 'local' | 'kubernetes'; everyMs: number; min: number; max: number;
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // A wildcard bind address is no address to give a device.
       publicHost: e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST),
       drain: { ratePerSecond: e.EDGE_DRAIN_RATE, timeoutMs: e.EDGE_DRAIN_TIMEOUT_MS },
+      memoryReliefMiB: e.EDGE_MEMORY_RELIEF_MIB,
     },
     autoscale: {
       enabled: ['1', 'true'].includes(e.AUTOSCALE_ENABLED), driver: e.AUTOSCALE_DRIVER, everyMs: e.AUTOSCALE_INTERVAL_MS,
