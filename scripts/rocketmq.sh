@@ -214,7 +214,7 @@ start() {
 
 start_proxy() {
   pid_alive proxy && return 0
-  ROUTE_REFRESH_S=5 render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
+  ROUTE_REFRESH_S=1 render "$ROOT_DIR/deploy/rocketmq/proxy.json.template" "$CONF_DIR/proxy.json"
   log "starting RocketMQ gRPC proxy on :$ROCKETMQ_PROXY_PORT"
   java_start proxy 512m rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup \
     -pm cluster -pc "$CONF_DIR/proxy.json" -n "$ROCKETMQ_NAMESRV_ADDR"

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'delay_refused'
   | 'envelope_invalid'
   | 'not_ready'
+  | 'packet_too_large'
   | 'payload_invalid'
   | 'producer_stopped'
   | 'publish_rejected'
@@ -95,6 +96,15 @@ export class BusUnavailableError extends RpError {
 /** A device's publish the edge refuses (a topic it may not write, say). */
 export class PublishRejectedError extends RpError {
   readonly code = 'publish_rejected';
+}
+
+/** A device's packet whose fixed header declares more bytes than an edge reads; its connection is closed. */
+export class PacketTooLargeError extends RpError {
+  readonly code = 'packet_too_large';
+
+  constructor(readonly declared: number, readonly limit: number) {
+    super(`packet declares ${declared} bytes, more than the ${limit} an edge reads`);
+  }
 }
 
 /** A REST payload that does not decode as its encoding says. */

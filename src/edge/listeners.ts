@@ -3,9 +3,12 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { guardPacketSize, maxPacketBytes } from './packet-size-guard.js';
 
 export interface Listener {
   kind: 'tcp' | 'tls' | 'ws';
@@ -17,11 +20,12 @@ export interface Listener {
 
 /** Opens every MQTT listener the configuration asks for: TCP always, TLS and WebSocket when given a port. */
 export async function openListeners(broker: Aedes, config: Config['edge'], log: Logger): Promise<Listener[]> {
+  const handle = guardedHandler(broker, maxPacketBytes(config.maxPayloadBytes), log);
   const listeners: Listener[] = [];
   try {
-    listeners.push(await listen('tcp', createTcpServer(broker.handle), config.port, config.host));
+    listeners.push(await listen('tcp', createTcpServer(handle), config.port, config.host));
     if (config.tls) {
-      const server = createTlsServer({ key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) }, broker.handle);
+      const server = createTlsServer({ key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile) }, handle);
       // A failed handshake is that client's problem only.
       server.on('tlsClientError', (err) => log.info('TLS handshake failed', { error: err.message }));
       listeners.push(await listen('tls', server, config.tls.port, config.host));
@@ -32,7 +36,7 @@ export async function openListeners(broker: Aedes, config: Config['edge'], log: 
       wss.on('connection', (socket, req) => {
         const stream = createWebSocketStream(socket);
         stream.on('error', () => socket.terminate());
-        broker.handle(stream, req);
+        handle(stream, req);
       });
       const l = await listen('ws', http, config.wsPort, config.host);
       listeners.push({ ...l, close: async () => { for (const c of wss.clients) c.terminate(); wss.close(); await l.close(); } });
@@ -42,6 +46,22 @@ export async function openListeners(broker: Aedes, config: Config['edge'], log: 
     throw err;
   }
   return listeners;
+}
+
+/** aedes' connection handler, with every connection's packets held to `limit` bytes. */
+function guardedHandler(broker: Aedes, limit: number, log: Logger): (conn: Duplex, req?: IncomingMessage) => void {
+  return (conn, req) => {
+    const client = broker.handle(conn, req);
+    const guarded = guardPacketSize(client, limit, (err, cmd) => {
+      log.warn('connection closed: packet too large', { clientId: client.id ?? undefined, packet: cmd, declaredBytes: err.declared, limitBytes: limit });
+    });
+    // An unguarded connection could fill the heap: refuse it rather than serve it (a changed
+    // mqtt-packet; the unit test catches that before a release).
+    if (!guarded) {
+      log.error('connection refused: the MQTT parser cannot be guarded (mqtt-packet changed)');
+      conn.destroy();
+    }
+  };
 }
 
 function listen(kind: Listener['kind'], server: Server, port: number, host: string): Promise<Listener> {
