@@ -1,4 +1,4 @@
-// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
+// stack: runs beside other stack tests, ~8 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { RocketpushClient } from '../../src/sdk/index.js';

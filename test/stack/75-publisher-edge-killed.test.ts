@@ -1,4 +1,4 @@
-// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
+// stack: runs beside other stack tests, ~21 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
+// stack: runs beside other stack tests, ~1 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

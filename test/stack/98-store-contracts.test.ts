@@ -1,4 +1,4 @@
-// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
+// stack: runs beside other stack tests, ~4 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import { RedisAutoscalerStore } from '../../src/autoscaler/autoscaler-store.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';

@@ -1,4 +1,4 @@
-// stack: runs beside other stack tests (it stops none of the shared processes and counts nothing cluster-wide)
+// stack: runs beside other stack tests, ~70 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import { Producer } from 'rocketmq-client-nodejs';
 import { startClient } from '../../src/bus/client-support.js';
 import { CONTROL_TOPIC, DELIVERY_TOPIC, SESSION_TOPIC } from '../../src/bus/names.js';
