@@ -119,9 +119,10 @@ jobs_wait() {
 
 create_topic() {
   local name=$1 type=$2 queues=$3 out
-  # mqadmin exits 0 even on failure: its output is the only verdict.
+  # mqadmin exits 0 even on failure: its output is the only verdict. Matched in bash, not with
+  # `echo | grep -q`: under pipefail, grep leaving at the first match can fail the pipeline (SIGPIPE).
   out=$(admin_change "success" updateTopic "${ADMIN_TARGET[@]}" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
-  echo "$out" | grep -q "success" || { echo "$out" >&2; echo "[rocketpush] could not create topic $name" >&2; return 1; }
+  [[ "$out" == *success* ]] || { echo "$out" >&2; echo "[rocketpush] could not create topic $name" >&2; return 1; }
   log "topic $name ($type) ready"
 }
 
@@ -142,7 +143,7 @@ create_group() {
   out=$(admin_change "success" updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
     -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
   # return, not die: this also runs as a background job (the caller's jobs_wait stops the script).
-  echo "$out" | grep -q "success" || { echo "$out" >&2; echo "[rocketpush] could not create consumer group $name" >&2; return 1; }
+  [[ "$out" == *success* ]] || { echo "$out" >&2; echo "[rocketpush] could not create consumer group $name" >&2; return 1; }
   log "consumer group $name ready"
 }
 
@@ -154,7 +155,7 @@ create_group() {
 reset_offsets() {
   local out
   out=$(mqadmin_until "#offset" resetOffsetByTime -g "$1" -t "$2" -s "$3")
-  echo "$out" | grep -q "#offset" || { echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1; }
+  [[ "$out" == *"#offset"* ]] || { echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1; }
 }
 init_offsets() {
   local group=$1 from=$2 topic marker="$STORE_DIR/rocketpush-offsets/$1"
