@@ -6,8 +6,8 @@
  * Maximum Packet Size before MQTT 5): closing the connection is the answer (MQTT-4.8.0-1).
  *
  * The guard hooks the length step of the connection's own parser, the one place where the declared
- * length is known before the body is read. That is an internal of mqtt-packet (pinned in
- * package.json); test/unit/packet-size-guard.test.ts fails if it changes shape.
+ * length is known before the body is read. That is an internal of mqtt-packet (the version aedes
+ * 1.2.0 installs, 9.x); test/unit/packet-size-guard.test.ts fails if it changes shape.
  */
 import type { Client } from 'aedes';
 import { PacketTooLargeError } from '../errors.js';
@@ -28,7 +28,7 @@ interface LengthParser {
 
 /**
  * Guards one aedes client's parser; false when the parser does not have the expected shape (the
- * caller must not run unguarded: it refuses to start).
+ * caller must not serve that connection unguarded: it closes it).
  */
 export function guardPacketSize(client: Client, limit: number, refused: (err: PacketTooLargeError, cmd: string | undefined) => void): boolean {
   const parser = (client as unknown as { _parser?: Partial<LengthParser> })._parser;
