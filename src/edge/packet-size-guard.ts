@@ -3,7 +3,8 @@
  * edge accepts. mqtt-packet reads a packet whole before anything sees it: one device that declared
  * 200 MiB and sent 120 MiB grew an edge by 116 MiB, and the payload limit (authorize-publish) only
  * looks at a packet once all of it is in memory. MQTT 3.1.1 has no way to refuse a packet (no
- * Maximum Packet Size before MQTT 5): closing the connection is the answer (MQTT-4.8.0-1).
+ * Maximum Packet Size before MQTT 5): the edge closes the connection, its answer to any packet it
+ * will not take (as for a protocol violation, MQTT-4.8.0-1).
  *
  * The guard hooks the length step of the connection's own parser, the one place where the declared
  * length is known before the body is read. That is an internal of mqtt-packet (the version aedes
