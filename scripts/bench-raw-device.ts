@@ -53,13 +53,20 @@ export class RawDevice {
   }
 }
 
-/** Opens `n` devices on the given ports (round robin), `parallel` connects at a time. */
-export async function openDevices(ports: number[], n: number, prefix: string, parallel = 200): Promise<RawDevice[]> {
-  const devices: RawDevice[] = [];
-  for (let i = 0; i < n; i += parallel) {
-    const batch = await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, (_, j) =>
-      RawDevice.open(ports[(i + j) % ports.length]!, `${prefix}-${i + j}`)));
-    devices.push(...batch);
-  }
+/**
+ * Opens `n` devices on the given ports (round robin), keeping `parallel` CONNECTs under way at a
+ * time; `latencies` (when given) receives each one's CONNECT -> CONNACK time in ms.
+ */
+export async function openDevices(ports: number[], n: number, prefix: string, parallel = 200, latencies?: number[]): Promise<RawDevice[]> {
+  const devices: RawDevice[] = new Array(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      const started = performance.now();
+      devices[i] = await RawDevice.open(ports[i % ports.length]!, `${prefix}-${i}`);
+      latencies?.push(performance.now() - started);
+    }
+  }));
   return devices;
 }

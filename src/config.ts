@@ -86,6 +86,8 @@ const schema = z.object({
   BATCH_MAX_BYTES: positiveInt.max(3 * 1024 * 1024).default(512 * 1024),
   BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
   BATCH_LANES: positiveInt.max(256).default(8),
+  BATCH_LANE_IN_FLIGHT: positiveInt.max(64).default(4),
+  DELIVERY_REORDER_HOLD_MS: positiveInt.max(600_000).default(5000),
   BATCH_MAX_QUEUED: positiveInt.default(8192),
   BUS_SEND_RETRY_MAX_MS: positiveInt.default(2000),
   CONSUMER_MAX_CACHED: positiveInt.default(1024),
@@ -154,10 +156,10 @@ export interface Config {
   /** Rebalance rounds (src/cluster/rebalancer.ts). */
   rebalance: RebalancePolicy;
   batch: {
-    maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; maxQueued: number;
+    maxMessages: number; maxBytes: number; lingerMs: number; lanes: number; laneInFlight: number; maxQueued: number;
     retryMaxMs: number;
   };
-  consumer: { maxCached: number };
+  consumer: { maxCached: number; reorderHoldMs: number };
   /** Most unacknowledged messages one persistent session may have queued. */
   sessionPendingCap: number;
   api: {
@@ -246,9 +248,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     batch: {
       maxMessages: e.BATCH_MAX_MESSAGES, maxBytes: e.BATCH_MAX_BYTES, lingerMs: e.BATCH_LINGER_MS,
-      lanes: e.BATCH_LANES, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,
+      lanes: e.BATCH_LANES, laneInFlight: e.BATCH_LANE_IN_FLIGHT, maxQueued: e.BATCH_MAX_QUEUED, retryMaxMs: e.BUS_SEND_RETRY_MAX_MS,
     },
-    consumer: { maxCached: e.CONSUMER_MAX_CACHED },
+    consumer: { maxCached: e.CONSUMER_MAX_CACHED, reorderHoldMs: e.DELIVERY_REORDER_HOLD_MS },
     sessionPendingCap: e.SESSION_PENDING_CAP,
     api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT },
     push: { statusRetentionMs: e.PUSH_STATUS_RETENTION_S * 1000, maxDelayMs: e.ROCKETMQ_MAX_DELAY_S * 1000 },

@@ -19,6 +19,13 @@ export interface BatchingProducerOptions {
   maxBytes: number;
   lingerMs: number;
   lanes: number;
+  /**
+   * Batches of one delivery lane sent and not yet answered, at most. Above 1 a lane does not wait
+   * for RocketMQ's answer before it sends its next batch; the batches carry their place in the lane
+   * and readers restore the order (stream-order.ts). Session lanes always keep 1: their queues are
+   * read in stored order.
+   */
+  laneInFlight: number;
   /** Messages waiting across all lanes before publish() waits for room (back-pressure). */
   maxQueued: number;
   retryMaxMs: number;
@@ -48,15 +55,28 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** One batch of a lane, from its send until its publishes are answered. */
+interface Sent {
+  items: Pending[];
+  /** RocketMQ answered SEND_OK, or the producer gave up (`error`). */
+  done: boolean;
+  error: Error | null;
+}
+
 interface Lane {
   index: number;
   /** Delivery tag of every batch of this lane: one edge, the broadcast tag, or nobody. */
   tag: string;
   /** Set for a lane that writes one persistent session's queue instead of the delivery topic. */
   liteTopic?: string;
+  /** Names this lane in this life of the producer; '' for a session lane (no reader reorders it). */
+  stream: string;
+  nextSeq: number;
+  window: number;
   queue: Pending[];
   bytes: number;
-  sending: boolean;
+  /** Batches sent, oldest first; their publishes are answered in this order. */
+  sent: Sent[];
   /** A send of this lane is scheduled (next turn of the event loop, or after the linger). */
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
 }
@@ -72,9 +92,12 @@ export interface BatchingProducerStats {
  * Writes accepted publishes to RocketMQ, many per RocketMQ message. A publish resolves only after
  * the batch holding it was answered SEND_OK, which is what lets the edge send PUBACK / PUBREC.
  *
- * A publisher's messages always share one lane, and a lane has one batch in flight at a time, so
- * they reach RocketMQ in order; lanes run in parallel for throughput. While a batch is in flight
- * the next one fills up, so batches grow with load and the linger only matters when idle.
+ * A publisher's messages always share one lane. A lane numbers its batches (its stream and seq)
+ * and keeps up to `laneInFlight` of them in flight; readers put them back in that order, and the
+ * lane answers its publishes in that order too, so PUBACKs keep the order of the PUBLISHes
+ * (MQTT-4.6.0-2) whichever batch RocketMQ answers first. Lanes run in parallel for throughput.
+ * While a lane's window is full the next batch fills up, so batches grow with load and the linger
+ * only matters when idle.
  * A failed send is retried with the same batch id until it succeeds or the producer stops:
  * consumers drop repeated batch ids, so a retry never delivers twice at QoS 2.
  */
@@ -86,6 +109,8 @@ export class BatchingProducer implements BusPublisher {
   private running = false;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly counters = { batchesSent: 0, messagesSent: 0, sendRetries: 0 };
+  /** Tells this life of the producer from the last one: a restarted edge's lanes count from 0 again. */
+  private readonly life = randomUUID().slice(0, 8);
 
   constructor(private readonly opts: BatchingProducerOptions) {
     this.producer = opts.sender ?? new Producer({
@@ -127,7 +152,7 @@ export class BatchingProducer implements BusPublisher {
     const key = `s|${liteTopic}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { index: 0, tag: '', liteTopic, queue: [], bytes: 0, sending: false, timer: null };
+      lane = { index: 0, tag: '', liteTopic, stream: '', nextSeq: 0, window: 1, queue: [], bytes: 0, sent: [], timer: null };
       this.lanes.set(key, lane);
     }
     await this.enqueue(message, lane);
@@ -137,7 +162,10 @@ export class BatchingProducer implements BusPublisher {
     const key = `${index}\u0000${tag}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { index, tag, queue: [], bytes: 0, sending: false, timer: null };
+      lane = {
+        index, tag, stream: `${this.opts.producerId}.${this.life}.${index}.${tag}`, nextSeq: 0,
+        window: Math.max(1, this.opts.laneInFlight), queue: [], bytes: 0, sent: [], timer: null,
+      };
       this.lanes.set(key, lane);
     }
     return lane;
@@ -169,7 +197,7 @@ export class BatchingProducer implements BusPublisher {
   }
 
   private schedule(lane: Lane): void {
-    if (lane.sending || lane.queue.length === 0) return;
+    if (lane.sent.length >= lane.window || lane.queue.length === 0) return;
     const full = lane.queue.length >= this.opts.maxMessages || lane.bytes >= this.opts.maxBytes;
     if (full) {
       cancel(lane);
@@ -197,13 +225,18 @@ export class BatchingProducer implements BusPublisher {
   }
 
   private async sendNext(lane: Lane): Promise<void> {
-    if (lane.sending || lane.queue.length === 0) return;
-    lane.sending = true;
+    if (lane.sent.length >= lane.window || lane.queue.length === 0) return;
     const items = this.takeBatch(lane);
-    const batchId = randomUUID();
-    const body = encodeBatch({ batchId, messages: items.map((p) => p.message) });
+    const sent: Sent = { items, done: false, error: null };
+    lane.sent.push(sent);
+    const seq = lane.nextSeq++;
+    const batchId = lane.stream ? `${lane.stream}.${seq}` : randomUUID();
+    const body = lane.stream
+      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq })
+      : encodeBatch({ batchId, messages: items.map((p) => p.message) });
+    // The window may have room for another batch of what is already queued.
+    this.schedule(lane);
     let attempt = 0;
-    let error: Error | null = null;
     const sendStarted = performance.now();
     for (;;) {
       try {
@@ -220,24 +253,39 @@ export class BatchingProducer implements BusPublisher {
       } catch (err) {
         attempt++;
         this.counters.sendRetries++;
-        if (!this.running) { error = new ProducerStoppedError(`producer stopped before batch ${batchId} was sent: ${String(err)}`); break; }
+        if (!this.running) { sent.error = new ProducerStoppedError(`producer stopped before batch ${batchId} was sent: ${String(err)}`); break; }
         const backoff = this.retryBackoffMs(attempt);
         this.opts.log.warn('RocketMQ send failed, retrying', { batchId, attempt, backoffMs: backoff, messages: items.length, error: String(err) });
         await sleep(backoff);
       }
     }
-    this.queued -= items.length;
-    if (error) {
-      for (const p of items) p.reject(error);
-    } else {
-      this.counters.batchesSent++;
-      this.counters.messagesSent += items.length;
-      this.opts.observer?.batchSent((performance.now() - sendStarted) / 1000, items.length);
-      for (const p of items) p.resolve();
+    sent.done = true;
+    if (!sent.error) this.opts.observer?.batchSent((performance.now() - sendStarted) / 1000, items.length);
+    this.answerInOrder(lane);
+  }
+
+  /**
+   * Answers the publishes of every batch at the head of the lane that is done. A batch RocketMQ
+   * answered before an earlier one waits for it; one after a batch that failed fails too (the
+   * producer is stopping, and a publisher must not see a later PUBACK for an earlier refusal).
+   */
+  private answerInOrder(lane: Lane): void {
+    let failed: Error | null = null;
+    while (lane.sent.length > 0 && lane.sent[0]!.done) {
+      const { items, error } = lane.sent.shift()!;
+      failed = failed ?? error;
+      this.queued -= items.length;
+      if (failed) {
+        for (const p of items) p.reject(failed);
+      } else {
+        this.counters.batchesSent++;
+        this.counters.messagesSent += items.length;
+        for (const p of items) p.resolve();
+      }
     }
-    lane.sending = false;
+    if (failed) for (const later of lane.sent) later.error = later.error ?? failed;
     // Session lanes are many and short-lived: an idle one is dropped, the next send makes it again.
-    if (lane.liteTopic && lane.queue.length === 0) this.lanes.delete(`s|${lane.liteTopic}`);
+    if (lane.liteTopic && lane.queue.length === 0 && lane.sent.length === 0) this.lanes.delete(`s|${lane.liteTopic}`);
     // Only as many as there is room for: waking every waiter at each batch made tens of thousands
     // of waiting publishes go round again for a few places (a flood then burned a core on it).
     this.roomWaiters.wake(this.opts.maxQueued - this.queued);

@@ -5,9 +5,11 @@ import { z } from 'zod';
  * A takeover says: client `clientId` connected at `edgeId` with session epoch `epoch`; any other
  * connection of that client with a smaller epoch must close (one live session per client id).
  * A revoke closes any connection of the client: its credentials are no longer valid.
+ * `takeovers` is many takeovers from one edge in one message (the CONNECTs of one turn).
  */
 export const controlMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('takeover'), clientId: z.string(), epoch: z.number().int(), edgeId: z.string() }),
+  z.object({ kind: z.literal('takeovers'), edgeId: z.string(), sessions: z.array(z.object({ clientId: z.string(), epoch: z.number().int() })) }),
   // A device deleted or given a new secret: every edge closes its live connection.
   z.object({ kind: z.literal('revoke'), clientId: z.string() }),
   // An edge's start-up check that its consumer reads the control topic (see DeliveryConsumer.ready).

@@ -1,10 +1,11 @@
 import type { Logger } from '../log.js';
-import { decodeBatch, type BusMessage } from '../message/envelope.js';
+import { decodeBatch, type Batch, type BusMessage } from '../message/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
 import { CONTROL_TOPIC, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
 import type { DeliveryFeed, ReceivedMessage } from './feeds.js';
+import { StreamOrder } from './stream-order.js';
 
 export interface DeliveryConsumerOptions {
   /** The edge's reading side of the delivery and control topics. */
@@ -15,6 +16,10 @@ export interface DeliveryConsumerOptions {
   deliver: (messages: BusMessage[]) => Promise<void>;
   /** Handles one control message from another edge (or this one). */
   control: (message: ControlMessage) => void;
+  /** Longest a batch waits for an earlier one of its producer lane (stream-order.ts). */
+  reorderHoldMs?: number;
+  /** Told of each batch's time on the bus (send to arrival), in seconds (metrics). */
+  observer?: { batchReceived(seconds: number): void };
 }
 
 export interface DeliveryConsumerStats {
@@ -25,21 +30,47 @@ export interface DeliveryConsumerStats {
   corruptBatches: number;
   /** Age of the newest batch when it reached this edge (ms): how far the edge trails the bus. */
   lagMs: number;
+  /** Batches that arrived ahead of an earlier one of their lane and waited for it. */
+  reorderedBatches: number;
+  /** Missing batches given up on after the hold time (their producer died before storing them, or a long outage). */
+  orderGapsSkipped: number;
+  /** Batches that came after their place was given up on: delivered out of order. */
+  lateBatches: number;
+}
+
+/** A batch waiting for its turn, and the consume call that waits for its delivery. */
+interface Turn {
+  batch: Batch;
+  delivered: () => void;
 }
 
 /**
  * The edge's reading side of the delivery topic: its own consumer group, so it sees every batch.
  * Batches born before this process started are skipped: they were meant for the clean sessions of
  * an earlier life of this edge (persistent sessions do not depend on this path).
+ * A producer lane has several batches in flight, so RocketMQ may hand them over in another order
+ * than they were sent: they are put back in each lane's order before delivery (stream-order.ts).
  */
 export class DeliveryConsumer {
   private readonly seen = new RecentIds(50_000);
   private startedAt = 0;
   private stopped = false;
   private readonly probes = new Map<string, () => void>();
-  readonly stats: DeliveryConsumerStats = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 };
+  private readonly counts = { batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 };
+  private readonly order: StreamOrder<Turn>;
 
-  constructor(private readonly opts: DeliveryConsumerOptions) {}
+  constructor(private readonly opts: DeliveryConsumerOptions) {
+    this.order = new StreamOrder<Turn>({
+      holdMs: opts.reorderHoldMs ?? 5000,
+      // A lane has a few batches in flight; more than this held means its gap will not fill soon.
+      maxHeld: 256,
+      maxStreams: 10_000,
+      release: (turn) => { void this.deliverBatch(turn); },
+      onGapSkipped: (stream, from, to) => {
+        this.opts.log.warn('delivery batches missing from a producer lane, delivering what came after them', { stream, fromSeq: from, toSeq: to });
+      },
+    });
+  }
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
@@ -74,6 +105,11 @@ export class DeliveryConsumer {
     ]);
   }
 
+  get stats(): DeliveryConsumerStats {
+    const o = this.order.stats;
+    return { ...this.counts, reorderedBatches: o.held, orderGapsSkipped: o.gapsSkipped, lateBatches: o.late };
+  }
+
   /** Started and not stopped (readiness). */
   get running(): boolean {
     return this.startedAt > 0 && !this.stopped;
@@ -82,11 +118,12 @@ export class DeliveryConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.opts.feed.stop();
+    this.order.flush();
   }
 
   private async consume(view: ReceivedMessage): Promise<void> {
     if (view.bornAt !== undefined && view.bornAt < this.startedAt) {
-      this.stats.staleBatches++;
+      this.counts.staleBatches++;
       return;
     }
     for (const key of view.keys) this.probes.get(key)?.();
@@ -96,21 +133,34 @@ export class DeliveryConsumer {
       batch = decodeBatch(view.body);
     } catch (err) {
       // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
-      this.stats.corruptBatches++;
+      this.counts.corruptBatches++;
       this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });
       return;
     }
     if (!this.seen.add(batch.batchId)) {
-      this.stats.duplicateBatches++;
+      this.counts.duplicateBatches++;
       return;
     }
-    this.stats.batches++;
-    this.stats.messages += batch.messages.length;
-    if (view.bornAt !== undefined) this.stats.lagMs = Math.max(0, Date.now() - view.bornAt);
+    this.counts.batches++;
+    this.counts.messages += batch.messages.length;
+    if (view.bornAt !== undefined) {
+      this.counts.lagMs = Math.max(0, Date.now() - view.bornAt);
+      this.opts.observer?.batchReceived(this.counts.lagMs / 1000);
+    }
+    if (batch.stream === undefined) return this.deliverBatch({ batch, delivered: () => undefined });
+    // Acknowledged to RocketMQ once delivered here, held or not: a held batch keeps its place in the
+    // consumer's cache, so a long gap slows the feed down instead of growing the heap.
+    await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }));
+  }
+
+  /** Hands one batch to local delivery; called in each lane's order. */
+  private async deliverBatch(turn: Turn): Promise<void> {
     try {
-      await this.opts.deliver(batch.messages);
+      await this.opts.deliver(turn.batch.messages);
     } catch (err) {
-      this.opts.log.error('local delivery failed', { batchId: batch.batchId, error: String(err) });
+      this.opts.log.error('local delivery failed', { batchId: turn.batch.batchId, error: String(err) });
+    } finally {
+      turn.delivered();
     }
   }
 
@@ -120,7 +170,7 @@ export class DeliveryConsumer {
       if (message.kind === 'probe') { this.probes.get(message.id)?.(); return; }
       this.opts.control(message);
     } catch (err) {
-      this.stats.corruptBatches++;
+      this.counts.corruptBatches++;
       this.opts.log.error('undecodable control message skipped', { messageId: view.messageId, error: String(err) });
     }
   }

@@ -5,6 +5,13 @@ import { RedisScripts } from './redis-scripts.js';
 /** Claims that found another home than the one guessed, before giving up. */
 const CLAIM_TRIES = 10;
 
+/** What a CONNECT's claim found and got. */
+export interface SessionClaim {
+  epoch: number;
+  /** The edge recorded as the client's home before this claim; '' when it had none. */
+  previousEdge: string;
+}
+
 export interface SessionLocation {
   edgeId: string;
   epoch: number;
@@ -17,7 +24,7 @@ export interface SessionLocation {
  */
 export interface SessionRegistry {
   /** Records this edge as the client's home and hands out the next epoch of the client id. */
-  claim(clientId: string, edgeId: string): Promise<number>;
+  claim(clientId: string, edgeId: string): Promise<SessionClaim>;
   /** Forgets the session only if it is still the one this connection claimed; true when it was. */
   release(clientId: string, edgeId: string, epoch: number): Promise<boolean>;
   locate(clientId: string): Promise<SessionLocation | null>;
@@ -33,14 +40,15 @@ export class RedisSessionRegistry implements SessionRegistry {
     this.scripts = new RedisScripts(redis);
   }
 
-  async claim(clientId: string, edgeId: string): Promise<number> {
+  async claim(clientId: string, edgeId: string): Promise<SessionClaim> {
     // Most CONNECTs find no live session (the last one was released): one round trip.
     let home = '';
     for (let i = 0; i < CLAIM_TRIES; i++) {
       const r = await this.scripts.run('session-claim-4', [this.keys.sessionEpochs(), this.keys.sessions(),
         this.keys.edgeSessions(edgeId), this.keys.edgeSessions(home === '' ? edgeId : home)],
         [clientId, edgeId, String(Date.now()), home]) as number | [string];
-      if (typeof r === 'number') return r;
+      // The script only claims when the home it was given is the real one.
+      if (typeof r === 'number') return { epoch: r, previousEdge: home };
       home = r[0];
     }
     throw new Error(`session claim of ${clientId}: its home kept changing (${CLAIM_TRIES} tries)`);

@@ -26,9 +26,10 @@ export class MemoryCluster {
   readonly bus: MemoryRocketMQ;
   readonly stores: ClusterStores;
 
-  constructor(private readonly config: Config, private readonly log: Logger) {
+  /** `bus.storeJitterMs`: see MemoryRocketMQ (tests of the order a reader restores). */
+  constructor(private readonly config: Config, private readonly log: Logger, bus: { storeJitterMs?: number } = {}) {
     // RocketMQ's own limit on delays, as the API is told it (ROCKETMQ_MAX_DELAY_S).
-    this.bus = new MemoryRocketMQ({ maxDelayMs: config.push.maxDelayMs });
+    this.bus = new MemoryRocketMQ({ maxDelayMs: config.push.maxDelayMs, ...bus });
     const edgeLoads = new MemoryEdgeLoadStore();
     const pushStatus = new MemoryPushStatusStore(config.push.statusRetentionMs);
     this.stores = {

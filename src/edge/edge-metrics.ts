@@ -54,6 +54,10 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
     const d = s.delivery();
     return [[{ outcome: 'delivered' }, d.batches], [{ outcome: 'duplicate' }, d.duplicateBatches], [{ outcome: 'stale' }, d.staleBatches], [{ outcome: 'corrupt' }, d.corruptBatches]];
   });
+  counterFrom(registry, 'rocketpush_delivery_order_total', 'Delivery batches put back in their producer lane\'s order, by what happened: held for an earlier one, a missing one given up on, delivered after its place was given up', ['outcome'], () => {
+    const d = s.delivery();
+    return [[{ outcome: 'held' }, d.reorderedBatches], [{ outcome: 'gap_skipped' }, d.orderGapsSkipped], [{ outcome: 'late' }, d.lateBatches]];
+  });
   counterFrom(registry, 'rocketpush_delivery_messages_total', 'Messages in the delivery batches this edge took', [], () => [[{}, s.delivery().messages]]);
   gaugeFrom(registry, 'rocketpush_consumer_lag_seconds', 'Age of the newest delivery batch when it reached this edge: how far its consumer group trails', [],
     () => [[{}, s.delivery().lagMs / 1000]]);

@@ -17,7 +17,8 @@ import { openListeners, type Listener } from './listeners.js';
 import { LocalDelivery, type RetainedPersistence } from './local-delivery.js';
 import { watchClients } from './client-events.js';
 import { EdgeReaper } from './edge-reaper.js';
-import { SessionGuard } from './session-guard.js';
+import { ADMIT_TIMEOUT_MS, SessionGuard } from './session-guard.js';
+import { TakeoverNotices } from './takeover-notices.js';
 import type { SessionStore } from '../cluster/session-store.js';
 import { SessionConsumer } from '../bus/session-consumer.js';
 import { SessionOutbox } from './session-outbox.js';
@@ -32,6 +33,7 @@ import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
 import { ConnectionCensus } from './connection-census.js';
 import { registerEdgeMetrics } from './edge-metrics.js';
+import { deliveryTransitMetrics } from '../metrics/metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
 import { ControlHandler } from './control-handler.js';
@@ -147,9 +149,10 @@ export class Edge {
       (client, messageId) => tracker.acknowledged(client, messageId));
     const sessions = stores.sessionRegistry;
     const wills = stores.wills;
+    const notices = new TakeoverNotices({ edgeId: edge.id, sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs), giveUpAfterMs: ADMIT_TIMEOUT_MS });
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log,
-      sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs),
+      notifyTakeover: (clientId, epoch) => notices.notify(clientId, epoch),
       willAllowed: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
       admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });
@@ -200,6 +203,8 @@ export class Edge {
       log,
       deliver: (messages) => local.deliver(messages),
       control: (message) => control.handle(message),
+      reorderHoldMs: this.config.consumer.reorderHoldMs,
+      observer: deliveryTransitMetrics(metrics),
     });
     const reaper = new EdgeReaper({
       selfId: edge.id, leaseMs: edge.leaseMs, edges: edgeRecords,
@@ -287,7 +292,7 @@ export class Edge {
     const port = listeners[0]!.port;
     this.mqttPort = port;
     await this.part('registry', async () => {
-      this.statsSource = () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors });
+      this.statsSource = () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, ...notices.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors });
       await registry.start({ id: edge.id, port, httpUrl: `http://${edge.publicHost}:${httpPort}`, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
         () => ({ ...this.stats(), ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);

@@ -1,6 +1,5 @@
 import type { Client } from 'aedes';
 import type { ControlMessage } from '../bus/control.js';
-import { encodeControl } from '../bus/control.js';
 import type { SessionRegistry } from '../cluster/session-registry.js';
 import type { WillStore } from '../cluster/will-store.js';
 import type { Logger } from '../log.js';
@@ -17,7 +16,8 @@ export interface SessionGuardDeps {
   edgeId: string;
   registry: SessionRegistry;
   wills: WillStore;
-  sendControl: (body: Buffer, giveUpAfterMs: number) => Promise<void>;
+  /** Tells every edge of a session admitted here (resolves once that is durable in RocketMQ). */
+  notifyTakeover: (clientId: string, epoch: number) => Promise<void>;
   /** False when the device may not publish to its will's topic: such a will is not kept. */
   willAllowed: (client: Client, topic: string) => boolean;
   /** Last step of admitting a device, before CONNACK (persistent sessions start reading their queue). */
@@ -28,14 +28,19 @@ export interface SessionGuardDeps {
 type AuthError = Error & { returnCode: number };
 
 /** How long a CONNECT may wait for its session to be registered before CONNACK 3. */
-const ADMIT_TIMEOUT_MS = 10_000;
+export const ADMIT_TIMEOUT_MS = 10_000;
 
 /**
  * One live session per client id across the cluster. At CONNECT (aedes' authenticate step, where
  * the client id is known and CONNACK not yet sent) the edge claims a new session epoch in Redis,
  * records the device's will for the lease reaper, and tells every edge through RocketMQ; an edge
  * that holds the same client id with a smaller epoch closes that connection. The newest wins, and
- * of two simultaneous connects the one with the higher epoch stays.
+ * of two simultaneous connects the one with the higher epoch stays (Redis orders the claims, and
+ * the later one finds the earlier one's edge as the home).
+ * CONNACK waits for the notice only when the claim found the session homed on another edge: when
+ * it had no home (the common case) or this one, no other edge holds it, and the notice (still
+ * sent, in one message with the other CONNECTs of the turn) only covers a registry that lost an
+ * entry. Will and notice are written side by side.
  */
 export class SessionGuard {
   private readonly live = new Map<string, LiveSession>();
@@ -54,18 +59,22 @@ export class SessionGuard {
 
   private async admit(client: Client): Promise<void> {
     const { edgeId, registry, wills } = this.deps;
-    const epoch = await registry.claim(client.id, edgeId);
+    const { epoch, previousEdge } = await registry.claim(client.id, edgeId);
     this.live.set(client.id, { client, epoch });
     const will = clientWill(client);
-    if (will && this.deps.willAllowed(client, will.topic)) {
-      await wills.put(edgeId, {
+    const willWritten = will && this.deps.willAllowed(client, will.topic)
+      ? wills.put(edgeId, {
         id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,
         retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(), expiresAt: 0,
-      });
+      })
+      : wills.remove(edgeId, client.id);
+    const notice = this.deps.notifyTakeover(client.id, epoch);
+    if (previousEdge !== '' && previousEdge !== edgeId) {
+      await Promise.all([willWritten, notice]);
     } else {
-      await wills.remove(edgeId, client.id);
+      notice.catch((err: unknown) => this.deps.log.warn('session takeover notice not sent', { clientId: client.id, error: String(err) }));
+      await willWritten;
     }
-    await this.deps.sendControl(encodeControl({ kind: 'takeover', clientId: client.id, epoch, edgeId }), ADMIT_TIMEOUT_MS);
     await this.deps.admitted(client);
   }
 
@@ -89,13 +98,15 @@ export class SessionGuard {
       entry.client.close();
       return;
     }
-    if (message.kind !== 'takeover') return;
-    const entry = this.live.get(message.clientId);
-    if (!entry || entry.epoch >= message.epoch) return;
-    this.deps.log.info('session taken over, closing this connection', {
-      clientId: message.clientId, epoch: entry.epoch, newerEpoch: message.epoch, newEdgeId: message.edgeId,
-    });
-    this.live.delete(message.clientId);
+    if (message.kind === 'takeover') this.takeover(message.clientId, message.epoch, message.edgeId);
+    if (message.kind === 'takeovers') for (const s of message.sessions) this.takeover(s.clientId, s.epoch, message.edgeId);
+  }
+
+  private takeover(clientId: string, epoch: number, newEdgeId: string): void {
+    const entry = this.live.get(clientId);
+    if (!entry || entry.epoch >= epoch) return;
+    this.deps.log.info('session taken over, closing this connection', { clientId, epoch: entry.epoch, newerEpoch: epoch, newEdgeId });
+    this.live.delete(clientId);
     // Closed by the server, not by the device: aedes publishes its will, as MQTT 3.1.1 asks.
     entry.client.close();
   }

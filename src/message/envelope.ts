@@ -35,10 +35,18 @@ export interface Batch {
   /** Unique per batch; consumers drop a batch id they have seen (a retried send may store twice). */
   batchId: string;
   messages: BusMessage[];
+  /**
+   * The producer lane (one life of one producer) whose order this batch keeps, and its place in it:
+   * 0, 1, 2, ... A reader restores this order (several batches of a lane are in flight at once, so
+   * RocketMQ may store them in another). Absent on batches that need no order (session queues keep
+   * their own, probes carry none).
+   */
+  stream?: string;
+  seq?: number;
 }
 
 const MAGIC = 0x5250; // "RP"
-const VERSION = 3;
+const VERSION = 4;
 const FLAG_RETAIN = 0x04;
 
 /** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
@@ -47,16 +55,18 @@ export function encodedSize(m: BusMessage): number {
     + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 2 + Buffer.byteLength(m.pushId ?? '') + 4 + m.payload.length;
 }
 
-const HEADER = 2 + 1 + 2 + 4; // magic, version, batch id length, count
+const HEADER = 2 + 1 + 2 + 2 + 8 + 4; // magic, version, batch id length, stream length, seq, count
 
 export function encodeBatch(batch: Batch): Buffer {
-  let size = HEADER + Buffer.byteLength(batch.batchId);
+  let size = HEADER + Buffer.byteLength(batch.batchId) + Buffer.byteLength(batch.stream ?? '');
   for (const m of batch.messages) size += encodedSize(m);
   const buf = Buffer.allocUnsafe(size);
   let o = 0;
   o = buf.writeUInt16BE(MAGIC, o);
   o = buf.writeUInt8(VERSION, o);
   o = writeStr(buf, o, batch.batchId);
+  o = writeStr(buf, o, batch.stream ?? '');
+  o = buf.writeDoubleBE(batch.seq ?? 0, o);
   o = buf.writeUInt32BE(batch.messages.length, o);
   for (const m of batch.messages) {
     o = writeStr(buf, o, m.id);
@@ -77,9 +87,12 @@ export function decodeBatch(buf: Buffer): Batch {
   const r = new Reader(buf);
   if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
   const version = r.u8();
-  // Version 1 had no expiry, version 2 no push id; such batches may still sit in RocketMQ or Redis after an upgrade.
+  // Version 1 had no expiry, version 2 no push id, version 3 no stream order; such batches may still
+  // sit in RocketMQ or Redis after an upgrade.
   if (version < 1 || version > VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
   const batchId = r.str();
+  const stream = version >= 4 ? r.str() : '';
+  const seq = version >= 4 ? r.f64() : 0;
   const count = r.u32();
   const messages: BusMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -99,7 +112,7 @@ export function decodeBatch(buf: Buffer): Batch {
     messages.push(m);
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
-  return { batchId, messages };
+  return stream ? { batchId, messages, stream, seq } : { batchId, messages };
 }
 
 /** One message on its own (a retained message or a will kept in Redis), in the batch format. */

@@ -48,6 +48,20 @@ export function gaugeFrom(registry: Registry, name: string, help: string, labelN
   });
 }
 
+/**
+ * Time from a delivery batch's send (its born time at the producer) to its arrival at this edge's
+ * consumer: the bus' share of publish -> deliver, on its own.
+ */
+export function deliveryTransitMetrics(registry: Registry): { batchReceived(seconds: number): void } {
+  const transit = new Histogram({
+    name: 'rocketpush_delivery_transit_seconds',
+    help: 'Time from a delivery batch\'s send to RocketMQ to its arrival at this edge',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return { batchReceived: (seconds) => transit.observe(Math.max(0, seconds)) };
+}
+
 /** RocketMQ send latency and batch size (edge and API). */
 export function rocketmqSendMetrics(registry: Registry): SendObserver {
   const latency = new Histogram({

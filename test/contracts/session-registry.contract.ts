@@ -12,20 +12,30 @@ export function sessionRegistryContract(implementation: string, make: () => Prom
       const reg = await fresh();
       const first = await reg.claim('dev-1', 'e1');
       const second = await reg.claim('dev-1', 'e2');
-      assert.ok(second > first);
-      assert.deepEqual({ ...(await reg.locate('dev-1')), since: 0 }, { edgeId: 'e2', epoch: second, since: 0 });
+      assert.ok(second.epoch > first.epoch);
+      assert.deepEqual({ ...(await reg.locate('dev-1')), since: 0 }, { edgeId: 'e2', epoch: second.epoch, since: 0 });
       assert.equal(await reg.locate('dev-2'), null);
+    });
+
+    it('tells each claim which edge was the client\'s home before it, if any', async () => {
+      const reg = await fresh();
+      assert.equal((await reg.claim('dev-1', 'e1')).previousEdge, '');
+      assert.equal((await reg.claim('dev-1', 'e1')).previousEdge, 'e1');
+      const moved = await reg.claim('dev-1', 'e2');
+      assert.equal(moved.previousEdge, 'e1');
+      await reg.release('dev-1', 'e2', moved.epoch);
+      assert.equal((await reg.claim('dev-1', 'e3')).previousEdge, '', 'a released session has no home');
     });
 
     it('forgets a session only for the connection that holds the latest epoch', async () => {
       const reg = await fresh();
-      const old = await reg.claim('dev-1', 'e1');
-      const now = await reg.claim('dev-1', 'e2');
+      const old = (await reg.claim('dev-1', 'e1')).epoch;
+      const now = (await reg.claim('dev-1', 'e2')).epoch;
       assert.equal(await reg.release('dev-1', 'e1', old), false, 'the taken-over connection leaves the new one alone');
       assert.equal((await reg.locate('dev-1'))?.edgeId, 'e2');
       assert.equal(await reg.release('dev-1', 'e2', now), true);
       assert.equal(await reg.locate('dev-1'), null);
-      assert.ok((await reg.claim('dev-1', 'e1')) > now, 'epochs keep growing after a release');
+      assert.ok((await reg.claim('dev-1', 'e1')).epoch > now, 'epochs keep growing after a release');
     });
 
     it('marks offline every session still homed on a dead edge, and no other', async () => {

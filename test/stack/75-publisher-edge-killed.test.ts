@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { closeAll, connect, EDGE_B, settle, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { closeAll, connect, EDGE_A, EDGE_B, settle, sleep, subscribed, uniqueTopic, waitFor } from './helpers.js';
+import { NumberedFlow } from './numbered-flow.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,14 +14,20 @@ const dataDir = process.env.RP_DATA_DIR ?? `${root}/.data`;
 const port = Number(process.env.RP_TEST_DOOMED_EDGE_PORT ?? 18855) + 1;
 const id = 'test-edge-killed-publisher';
 
+let numbered: NumberedFlow | undefined;
+
 after(async () => {
+  await numbered?.close();
   await closeAll();
   await run('bash', ['scripts/edge.sh', 'stop', id], { cwd: root }).catch(() => undefined);
 });
 
 describe('accepted means durable, even when the accepting edge is killed', () => {
-  it('delivers every QoS 1 message whose PUBACK arrived before the publishing edge was killed with SIGKILL', async () => {
+  it('delivers every QoS 1 message whose PUBACK arrived before the publishing edge was killed with SIGKILL, and keeps each publisher\'s order', async () => {
     await run('bash', ['scripts/edge.sh', 'start', id, String(port)], { cwd: root, timeout: 120_000, env: { ...process.env, RP_SUPERVISE: '0' } });
+    // The order test's flow beside it: publishers on the doomed edge that move to another one when
+    // it dies and send again what was not acknowledged; subscribers on both other edges.
+    numbered = await NumberedFlow.start({ publishTo: [`mqtt://127.0.0.1:${port}`, EDGE_A], subscribeTo: [EDGE_A, EDGE_B], publishers: 8, window: 4, pauseMs: 5 });
     const topic = uniqueTopic('killed-publisher');
     const { got } = await subscribed(EDGE_B, topic);
     const pub = await connect(`mqtt://127.0.0.1:${port}`);
@@ -42,6 +49,7 @@ describe('accepted means durable, even when the accepting edge is killed', () =>
     });
     await waitFor(() => acked.size >= 1000, 60_000, '1,000 acknowledged messages');
     const pid = Number((await readFile(`${dataDir}/run/edge-${id}.pid`, 'utf8')).trim());
+    const numberedAtKill = numbered.acknowledged;
     process.kill(pid, 'SIGKILL');
     // The windows go on until the connection is seen dead: the publishes in flight then (those
     // sent right before and after the kill) can never be acknowledged. Stopping them at the kill
@@ -56,5 +64,12 @@ describe('accepted means durable, even when the accepting edge is killed', () =>
     assert.equal(lost.length, 0, `acknowledged but lost: ${lost.slice(0, 10).join(', ')}`);
     assert.equal(got.length, received.size, 'no message delivered twice');
     assert.ok(sent > acked.size, 'the kill really happened mid-flight: some publishes were never acknowledged');
+
+    // The numbered publishers went on through another edge: a few seconds of that, then the count.
+    await waitFor(() => numbered!.acknowledged > numberedAtKill + 500, 60_000, 'the numbered publishers going on through another edge');
+    await sleep(1000);
+    await numbered.stop();
+    const order = await numbered.check('publishing edge killed');
+    console.log(`# numbered flow: ${order.acknowledged} acknowledged (${numberedAtKill} before the kill), in order at 2 subscribers, ${order.repeats} repeats`);
   });
 });

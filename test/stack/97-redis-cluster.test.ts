@@ -83,10 +83,11 @@ describe('the Redis keys and scripts on a Redis Cluster (three masters)', () => 
     const registry = new RedisSessionRegistry(asRedis(), keys);
     const first = await registry.claim('dev-2', 'edge-1');
     const second = await registry.claim('dev-2', 'edge-2');
-    assert.equal(second, first + 1);
+    assert.equal(second.epoch, first.epoch + 1);
+    assert.equal(second.previousEdge, 'edge-1');
     assert.equal((await registry.locate('dev-2'))?.edgeId, 'edge-2');
     assert.equal(await cluster.sismember(keys.edgeSessions('edge-1'), 'dev-2'), 0);
-    assert.equal(await registry.release('dev-2', 'edge-2', second), true);
+    assert.equal(await registry.release('dev-2', 'edge-2', second.epoch), true);
     assert.equal(await registry.locate('dev-2'), null);
   });
 

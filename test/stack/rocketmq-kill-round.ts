@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { MqttClient } from 'mqtt';
 import { checkReceipts, clients, device, missing, publishAll, type Receipt } from './durable-clients.js';
 import { api, closeAll, clusterSettled, EDGE_A, EDGE_B, eventually, register, sleep, waitFor } from './helpers.js';
+import { NumberedFlow } from './numbered-flow.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 
 const run = promisify(execFile);
@@ -87,6 +88,10 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
   const pushDevice = await device(EDGE_B, pushDeviceId, false, pushGot);
   await pushDevice.subscribeAsync(`devices/${pushDeviceId}`, { qos: 1 });
 
+  // The order test's flow: clean-session publishers with several publishes in flight each, and
+  // subscribers on both edges; each publisher's order is checked at each of them after the kill.
+  const numbered = await NumberedFlow.start({ publishTo: [EDGE_A], subscribeTo: [EDGE_A, EDGE_B], publishers: 8, window: 4, pauseMs: 20 });
+  clients.push(...numbered.clients);
   const acked = new Set<string>();
   const work = (qos: 1 | 2) => devices.filter((d) => d.qos === qos).flatMap((d) =>
     Array.from({ length: PER_DEVICE }, (_, n) => ({ topic: d.topic, payload: `${d.clientId}|${n}` })));
@@ -108,12 +113,17 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
 
   await waitFor(() => acked.size >= killAfterAcks, 60_000, `${killAfterAcks} acknowledgements before the kill (${where})`);
   const ackedAtKill = acked.size;
+  const numberedAtKill = numbered.acknowledged;
   await rocketmq(`kill-${victim}`);
   await sleep(downMs);
   await rocketmq(`start-${victim}`);
   await flow;
   assert.equal(acked.size, devices.length * PER_DEVICE, `every publish was acknowledged once RocketMQ was back (${where})`);
   assert.ok(ackedAtKill > 0 && ackedAtKill < acked.size, `the kill fell inside the flow: ${ackedAtKill} of ${acked.size} acknowledged before it (${where})`);
+  await numbered.stop();
+  assert.ok(numberedAtKill > 0 && numberedAtKill < numbered.acknowledged, `the numbered flow ran through the kill: ${numberedAtKill} of ${numbered.acknowledged} acknowledged before it (${where})`);
+  const order = await numbered.check(where);
+  await numbered.close();
 
   // The devices that were away come back, to the other edge.
   for (const d of away) d.client = await device(EDGE_A, d.clientId, false, d.got);
@@ -140,6 +150,6 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
     while ((await redis.zcard(key)) > 0 && Date.now() < deadline) await sleep(200);
     assert.equal(await redis.zcard(key), 0, `pending count of ${d.clientId} back to 0 (${where})`);
   }
-  console.log(`# ${where}: ${acked.size} acknowledged, ${ackedAtKill} before the kill, 0 lost, round took ${Date.now() - started} ms`);
+  console.log(`# ${where}: ${acked.size} acknowledged, ${ackedAtKill} before the kill, 0 lost; numbered flow ${order.acknowledged} acknowledged, in order at 2 subscribers, ${order.repeats} repeats; round took ${Date.now() - started} ms`);
 }
 

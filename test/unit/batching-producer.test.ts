@@ -34,7 +34,7 @@ async function producer(over: Partial<ConstructorParameters<typeof BatchingProdu
   const sender = new FakeSender();
   const p = new BatchingProducer({
     endpoints: 'unused', namespace: '', requestTimeoutMs: 1000, producerId: 'edge-test', maxMessages: 256, maxBytes: 512 * 1024,
-    lingerMs: 0, lanes: 8, maxQueued: 1000, retryMaxMs: 50, log, sender, ...over,
+    lingerMs: 0, lanes: 8, laneInFlight: 1, maxQueued: 1000, retryMaxMs: 50, log, sender, ...over,
   });
   await p.start();
   return { p, sender };
@@ -86,6 +86,59 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     assert.equal(sender.sent[0]!.options.messageGroup, sender.sent[1]!.options.messageGroup);
     sender.sent[1]!.answer();
     await Promise.all(done);
+  });
+
+  it('with a window of several batches per lane, sends the next batch without waiting for the answer to the one before', async () => {
+    const { p, sender } = await producer({ laneInFlight: 3 });
+    const done: Promise<void>[] = [];
+    for (let b = 0; b < 4; b++) {
+      done.push(p.publish(message('a'), 'a', ['e-1']));
+      await turn(); await turn();
+    }
+    assert.equal(sender.sent.length, 3, 'three in flight, the fourth waits for room in the window');
+    const batches = sender.sent.map((s) => decodeBatch(s.options.body));
+    assert.equal(new Set(batches.map((b) => b.stream)).size, 1, 'one stream per lane');
+    assert.deepEqual(batches.map((b) => b.seq), [0, 1, 2]);
+    assert.deepEqual(batches.map((b) => b.batchId), batches.map((b) => `${b.stream}.${b.seq}`));
+    sender.sent[0]!.answer();
+    await turn(); await turn(); await turn();
+    assert.equal(sender.sent.length, 4);
+    assert.equal(decodeBatch(sender.sent[3]!.options.body).seq, 3);
+    sender.answerAll();
+    await Promise.all(done);
+  });
+
+  it('answers a lane\'s publishes in publish order even when RocketMQ answers a later batch first', async () => {
+    const { p, sender } = await producer({ laneInFlight: 4 });
+    const states: (() => string)[] = [];
+    for (let b = 0; b < 3; b++) {
+      states.push(settled(p.publish(message('a'), 'a', ['e-1'])));
+      await turn(); await turn();
+    }
+    assert.equal(sender.sent.length, 3);
+    sender.sent[2]!.answer();
+    sender.sent[1]!.answer();
+    await turn(); await turn();
+    assert.deepEqual(states.map((s) => s()), ['pending', 'pending', 'pending'], 'later batches wait for the first');
+    sender.sent[0]!.answer();
+    await turn(); await turn();
+    assert.deepEqual(states.map((s) => s()), ['resolved', 'resolved', 'resolved']);
+  });
+
+  it('a new life of a producer starts a new stream, so readers do not mistake its batches for old ones', async () => {
+    const one = await producer({ laneInFlight: 2 });
+    const two = await producer({ laneInFlight: 2 });
+    const a = one.p.publish(message('a'), 'a', ['e-1']);
+    const b = two.p.publish(message('a'), 'a', ['e-1']);
+    await turn(); await turn();
+    const s1 = decodeBatch(one.sender.sent[0]!.options.body);
+    const s2 = decodeBatch(two.sender.sent[0]!.options.body);
+    assert.equal(s1.seq, 0);
+    assert.equal(s2.seq, 0);
+    assert.notEqual(s1.stream, s2.stream);
+    assert.equal(one.sender.sent[0]!.options.messageGroup, two.sender.sent[0]!.options.messageGroup, 'the same lane, the same message group');
+    one.sender.answerAll(); two.sender.answerAll();
+    await Promise.all([a, b]);
   });
 
   it('sends different publishers on parallel lanes, and one batch per delivery tag', async () => {
@@ -141,5 +194,22 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     await turn();
     assert.match(queued(), /^rejected: .*stopped/);
     await assert.rejects(p.publish(message('a'), 'a', ['e-1']), ProducerStoppedError);
+  });
+
+  it('when stopped with an earlier batch unsent, refuses the later ones of its lane too, even those RocketMQ took', async () => {
+    const { p, sender } = await producer({ lanes: 1, laneInFlight: 2 });
+    const first = settled(p.publish(message('a'), 'a', ['e-1']));
+    await turn(); await turn();
+    const second = settled(p.publish(message('a'), 'a', ['e-1']));
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 2);
+    const stopping = p.stop(20);
+    await new Promise((r) => setTimeout(r, 40));
+    sender.sent[1]!.answer();
+    sender.sent[0]!.answer(new Error('proxy gone'));
+    await stopping;
+    await turn(); await turn();
+    assert.match(first(), /^rejected: .*stopped/);
+    assert.match(second(), /^rejected: .*stopped/, 'no PUBACK for a later publish after an earlier one was refused');
   });
 });

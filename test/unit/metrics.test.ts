@@ -84,7 +84,7 @@ describe('metrics: Prometheus series read from the running totals the code keeps
     const zero = { qos0DroppedBufferFull: 0, slowConsumerDisconnects: 0, droppedDeviceGone: 0, deliveredQos0: 0, deliveredQos1: 0, deliveredQos2: 0 };
     registerEdgeMetrics(r, {
       census: new ConnectionCensus(), outbound: () => zero,
-      delivery: () => ({ batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0 }),
+      delivery: () => ({ batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0, reorderedBatches: 0, orderGapsSkipped: 0, lateBatches: 0 }),
       expired: () => 0, publish: () => ({ sessionOverflow: 0, sessionQueued: 0 }), auth: () => undefined,
       receipts: () => ({ receiptsWritten: 0, receiptsDropped: 0 }), publishQueued: () => 0, localBacklog: () => 0,
       admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1,

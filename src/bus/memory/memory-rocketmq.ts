@@ -106,7 +106,9 @@ class DelayGroup {
  * (`sender()`, what BatchingProducer writes through) and the reading sides (`deliveryFeed`,
  * `sessionFeed`, `delayFeed`), with the promises of bus/feeds.ts. A delay past `maxDelayMs` is
  * refused as the broker refuses one past its timerMaxDelaySec. `failNext` and `down` make sends
- * fail, to test what a caller does while the bus is away.
+ * fail, to test what a caller does while the bus is away. `storeJitterMs` stores each delivery
+ * batch after a random wait of up to that long, so that batches sent one after the other without
+ * waiting for the answer may be stored in another order, as the proxy's threads may store them.
  */
 export class MemoryRocketMQ {
   private readonly delays = new DelayGroup();
@@ -116,7 +118,7 @@ export class MemoryRocketMQ {
   /** While true every send fails, as when no broker answers. */
   down = false;
 
-  constructor(private readonly opts: { maxDelayMs: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
+  constructor(private readonly opts: { maxDelayMs: number; storeJitterMs?: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
 
   failNext(count: number): void {
     this.failures = count;
@@ -210,9 +212,15 @@ export class MemoryRocketMQ {
       this.pumpLite(liteTopic);
     } else if (topic === DELIVERY_TOPIC || topic === CONTROL_TOPIC) {
       const received: ReceivedMessage = { messageId, topic, tag: message.tag, keys: message.keys ?? [], body, bornAt };
-      for (const group of this.groups.values()) {
-        if (group.wants(topic, message.tag)) group.add(received);
-      }
+      const store = () => {
+        for (const group of this.groups.values()) {
+          if (group.wants(topic, message.tag)) group.add(received);
+        }
+        return { messageId };
+      };
+      const jitter = this.opts.storeJitterMs ?? 0;
+      if (topic === DELIVERY_TOPIC && jitter > 0) return new Promise((resolve) => setTimeout(() => resolve(store()), Math.random() * jitter));
+      store();
     } else if (topic === DELAY_TOPIC) {
       const deliverAt = message.deliveryTimestamp?.getTime() ?? bornAt;
       if (deliverAt - bornAt > this.opts.maxDelayMs) {

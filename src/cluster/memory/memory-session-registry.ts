@@ -1,4 +1,4 @@
-import type { SessionLocation, SessionRegistry } from '../session-registry.js';
+import type { SessionClaim, SessionLocation, SessionRegistry } from '../session-registry.js';
 
 /** Live sessions in this process, with the same epoch rule as the Redis registry. */
 export class MemorySessionRegistry implements SessionRegistry {
@@ -7,11 +7,12 @@ export class MemorySessionRegistry implements SessionRegistry {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  claim(clientId: string, edgeId: string): Promise<number> {
+  claim(clientId: string, edgeId: string): Promise<SessionClaim> {
     const epoch = (this.epochs.get(clientId) ?? 0) + 1;
+    const previousEdge = this.live.get(clientId)?.edgeId ?? '';
     this.epochs.set(clientId, epoch);
     this.live.set(clientId, { edgeId, epoch, since: this.now() });
-    return Promise.resolve(epoch);
+    return Promise.resolve({ epoch, previousEdge });
   }
 
   release(clientId: string, _edgeId: string, epoch: number): Promise<boolean> {
