@@ -149,10 +149,12 @@ export class Edge {
       (client, messageId) => tracker.acknowledged(client, messageId));
     const sessions = stores.sessionRegistry;
     const wills = stores.wills;
-    const notices = new TakeoverNotices({ edgeId: edge.id, sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs), giveUpAfterMs: ADMIT_TIMEOUT_MS });
+    const notices = new TakeoverNotices({
+      edgeId: edge.id, sendControl: (body, giveUpAfterMs) => producer.sendControl(body, giveUpAfterMs), giveUpAfterMs: ADMIT_TIMEOUT_MS, lingerMs: 50,
+    });
     const guard = new SessionGuard({
       edgeId: edge.id, registry: sessions, wills, log,
-      notifyTakeover: (clientId, epoch) => notices.notify(clientId, epoch),
+      notifyTakeover: (clientId, epoch, waitedFor) => notices.notify(clientId, epoch, waitedFor),
       willAllowed: (client, topic) => !deviceAuth || deviceAuth.mayPublish(client, topic),
       admitted: (client) => client.clean ? Promise.resolve() : sessionOutbox.attach(client),
     });

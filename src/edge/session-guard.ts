@@ -16,8 +16,8 @@ export interface SessionGuardDeps {
   edgeId: string;
   registry: SessionRegistry;
   wills: WillStore;
-  /** Tells every edge of a session admitted here (resolves once that is durable in RocketMQ). */
-  notifyTakeover: (clientId: string, epoch: number) => Promise<void>;
+  /** Tells every edge of a session admitted here (resolves once that is durable in RocketMQ); `waitedFor`: CONNACK waits for it. */
+  notifyTakeover: (clientId: string, epoch: number, waitedFor: boolean) => Promise<void>;
   /** False when the device may not publish to its will's topic: such a will is not kept. */
   willAllowed: (client: Client, topic: string) => boolean;
   /** Last step of admitting a device, before CONNACK (persistent sessions start reading their queue). */
@@ -60,16 +60,20 @@ export class SessionGuard {
   private async admit(client: Client): Promise<void> {
     const { edgeId, registry, wills } = this.deps;
     const { epoch, previousEdge } = await registry.claim(client.id, edgeId);
+    const connectedHere = this.live.has(client.id);
     this.live.set(client.id, { client, epoch });
     const will = clientWill(client);
+    // Without a will of its own, only a connection of this client still here can have left one
+    // (a disconnect and a takeover remove theirs): one Redis call less for most CONNECTs.
     const willWritten = will && this.deps.willAllowed(client, will.topic)
       ? wills.put(edgeId, {
         id: `will-${client.id}-${epoch}`, topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos,
         retain: will.retain, origin: edgeId, clientId: client.id, publishedAt: Date.now(), expiresAt: 0,
       })
-      : wills.remove(edgeId, client.id);
-    const notice = this.deps.notifyTakeover(client.id, epoch);
-    if (previousEdge !== '' && previousEdge !== edgeId) {
+      : previousEdge === edgeId || connectedHere ? wills.remove(edgeId, client.id) : Promise.resolve();
+    const elsewhere = previousEdge !== '' && previousEdge !== edgeId;
+    const notice = this.deps.notifyTakeover(client.id, epoch, elsewhere);
+    if (elsewhere) {
       await Promise.all([willWritten, notice]);
     } else {
       notice.catch((err: unknown) => this.deps.log.warn('session takeover notice not sent', { clientId: client.id, error: String(err) }));
@@ -107,6 +111,9 @@ export class SessionGuard {
     if (!entry || entry.epoch >= epoch) return;
     this.deps.log.info('session taken over, closing this connection', { clientId, epoch: entry.epoch, newerEpoch: epoch, newEdgeId });
     this.live.delete(clientId);
+    // Its will record goes: the reaper must not publish it if this edge dies later.
+    this.deps.wills.remove(this.deps.edgeId, clientId)
+      .catch((err: unknown) => this.deps.log.warn('will removal after takeover failed', { clientId, error: String(err) }));
     // Closed by the server, not by the device: aedes publishes its will, as MQTT 3.1.1 asks.
     entry.client.close();
   }

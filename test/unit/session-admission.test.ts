@@ -66,6 +66,37 @@ describe('admitting a device: cheap when no other edge holds its session, exact 
   });
 });
 
+function guardWithWills() {
+  const wills = new MemoryWillStore();
+  const guard = new SessionGuard({
+    edgeId: 'e1', registry: new MemorySessionRegistry(), wills, log,
+    notifyTakeover: () => Promise.resolve(), willAllowed: () => true, admitted: () => Promise.resolve(),
+  });
+  return { guard, wills };
+}
+
+describe('the will record of an admitted device', () => {
+  it('is kept for a device with a will, and dropped when another edge takes the session over', async () => {
+    const { guard, wills } = guardWithWills();
+    const c = client('dev-w');
+    (c as unknown as { _will: object })._will = { topic: 'status/dev-w', payload: Buffer.from('gone'), qos: 1, retain: false };
+    await admit(guard, c);
+    assert.deepEqual((await wills.all('e1')).map((w) => w.clientId), ['dev-w']);
+    guard.control({ kind: 'takeovers', edgeId: 'e2', sessions: [{ clientId: 'dev-w', epoch: 5 }] });
+    await turn();
+    assert.deepEqual(await wills.all('e1'), [], 'this edge dying later must not publish it');
+  });
+
+  it('is cleared when the same client reconnects here without a will', async () => {
+    const { guard, wills } = guardWithWills();
+    const first = client('dev-w');
+    (first as unknown as { _will: object })._will = { topic: 'status/dev-w', payload: Buffer.from('gone'), qos: 1, retain: false };
+    await admit(guard, first);
+    await admit(guard, client('dev-w'));
+    assert.deepEqual(await wills.all('e1'), []);
+  });
+});
+
 describe('takeover notices: the CONNECTs of one turn share one control message', () => {
   it('sends one message for every notice of a turn, and resolves each once it was sent', async () => {
     const sent: Buffer[] = [];
@@ -82,6 +113,19 @@ describe('takeover notices: the CONNECTs of one turn share one control message',
     answer();
     await Promise.all(all);
     assert.equal(resolved, 300);
+  });
+
+  it('lets a notice nobody waits for wait for others, and sends it with the first one a CONNACK waits for', async () => {
+    const sent: Buffer[] = [];
+    const notices = new TakeoverNotices({ edgeId: 'e1', giveUpAfterMs: 1000, lingerMs: 60_000, sendControl: (body) => { sent.push(body); return Promise.resolve(); } });
+    const quiet = notices.notify('dev-1', 1, false);
+    await turn(); await turn();
+    assert.equal(sent.length, 0, 'lingering');
+    const waited = notices.notify('dev-2', 1, true);
+    await Promise.all([quiet, waited]);
+    assert.equal(sent.length, 1);
+    const m = decodeControl(sent[0]!);
+    assert.deepEqual(m.kind === 'takeovers' && m.sessions.map((s) => s.clientId), ['dev-1', 'dev-2']);
   });
 
   it('splits a large turn into messages of at most maxPerMessage, and fails the notices of a message that could not be sent', async () => {
