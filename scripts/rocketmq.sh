@@ -140,8 +140,14 @@ create_topics() {
 create_group() {
   local out name=$1
   shift
-  out=$(admin_change "success" updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
-    -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
+  # Three tries, as reset_offsets: creating a group that exists only updates it.
+  local attempt
+  for attempt in 1 2 3; do
+    out=$(admin_change "success" updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
+      -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
+    [[ "$out" == *success* ]] && break
+    sleep "$attempt"
+  done
   # return, not die: this also runs as a background job (the caller's jobs_wait stops the script).
   [[ "$out" == *success* ]] || { echo "$out" >&2; echo "[rocketpush] could not create consumer group $name" >&2; return 1; }
   log "consumer group $name ready"
@@ -152,10 +158,16 @@ create_group() {
 # (the oldest). The broker writes committed offsets to disk every 5 s and, for a queue it has none
 # for, starts a reader at the queue's *end*: after a SIGKILL, whatever was written to a queue that
 # had no offset on disk yet was skipped (a delayed push came due and was never read; issue 8).
+# Tried three times: on a loaded machine the tool's 3 s wait for the name server ran out once (a CI
+# flake while six test files started edges together); setting offsets to a time again is harmless.
 reset_offsets() {
-  local out
-  out=$(mqadmin_until "#offset" resetOffsetByTime -g "$1" -t "$2" -s "$3")
-  [[ "$out" == *"#offset"* ]] || { echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1; }
+  local out attempt
+  for attempt in 1 2 3; do
+    out=$(mqadmin_until "#offset" resetOffsetByTime -g "$1" -t "$2" -s "$3")
+    [[ "$out" == *"#offset"* ]] && return 0
+    sleep "$attempt"
+  done
+  echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1
 }
 init_offsets() {
   local group=$1 from=$2 topic marker="$STORE_DIR/rocketpush-offsets/$1"

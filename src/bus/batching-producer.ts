@@ -57,6 +57,7 @@ interface Pending {
 
 /** One batch of a lane, from its send until its publishes are answered. */
 interface Sent {
+  seq: number;
   items: Pending[];
   /** RocketMQ answered SEND_OK, or the producer gave up (`error`). */
   done: boolean;
@@ -227,12 +228,12 @@ export class BatchingProducer implements BusPublisher {
   private async sendNext(lane: Lane): Promise<void> {
     if (lane.sent.length >= lane.window || lane.queue.length === 0) return;
     const items = this.takeBatch(lane);
-    const sent: Sent = { items, done: false, error: null };
-    lane.sent.push(sent);
     const seq = lane.nextSeq++;
+    const sent: Sent = { seq, items, done: false, error: null };
+    lane.sent.push(sent);
     const batchId = lane.stream ? `${lane.stream}.${seq}` : randomUUID();
     const body = lane.stream
-      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq })
+      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq, floor: lane.sent[0]!.seq })
       : encodeBatch({ batchId, messages: items.map((p) => p.message) });
     // The window may have room for another batch of what is already queued.
     this.schedule(lane);

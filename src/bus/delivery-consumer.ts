@@ -42,6 +42,8 @@ export interface DeliveryConsumerStats {
 interface Turn {
   batch: Batch;
   delivered: () => void;
+  /** Born before this process started: it keeps its lane's place, and is not delivered. */
+  stale?: boolean;
 }
 
 /**
@@ -122,7 +124,8 @@ export class DeliveryConsumer {
   }
 
   private async consume(view: ReceivedMessage): Promise<void> {
-    if (view.bornAt !== undefined && view.bornAt < this.startedAt) {
+    const stale = view.bornAt !== undefined && view.bornAt < this.startedAt;
+    if (stale && view.topic === CONTROL_TOPIC) {
       this.counts.staleBatches++;
       return;
     }
@@ -135,6 +138,12 @@ export class DeliveryConsumer {
       // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
       this.counts.corruptBatches++;
       this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });
+      return;
+    }
+    if (stale) {
+      this.counts.staleBatches++;
+      // Still passed through its lane's order, so that the first fresh batch does not wait for it.
+      if (batch.stream !== undefined) this.order.accept(batch.stream, batch.seq!, { batch, delivered: () => undefined, stale: true }, batch.floor);
       return;
     }
     if (!this.seen.add(batch.batchId)) {
@@ -150,11 +159,12 @@ export class DeliveryConsumer {
     if (batch.stream === undefined) return this.deliverBatch({ batch, delivered: () => undefined });
     // Acknowledged to RocketMQ once delivered here, held or not: a held batch keeps its place in the
     // consumer's cache, so a long gap slows the feed down instead of growing the heap.
-    await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }));
+    await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }, batch.floor));
   }
 
   /** Hands one batch to local delivery; called in each lane's order. */
   private async deliverBatch(turn: Turn): Promise<void> {
+    if (turn.stale) return;
     try {
       await this.opts.deliver(turn.batch.messages);
     } catch (err) {

@@ -49,16 +49,17 @@ export class StreamOrder<T> {
 
   constructor(private readonly opts: StreamOrderOptions<T>) {}
 
-  accept(streamId: string, seq: number, item: T): void {
+  /** `floor`: the lane's oldest batch still unanswered when this one was sent (see Batch.floor). */
+  accept(streamId: string, seq: number, item: T, floor = seq): void {
     let stream = this.streams.get(streamId);
     if (stream) {
       // Most recently seen last: the map's order is what eviction goes by.
       this.streams.delete(streamId);
       this.streams.set(streamId, stream);
     } else {
-      // A stream seen for the first time starts where it is met: a reader that joins a running
-      // producer has nothing to wait for before that.
-      stream = { next: seq, held: new Map(), timer: null };
+      // A stream seen for the first time starts at its floor: what was in flight with this batch
+      // may still come (a new lane's first batches, say); what came before was stored before it.
+      stream = { next: Math.min(seq, floor), held: new Map(), timer: null };
       this.streams.set(streamId, stream);
       this.evict();
     }

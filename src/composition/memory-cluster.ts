@@ -26,8 +26,8 @@ export class MemoryCluster {
   readonly bus: MemoryRocketMQ;
   readonly stores: ClusterStores;
 
-  /** `bus.storeJitterMs`: see MemoryRocketMQ (tests of the order a reader restores). */
-  constructor(private readonly config: Config, private readonly log: Logger, bus: { storeJitterMs?: number } = {}) {
+  /** `bus.swapWithinMs`: see MemoryRocketMQ (tests of the order a reader restores). */
+  constructor(private readonly config: Config, private readonly log: Logger, bus: { swapWithinMs?: number } = {}) {
     // RocketMQ's own limit on delays, as the API is told it (ROCKETMQ_MAX_DELAY_S).
     this.bus = new MemoryRocketMQ({ maxDelayMs: config.push.maxDelayMs, ...bus });
     const edgeLoads = new MemoryEdgeLoadStore();

@@ -43,6 +43,12 @@ export interface Batch {
    */
   stream?: string;
   seq?: number;
+  /**
+   * The lane's oldest batch still unanswered when this one was sent (its own seq when none was):
+   * every batch before it was stored earlier. A reader that meets the stream first here waits for
+   * nothing older.
+   */
+  floor?: number;
 }
 
 const MAGIC = 0x5250; // "RP"
@@ -55,7 +61,7 @@ export function encodedSize(m: BusMessage): number {
     + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 2 + Buffer.byteLength(m.pushId ?? '') + 4 + m.payload.length;
 }
 
-const HEADER = 2 + 1 + 2 + 2 + 8 + 4; // magic, version, batch id length, stream length, seq, count
+const HEADER = 2 + 1 + 2 + 2 + 8 + 8 + 4; // magic, version, batch id length, stream length, seq, floor, count
 
 export function encodeBatch(batch: Batch): Buffer {
   let size = HEADER + Buffer.byteLength(batch.batchId) + Buffer.byteLength(batch.stream ?? '');
@@ -67,6 +73,7 @@ export function encodeBatch(batch: Batch): Buffer {
   o = writeStr(buf, o, batch.batchId);
   o = writeStr(buf, o, batch.stream ?? '');
   o = buf.writeDoubleBE(batch.seq ?? 0, o);
+  o = buf.writeDoubleBE(batch.floor ?? batch.seq ?? 0, o);
   o = buf.writeUInt32BE(batch.messages.length, o);
   for (const m of batch.messages) {
     o = writeStr(buf, o, m.id);
@@ -93,6 +100,7 @@ export function decodeBatch(buf: Buffer): Batch {
   const batchId = r.str();
   const stream = version >= 4 ? r.str() : '';
   const seq = version >= 4 ? r.f64() : 0;
+  const floor = version >= 4 ? r.f64() : 0;
   const count = r.u32();
   const messages: BusMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -112,7 +120,7 @@ export function decodeBatch(buf: Buffer): Batch {
     messages.push(m);
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
-  return stream ? { batchId, messages, stream, seq } : { batchId, messages };
+  return stream ? { batchId, messages, stream, seq, floor } : { batchId, messages };
 }
 
 /** One message on its own (a retained message or a will kept in Redis), in the batch format. */

@@ -50,9 +50,9 @@ export class InProcessCluster {
   /**
    * Starts `edges` edges (ids edge-1, edge-2, ...) and one API. `env` is the environment of them
    * all, over the stack's defaults (MQTT_AUTH=open, as scripts/lib/env.sh sets it) and quiet logs.
-   * `storeJitterMs` makes the in-memory RocketMQ store a lane's batches in random order (see there).
+   * `swapWithinMs` makes the in-memory RocketMQ store a lane's batches out of order (see there).
    */
-  static async start(opts: { edges?: number; env?: Record<string, string>; storeJitterMs?: number } = {}): Promise<InProcessCluster> {
+  static async start(opts: { edges?: number; env?: Record<string, string>; swapWithinMs?: number } = {}): Promise<InProcessCluster> {
     const key = `k-${randomUUID()}`;
     const base: Record<string, string> = {
       LOG_LEVEL: 'error', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', EDGE_HTTP_PORT: '0', API_HOST: '127.0.0.1', API_PORT: '0',
@@ -60,7 +60,7 @@ export class InProcessCluster {
     };
     const apiConfig = loadConfig(base);
     const log = createLogger(apiConfig.logLevel, { service: 'test-cluster' });
-    const memory = new MemoryCluster(apiConfig, log, { storeJitterMs: opts.storeJitterMs });
+    const memory = new MemoryCluster(apiConfig, log, { swapWithinMs: opts.swapWithinMs });
     const edges: Edge[] = [];
     for (let i = 1; i <= (opts.edges ?? 2); i++) edges.push(await startEdge(memory, base, i));
     const api = new ApiServer(apiConfig, log, memory.ports(), new Registry());

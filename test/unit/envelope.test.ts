@@ -21,9 +21,10 @@ describe('the batch envelope', () => {
   });
 
   it('carries the stream and place of a batch whose order a reader restores', () => {
-    const decoded = decodeBatch(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 'edge-1.k3f.5.e-edge-2', seq: 2 ** 40 + 3 }));
+    const decoded = decodeBatch(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 'edge-1.k3f.5.e-edge-2', seq: 2 ** 40 + 3, floor: 2 ** 40 }));
     assert.equal(decoded.stream, 'edge-1.k3f.5.e-edge-2');
     assert.equal(decoded.seq, 2 ** 40 + 3);
+    assert.equal(decoded.floor, 2 ** 40);
     const plain = decodeBatch(encodeBatch({ batchId: 'b-8', messages: [] }));
     assert.equal(plain.stream, undefined);
     assert.equal(plain.seq, undefined);
@@ -32,7 +33,7 @@ describe('the batch envelope', () => {
   it('still reads version 1 to 3 batches, which had no expiry, no push id, no stream order', () => {
     const v4 = encodeBatch({ batchId: 'b', messages: [message()] });
     // Version 3 is version 4 without the (empty) stream and its seq after the batch id.
-    const v3 = Buffer.concat([v4.subarray(0, 2 + 1 + 2 + 1), v4.subarray(2 + 1 + 2 + 1 + 2 + 8)]);
+    const v3 = Buffer.concat([v4.subarray(0, 2 + 1 + 2 + 1), v4.subarray(2 + 1 + 2 + 1 + 2 + 8 + 8)]);
     v3[2] = 3;
     assert.deepEqual(decodeBatch(v3).messages[0]!.pushId, undefined);
     assert.equal(decodeBatch(v3).messages[0]!.topic, 'devices/ä/temp');
@@ -62,7 +63,7 @@ describe('the batch envelope', () => {
     const full = encodeBatch({ batchId: 'b', messages: [message()] });
     assert.throws(() => decodeBatch(Buffer.concat([full, Buffer.from([0])])), /trailing/);
     const badQos = Buffer.from(full);
-    const flagsAt = 2 + 1 + 2 + 1 + 2 + 8 + 4 + 2 + 4 + 2 + Buffer.byteLength('devices/ä/temp');
+    const flagsAt = 2 + 1 + 2 + 1 + 2 + 8 + 8 + 4 + 2 + 4 + 2 + Buffer.byteLength('devices/ä/temp');
     badQos[flagsAt] = 0x03;
     assert.throws(() => decodeBatch(badQos), /qos/);
   });

@@ -85,11 +85,20 @@ describe('stream order: a producer lane\'s batches are delivered in the order th
     assert.deepEqual(gaps, ['s:1-1']);
   });
 
-  it('starts a stream where a reader first meets it (a reader that joins a running producer waits for nothing before)', () => {
+  it('starts a stream at the floor of the first batch a reader meets: nothing older is waited for', () => {
     const { o, out } = order();
     o.accept('s', 41, 'b41');
     o.accept('s', 42, 'b42');
     assert.deepEqual(out, ['b41', 'b42']);
+  });
+
+  it('waits for the batches that were in flight with the first one it meets', () => {
+    const { o, out } = order();
+    o.accept('s', 1, 'b1', 0);
+    assert.deepEqual(out, [], 'seq 0 was still unanswered when seq 1 was sent');
+    o.accept('s', 0, 'b0', 0);
+    assert.deepEqual(out, ['b0', 'b1']);
+    assert.equal(o.stats.late, 0);
   });
 
   it('ignores a second copy of a batch it is holding', () => {

@@ -106,9 +106,10 @@ class DelayGroup {
  * (`sender()`, what BatchingProducer writes through) and the reading sides (`deliveryFeed`,
  * `sessionFeed`, `delayFeed`), with the promises of bus/feeds.ts. A delay past `maxDelayMs` is
  * refused as the broker refuses one past its timerMaxDelaySec. `failNext` and `down` make sends
- * fail, to test what a caller does while the bus is away. `storeJitterMs` stores each delivery
- * batch after a random wait of up to that long, so that batches sent one after the other without
- * waiting for the answer may be stored in another order, as the proxy's threads may store them.
+ * fail, to test what a caller does while the bus is away. With `swapWithinMs`, a delivery batch
+ * is stored after the next one of its message group when that one is sent within that time (as
+ * the proxy's threads may store two sends in flight together): every reader then sees a lane's
+ * batches out of order, whatever the load of the machine.
  */
 export class MemoryRocketMQ {
   private readonly delays = new DelayGroup();
@@ -118,7 +119,10 @@ export class MemoryRocketMQ {
   /** While true every send fails, as when no broker answers. */
   down = false;
 
-  constructor(private readonly opts: { maxDelayMs: number; storeJitterMs?: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
+  /** Per message group, a delivery batch waiting for the next one to be stored first (swapWithinMs). */
+  private readonly held = new Map<string, { store: () => void; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly opts: { maxDelayMs: number; swapWithinMs?: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
 
   failNext(count: number): void {
     this.failures = count;
@@ -192,6 +196,22 @@ export class MemoryRocketMQ {
     });
   }
 
+  /** Holds a delivery batch until the next one of its group was stored, or `withinMs` passed. */
+  private storeSwapped(group: string, withinMs: number, store: () => { messageId: string }): Promise<unknown> {
+    const earlier = this.held.get(group);
+    if (earlier) {
+      clearTimeout(earlier.timer);
+      this.held.delete(group);
+      const answer = store();
+      earlier.store();
+      return Promise.resolve(answer);
+    }
+    return new Promise((resolve) => {
+      const entry = { store: () => resolve(store()), timer: setTimeout(() => { this.held.delete(group); entry.store(); }, withinMs) };
+      this.held.set(group, entry);
+    });
+  }
+
   private send(message: MessageOptions): Promise<unknown> {
     if (this.down) return Promise.reject(new BusUnavailableError('the in-memory bus is down'));
     if (this.failures > 0) {
@@ -218,8 +238,9 @@ export class MemoryRocketMQ {
         }
         return { messageId };
       };
-      const jitter = this.opts.storeJitterMs ?? 0;
-      if (topic === DELIVERY_TOPIC && jitter > 0) return new Promise((resolve) => setTimeout(() => resolve(store()), Math.random() * jitter));
+      const group = message.messageGroup;
+      const swapWithinMs = this.opts.swapWithinMs ?? 0;
+      if (topic === DELIVERY_TOPIC && group && swapWithinMs > 0) return this.storeSwapped(group, swapWithinMs, store);
       store();
     } else if (topic === DELAY_TOPIC) {
       const deliverAt = message.deliveryTimestamp?.getTime() ?? bornAt;
