@@ -135,6 +135,8 @@ export class DeliveryConsumer {
     try {
       batch = decodeBatch(view.body);
     } catch (err) {
+      // A stale one is not delivered anyway (it may be of an older format).
+      if (stale) { this.counts.staleBatches++; return; }
       // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
       this.counts.corruptBatches++;
       this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });

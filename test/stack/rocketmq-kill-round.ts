@@ -90,7 +90,7 @@ async function roundOf(victim: 'broker' | 'proxy'): Promise<void> {
 
   // The order test's flow: clean-session publishers with several publishes in flight each, and
   // subscribers on both edges; each publisher's order is checked at each of them after the kill.
-  const numbered = await NumberedFlow.start({ publishTo: [EDGE_A], subscribeTo: [EDGE_A, EDGE_B], publishers: 8, window: 4, pauseMs: 20 });
+  const numbered = await NumberedFlow.start({ publishTo: [EDGE_A], subscribeTo: [EDGE_A, EDGE_B], publishers: 6, window: 4, pauseMs: 40 });
   clients.push(...numbered.clients);
   const acked = new Set<string>();
   const work = (qos: 1 | 2) => devices.filter((d) => d.qos === qos).flatMap((d) =>
