@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { decodeBatch, type Batch, type BusMessage } from '../message/envelope.js';
+import { decodeBatch, decodeBatchHeader, type Batch, type BusMessage } from '../message/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
 import { CONTROL_TOPIC, edgeTag } from './names.js';
@@ -40,7 +40,7 @@ export interface DeliveryConsumerStats {
 
 /** A batch waiting for its turn, and the consume call that waits for its delivery. */
 interface Turn {
-  batch: Batch;
+  batch: Pick<Batch, 'batchId'> & Partial<Batch>;
   delivered: () => void;
   /** Born before this process started: it keeps its lane's place, and is not delivered. */
   stale?: boolean;
@@ -68,6 +68,7 @@ export class DeliveryConsumer {
       maxHeld: 256,
       maxStreams: 10_000,
       release: (turn) => { void this.deliverBatch(turn); },
+      dropped: (turn) => turn.delivered(),
       onGapSkipped: (stream, from, to) => {
         this.opts.log.warn('delivery batches missing from a producer lane, delivering what came after them', { stream, fromSeq: from, toSeq: to });
       },
@@ -131,21 +132,22 @@ export class DeliveryConsumer {
     }
     for (const key of view.keys) this.probes.get(key)?.();
     if (view.topic === CONTROL_TOPIC) return this.consumeControl(view);
+    if (stale) {
+      this.counts.staleBatches++;
+      // Not delivered, but still passed through its lane's order, so that the first fresh batch
+      // does not wait for it. Only its header is read: a restarted edge may skip a long backlog.
+      let header;
+      try { header = decodeBatchHeader(view.body); } catch { return; }
+      if (header.stream !== undefined) this.order.accept(header.stream, header.seq!, { batch: header, delivered: () => undefined, stale: true }, header.floor);
+      return;
+    }
     let batch;
     try {
       batch = decodeBatch(view.body);
     } catch (err) {
-      // A stale one is not delivered anyway (it may be of an older format).
-      if (stale) { this.counts.staleBatches++; return; }
       // Not ours or damaged: retrying cannot fix it, so it is counted, logged and acknowledged.
       this.counts.corruptBatches++;
       this.opts.log.error('undecodable delivery batch skipped', { messageId: view.messageId, error: String(err) });
-      return;
-    }
-    if (stale) {
-      this.counts.staleBatches++;
-      // Still passed through its lane's order, so that the first fresh batch does not wait for it.
-      if (batch.stream !== undefined) this.order.accept(batch.stream, batch.seq!, { batch, delivered: () => undefined, stale: true }, batch.floor);
       return;
     }
     if (!this.seen.add(batch.batchId)) {
@@ -166,7 +168,7 @@ export class DeliveryConsumer {
 
   /** Hands one batch to local delivery; called in each lane's order. */
   private async deliverBatch(turn: Turn): Promise<void> {
-    if (turn.stale) return;
+    if (turn.stale || !turn.batch.messages) return;
     try {
       await this.opts.deliver(turn.batch.messages);
     } catch (err) {

@@ -23,6 +23,8 @@ export interface StreamOrderOptions<T> {
   release: (item: T) => void;
   /** Told of each gap skipped (metrics, log). */
   onGapSkipped?: (stream: string, from: number, to: number) => void;
+  /** Receives a second copy of a batch already held (never released: the held one is). */
+  dropped?: (item: T) => void;
 }
 
 export interface StreamOrderStats {
@@ -69,7 +71,7 @@ export class StreamOrder<T> {
       return;
     }
     if (seq > stream.next) {
-      if (stream.held.has(seq)) return;
+      if (stream.held.has(seq)) { this.opts.dropped?.(item); return; }
       stream.held.set(seq, item);
       this.stats.held++;
       this.stats.holding++;

@@ -90,6 +90,23 @@ export function encodeBatch(batch: Batch): Buffer {
   return buf;
 }
 
+/**
+ * A batch's id and place in its lane without its messages: what a reader needs of a batch it will
+ * not deliver (a restarted edge passes its predecessor's backlog through the lanes' order).
+ */
+export function decodeBatchHeader(buf: Buffer): Omit<Batch, 'messages'> {
+  const r = new Reader(buf);
+  if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
+  const version = r.u8();
+  if (version < 1 || version > VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
+  const batchId = r.str();
+  if (version < 4) return { batchId };
+  const stream = r.str();
+  const seq = r.f64();
+  const floor = r.f64();
+  return stream ? { batchId, stream, seq, floor } : { batchId };
+}
+
 export function decodeBatch(buf: Buffer): Batch {
   const r = new Reader(buf);
   if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');

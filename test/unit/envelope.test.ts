@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBatch, encodeBatch, type BusMessage } from '../../src/message/envelope.js';
+import { decodeBatch, decodeBatchHeader, encodeBatch, type BusMessage } from '../../src/message/envelope.js';
 import { EnvelopeError } from '../../src/errors.js';
 
 const message = (over: Partial<BusMessage> = {}): BusMessage => ({
@@ -25,6 +25,8 @@ describe('the batch envelope', () => {
     assert.equal(decoded.stream, 'edge-1.k3f.5.e-edge-2');
     assert.equal(decoded.seq, 2 ** 40 + 3);
     assert.equal(decoded.floor, 2 ** 40);
+    const header = decodeBatchHeader(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 's', seq: 4, floor: 2 }));
+    assert.deepEqual(header, { batchId: 'b-7', stream: 's', seq: 4, floor: 2 }, 'the header alone, for a batch that is not delivered');
     const plain = decodeBatch(encodeBatch({ batchId: 'b-8', messages: [] }));
     assert.equal(plain.stream, undefined);
     assert.equal(plain.seq, undefined);

@@ -101,13 +101,15 @@ describe('stream order: a producer lane\'s batches are delivered in the order th
     assert.equal(o.stats.late, 0);
   });
 
-  it('ignores a second copy of a batch it is holding', () => {
-    const { o, out } = order();
+  it('hands a second copy of a batch it is holding to `dropped`, never to `release`', () => {
+    const dropped: string[] = [];
+    const { o, out } = order({ dropped: (item) => dropped.push(item) });
     o.accept('s', 0, 'b0');
     o.accept('s', 2, 'b2');
     o.accept('s', 2, 'b2 again');
     o.accept('s', 1, 'b1');
     assert.deepEqual(out, ['b0', 'b1', 'b2']);
+    assert.deepEqual(dropped, ['b2 again'], 'its caller is told, so nothing waits for it forever');
   });
 
   it('forgets the least recently seen idle streams past maxStreams, never one that holds batches', () => {
