@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient } from './client-support.js';
-import { encodeBatch, encodedSize, type BusMessage } from '../message/envelope.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup } from './names.js';
+import { encodeBatch, encodedSize, type BusMessage, type Unanswered } from '../message/envelope.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup, tagsShareReaders } from './names.js';
 import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
 import { backoffMs, sleep, withTimeout } from '../timing.js';
 import type { BusPublisher } from './bus-publisher.js';
+import { RenewingSender } from './renewing-sender.js';
 
 export interface BatchingProducerOptions {
   endpoints: string;
@@ -51,13 +52,32 @@ export interface BusSender {
 interface Pending {
   message: BusMessage;
   size: number;
+  /** Place of the publish in its lane (all its tags share it). */
+  order: number;
+  /** The publisher (lane key). */
+  key: string;
+  /**
+   * The place of this publisher's previous publish when it went to other tags and was not yet in a
+   * batch; -1 otherwise. This one must not be sent before that one (see Lane.publishers).
+   */
+  after: number;
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+/** What a lane has queued for one delivery tag. */
+interface TagQueue {
+  tag: string;
+  items: Pending[];
+  bytes: number;
+  /** Batches of this tag sent and not yet answered. */
+  inFlight: number;
 }
 
 /** One batch of a lane, from its send until its publishes are answered. */
 interface Sent {
   seq: number;
+  queue: TagQueue;
   items: Pending[];
   /** RocketMQ answered SEND_OK, or the producer gave up (`error`). */
   done: boolean;
@@ -66,21 +86,31 @@ interface Sent {
 
 interface Lane {
   index: number;
-  /** Delivery tag of every batch of this lane: one edge, the broadcast tag, or nobody. */
-  tag: string;
   /** Set for a lane that writes one persistent session's queue instead of the delivery topic. */
   liteTopic?: string;
   /** Names this lane in this life of the producer; '' for a session lane (no reader reorders it). */
   stream: string;
+  /** Numbers the lane's batches, across all its tags. */
   nextSeq: number;
+  nextOrder: number;
+  /** Batches of one tag in flight at most. */
   window: number;
-  queue: Pending[];
-  bytes: number;
+  queues: Map<string, TagQueue>;
+  queued: number;
   /** Batches sent, oldest first; their publishes are answered in this order. */
   sent: Sent[];
+  /**
+   * Publishers with publishes queued here: the place and tags of the last one, and how many of
+   * their queued items are not in a batch yet. A publisher whose messages move to other tags (a
+   * route change, another topic) must not have a later message sent before an earlier one.
+   */
+  publishers: Map<string, { order: number; tags: string; unsent: number }>;
   /** A send of this lane is scheduled (next turn of the event loop, or after the linger). */
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
 }
+
+/** Batches of one lane in flight across all its tags at most: bounds what a header names. */
+const LANE_MAX_IN_FLIGHT = 64;
 
 export interface BatchingProducerStats {
   queued: number;
@@ -114,13 +144,13 @@ export class BatchingProducer implements BusPublisher {
   private readonly life = randomUUID().slice(0, 8);
 
   constructor(private readonly opts: BatchingProducerOptions) {
-    this.producer = opts.sender ?? new Producer({
+    this.producer = opts.sender ?? new RenewingSender(() => new Producer({
       endpoints: opts.endpoints,
       namespace: opts.namespace,
       requestTimeout: opts.requestTimeoutMs,
       topics: [DELIVERY_TOPIC, HEALTH_TOPIC, CONTROL_TOPIC],
       logger: rocketmqClientLogger(opts.log),
-    });
+    }), opts.log);
   }
 
   get stats(): BatchingProducerStats {
@@ -141,8 +171,7 @@ export class BatchingProducer implements BusPublisher {
    * `laneKey` keeps one publisher's order.
    */
   async publish(message: BusMessage, laneKey: string, tags: string[]): Promise<void> {
-    const index = laneIndex(laneKey, this.opts.lanes);
-    await Promise.all(tags.map((tag) => this.enqueue(message, this.lane(index, tag))));
+    await this.enqueue(message, this.lane(laneIndex(laneKey, this.opts.lanes)), laneKey, tags);
   }
 
   /**
@@ -153,20 +182,17 @@ export class BatchingProducer implements BusPublisher {
     const key = `s|${liteTopic}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { index: 0, tag: '', liteTopic, stream: '', nextSeq: 0, window: 1, queue: [], bytes: 0, sent: [], timer: null };
+      lane = newLane(0, '', 1, liteTopic);
       this.lanes.set(key, lane);
     }
-    await this.enqueue(message, lane);
+    await this.enqueue(message, lane, '', ['']);
   }
 
-  private lane(index: number, tag: string): Lane {
-    const key = `${index}\u0000${tag}`;
+  private lane(index: number): Lane {
+    const key = String(index);
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = {
-        index, tag, stream: `${this.opts.producerId}.${this.life}.${index}.${tag}`, nextSeq: 0,
-        window: Math.max(1, this.opts.laneInFlight), queue: [], bytes: 0, sent: [], timer: null,
-      };
+      lane = newLane(index, `${this.opts.producerId}.${this.life}.${index}`, Math.max(1, this.opts.laneInFlight));
       this.lanes.set(key, lane);
     }
     return lane;
@@ -182,86 +208,122 @@ export class BatchingProducer implements BusPublisher {
     return this.roomWaiters.wait();
   }
 
-  private async enqueue(message: BusMessage, lane: Lane): Promise<void> {
+  private async enqueue(message: BusMessage, lane: Lane, key: string, tags: string[]): Promise<void> {
     if (!this.running) throw new ProducerStoppedError('producer is stopped');
     while (this.queued >= this.opts.maxQueued) {
       await this.roomWaiters.wait();
       if (!this.running) throw new ProducerStoppedError('producer is stopped');
     }
-    return new Promise<void>((resolve, reject) => {
-      const size = encodedSize(message);
-      lane.queue.push({ message, size, resolve, reject });
-      lane.bytes += size;
+    const order = lane.nextOrder++;
+    const tagsKey = tags.join(' ');
+    const last = lane.publishers.get(key);
+    const after = last && last.tags !== tagsKey ? last.order : -1;
+    lane.publishers.set(key, { order, tags: tagsKey, unsent: (last?.unsent ?? 0) + tags.length });
+    const size = encodedSize(message);
+    const answers = tags.map((tag) => new Promise<void>((resolve, reject) => {
+      let queue = lane.queues.get(tag);
+      if (!queue) {
+        queue = { tag, items: [], bytes: 0, inFlight: 0 };
+        lane.queues.set(tag, queue);
+      }
+      queue.items.push({ message, size, order, key, after, resolve, reject });
+      queue.bytes += size;
+      lane.queued++;
       this.queued++;
-      this.schedule(lane);
-    });
+    }));
+    this.schedule(lane);
+    await (answers.length === 1 ? answers[0] : Promise.all(answers));
   }
 
   private schedule(lane: Lane): void {
-    if (lane.sent.length >= lane.window || lane.queue.length === 0) return;
-    const full = lane.queue.length >= this.opts.maxMessages || lane.bytes >= this.opts.maxBytes;
+    if (this.pick(lane) === null) return;
+    let full = false;
+    for (const q of lane.queues.values()) {
+      if (q.inFlight < lane.window && (q.items.length >= this.opts.maxMessages || q.bytes >= this.opts.maxBytes)) full = true;
+    }
     if (full) {
       cancel(lane);
-      void this.sendNext(lane);
+      this.sendReady(lane);
     } else if (!lane.timer) {
       // With no linger, an idle lane still waits for the rest of this turn of the event loop: the
       // publishes aedes parsed from the same reads then share the batch, and none waits for a timer.
-      const send = () => { lane.timer = null; void this.sendNext(lane); };
+      const send = () => { lane.timer = null; this.sendReady(lane); };
       lane.timer = this.opts.lingerMs === 0 ? setImmediate(send) : setTimeout(send, this.opts.lingerMs);
     }
   }
 
-  private takeBatch(lane: Lane): Pending[] {
+  /** Sends a batch of every tag that may go now, oldest first. */
+  private sendReady(lane: Lane): void {
+    for (let queue = this.pick(lane); queue; queue = this.pick(lane)) this.sendBatch(lane, queue, this.takeBatch(lane, queue));
+  }
+
+  /** The tag whose oldest publish may go next: room in its window, and nothing it must follow unsent. */
+  private pick(lane: Lane): TagQueue | null {
+    if (lane.sent.length >= LANE_MAX_IN_FLIGHT) return null;
+    let best: TagQueue | null = null;
+    for (const q of lane.queues.values()) {
+      if (q.items.length === 0 || q.inFlight >= lane.window) continue;
+      if (best && q.items[0]!.order >= best.items[0]!.order) continue;
+      if (mustWait(lane, q, q.items[0]!)) continue;
+      best = q;
+    }
+    return best;
+  }
+
+  private takeBatch(lane: Lane, queue: TagQueue): Pending[] {
     let n = 0;
     let bytes = 0;
     // Always take at least one message, even one larger than maxBytes (the payload limit guards it).
-    while (n < lane.queue.length && n < this.opts.maxMessages) {
-      const size = lane.queue[n]!.size;
-      if (n > 0 && bytes + size > this.opts.maxBytes) break;
-      bytes += size;
+    while (n < queue.items.length && n < this.opts.maxMessages) {
+      const p = queue.items[n]!;
+      if (n > 0 && (bytes + p.size > this.opts.maxBytes || mustWait(lane, queue, p))) break;
+      bytes += p.size;
       n++;
     }
-    lane.bytes -= bytes;
-    return lane.queue.splice(0, n);
+    queue.bytes -= bytes;
+    const items = queue.items.splice(0, n);
+    for (const p of items) {
+      const pub = lane.publishers.get(p.key);
+      if (pub && --pub.unsent <= 0) lane.publishers.delete(p.key);
+    }
+    return items;
   }
 
-  private async sendNext(lane: Lane): Promise<void> {
-    if (lane.sent.length >= lane.window || lane.queue.length === 0) return;
-    const items = this.takeBatch(lane);
+  private sendBatch(lane: Lane, queue: TagQueue, items: Pending[]): void {
     const seq = lane.nextSeq++;
-    const sent: Sent = { seq, items, done: false, error: null };
+    const tag = queue.tag;
+    const unanswered: Unanswered[] = [];
+    for (const s of lane.sent) if (!s.done && tagsShareReaders(s.queue.tag, tag)) unanswered.push({ seq: s.seq, tag: s.queue.tag });
+    const sent: Sent = { seq, queue, items, done: false, error: null };
     lane.sent.push(sent);
+    queue.inFlight++;
     const batchId = lane.stream ? `${lane.stream}.${seq}` : randomUUID();
     const body = lane.stream
-      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq, floor: lane.sent[0]!.seq })
+      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq, unanswered })
       : encodeBatch({ batchId, messages: items.map((p) => p.message) });
-    // The window may have room for another batch of what is already queued.
-    this.schedule(lane);
+    void this.sendUntilAnswered(lane, sent, lane.liteTopic
+      ? { topic: SESSION_TOPIC, liteTopic: lane.liteTopic, keys: [batchId], body }
+      : { topic: DELIVERY_TOPIC, tag, messageGroup: laneMessageGroup(this.opts.producerId, lane.index), keys: [batchId], body }, batchId);
+  }
+
+  private async sendUntilAnswered(lane: Lane, sent: Sent, message: MessageOptions, batchId: string): Promise<void> {
     let attempt = 0;
     const sendStarted = performance.now();
     for (;;) {
       try {
-        await this.producer.send(lane.liteTopic
-          ? { topic: SESSION_TOPIC, liteTopic: lane.liteTopic, keys: [batchId], body }
-          : {
-            topic: DELIVERY_TOPIC,
-            tag: lane.tag,
-            messageGroup: laneMessageGroup(this.opts.producerId, lane.index, lane.tag),
-            keys: [batchId],
-            body,
-          });
+        await this.producer.send(message);
         break;
       } catch (err) {
         attempt++;
         this.counters.sendRetries++;
         if (!this.running) { sent.error = new ProducerStoppedError(`producer stopped before batch ${batchId} was sent: ${String(err)}`); break; }
         const backoff = this.retryBackoffMs(attempt);
-        this.opts.log.warn('RocketMQ send failed, retrying', { batchId, attempt, backoffMs: backoff, messages: items.length, error: String(err) });
+        this.opts.log.warn('RocketMQ send failed, retrying', { batchId, attempt, backoffMs: backoff, messages: sent.items.length, error: String(err) });
         await sleep(backoff);
       }
     }
     sent.done = true;
-    if (!sent.error) this.opts.observer?.batchSent((performance.now() - sendStarted) / 1000, items.length);
+    if (!sent.error) this.opts.observer?.batchSent((performance.now() - sendStarted) / 1000, sent.items.length);
     this.answerInOrder(lane);
   }
 
@@ -273,9 +335,12 @@ export class BatchingProducer implements BusPublisher {
   private answerInOrder(lane: Lane): void {
     let failed: Error | null = null;
     while (lane.sent.length > 0 && lane.sent[0]!.done) {
-      const { items, error } = lane.sent.shift()!;
+      const { items, error, queue } = lane.sent.shift()!;
+      // An idle tag's queue goes: a lane meets many tags over its life (edges come and go).
+      if (--queue.inFlight === 0 && queue.items.length === 0) lane.queues.delete(queue.tag);
       failed = failed ?? error;
       this.queued -= items.length;
+      lane.queued -= items.length;
       if (failed) {
         for (const p of items) p.reject(failed);
       } else {
@@ -286,7 +351,7 @@ export class BatchingProducer implements BusPublisher {
     }
     if (failed) for (const later of lane.sent) later.error = later.error ?? failed;
     // Session lanes are many and short-lived: an idle one is dropped, the next send makes it again.
-    if (lane.liteTopic && lane.queue.length === 0 && lane.sent.length === 0) this.lanes.delete(`s|${lane.liteTopic}`);
+    if (lane.liteTopic && lane.queued === 0) this.lanes.delete(`s|${lane.liteTopic}`);
     // Only as many as there is room for: waking every waiter at each batch made tens of thousands
     // of waiting publishes go round again for a few places (a flood then burned a core on it).
     this.roomWaiters.wake(this.opts.maxQueued - this.queued);
@@ -358,11 +423,31 @@ export class BatchingProducer implements BusPublisher {
     this.running = false;
     for (const lane of this.lanes.values()) {
       cancel(lane);
-      for (const p of lane.queue.splice(0)) p.reject(new ProducerStoppedError('producer stopped'));
+      for (const queue of lane.queues.values()) for (const p of queue.items.splice(0)) p.reject(new ProducerStoppedError('producer stopped'));
     }
     this.roomWaiters.wakeAll();
     await this.producer.shutdown().catch(() => undefined);
   }
+}
+
+function newLane(index: number, stream: string, window: number, liteTopic?: string): Lane {
+  return {
+    index, stream, window, nextSeq: 0, nextOrder: 0, queues: new Map(), queued: 0, sent: [], publishers: new Map(), timer: null,
+    ...(liteTopic ? { liteTopic } : {}),
+  };
+}
+
+/**
+ * Whether `p` must stay queued because its publisher's previous publish went to other tags and is
+ * still queued under a tag whose readers also read `queue`'s: sent first, it could arrive first.
+ */
+function mustWait(lane: Lane, queue: TagQueue, p: Pending): boolean {
+  if (p.after < 0) return false;
+  for (const other of lane.queues.values()) {
+    if (other === queue || other.items.length === 0 || !tagsShareReaders(other.tag, queue.tag)) continue;
+    if (other.items[0]!.order <= p.after) return true;
+  }
+  return false;
 }
 
 function cancel(lane: Lane): void {

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import { decodeBatch, decodeBatchHeader, type Batch, type BusMessage } from '../message/envelope.js';
 import { randomUUID } from 'node:crypto';
 import { decodeControl, encodeControl, type ControlMessage } from './control.js';
-import { CONTROL_TOPIC, edgeTag } from './names.js';
+import { CONTROL_TOPIC, edgeReadsTag, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
 import type { DeliveryFeed, ReceivedMessage } from './feeds.js';
 import { StreamOrder } from './stream-order.js';
@@ -69,8 +69,8 @@ export class DeliveryConsumer {
       maxStreams: 10_000,
       release: (turn) => { void this.deliverBatch(turn); },
       dropped: (turn) => turn.delivered(),
-      onGapSkipped: (stream, from, to) => {
-        this.opts.log.warn('delivery batches missing from a producer lane, delivering what came after them', { stream, fromSeq: from, toSeq: to });
+      onGapSkipped: (stream, missing) => {
+        this.opts.log.warn('delivery batches missing from a producer lane, delivering what came after them', { stream, missing });
       },
     });
   }
@@ -138,7 +138,7 @@ export class DeliveryConsumer {
       // does not wait for it. Only its header is read: a restarted edge may skip a long backlog.
       let header;
       try { header = decodeBatchHeader(view.body); } catch { return; }
-      if (header.stream !== undefined) this.order.accept(header.stream, header.seq!, { batch: header, delivered: () => undefined, stale: true }, header.floor);
+      if (header.stream !== undefined) this.order.accept(header.stream, header.seq!, { batch: header, delivered: () => undefined, stale: true }, this.waitFor(header));
       return;
     }
     let batch;
@@ -163,7 +163,14 @@ export class DeliveryConsumer {
     if (batch.stream === undefined) return this.deliverBatch({ batch, delivered: () => undefined });
     // Acknowledged to RocketMQ once delivered here, held or not: a held batch keeps its place in the
     // consumer's cache, so a long gap slows the feed down instead of growing the heap.
-    await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }, batch.floor));
+    await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }, this.waitFor(batch)));
+  }
+
+  /** The batch's unanswered predecessors that this edge reads (its own tag and the broadcast one). */
+  private waitFor(batch: Pick<Batch, 'unanswered'>): number[] {
+    const seqs: number[] = [];
+    for (const u of batch.unanswered ?? []) if (edgeReadsTag(this.opts.edgeId, u.tag)) seqs.push(u.seq);
+    return seqs;
   }
 
   /** Hands one batch to local delivery; called in each lane's order. */

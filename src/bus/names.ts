@@ -22,17 +22,30 @@ export function edgeFilter(edgeId: string): string {
   return `${BROADCAST_TAG} || ${edgeTag(edgeId)}`;
 }
 
+/** Whether an edge's filter (edgeFilter) takes batches of this tag. */
+export function edgeReadsTag(edgeId: string, tag: string): boolean {
+  return tag === BROADCAST_TAG || tag === edgeTag(edgeId);
+}
+
+/** Whether some edge reads batches of both tags: only then does their order matter to anyone. */
+export function tagsShareReaders(a: string, b: string): boolean {
+  if (a === NOBODY_TAG || b === NOBODY_TAG) return false;
+  return a === b || a === BROADCAST_TAG || b === BROADCAST_TAG;
+}
+
 /** Each edge has its own group, so every edge sees every batch (POP balances inside a group). */
 export function edgeConsumerGroup(edgeId: string): string {
   return `rp-edge-${edgeId}`;
 }
 
 /**
- * Message group of a batch: one lane of one producer. All batches of a lane land in one queue in
- * send order, which keeps one publisher's messages in order (a publisher always maps to one lane).
+ * Message group of a batch: one lane of one producer, whatever the batch's tag. All batches of a
+ * lane land in one queue, in the order RocketMQ stored them, which with the batches' numbers keeps
+ * one publisher's messages in order (a publisher always maps to one lane), also when its messages
+ * move from one tag to another.
  */
-export function laneMessageGroup(producerId: string, lane: number, tag: string): string {
-  return `${producerId}-${lane}-${tag}`;
+export function laneMessageGroup(producerId: string, lane: number): string {
+  return `${producerId}-${lane}`;
 }
 
 /** NORMAL topic that readiness probes send to: proves the gRPC proxy and broker answer SEND_OK. */

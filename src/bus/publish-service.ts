@@ -4,7 +4,7 @@ import type { SessionStore } from '../cluster/session-store.js';
 import type { Logger } from '../log.js';
 import type { BusPublisher } from './bus-publisher.js';
 import type { BusMessage, QoS } from '../message/envelope.js';
-import { BROADCAST_TAG, NOBODY_TAG } from './names.js';
+import { BROADCAST_TAG, NOBODY_TAG, edgeTag } from './names.js';
 import type { RouteResolver } from './route-resolver.js';
 import type { SessionTarget } from './session-matcher.js';
 import type { SessionResolver } from './session-resolver.js';
@@ -52,7 +52,13 @@ export interface PublishStats {
 export class PublishService {
   readonly stats: PublishStats = { sessionOverflow: 0, sessionQueued: 0 };
 
-  constructor(private readonly deps: PublishServiceDeps) {}
+  /** Publishes sent from the caches while the caches are read again (see catchUpWithRoutes). */
+  private readonly unconfirmed = new Set<Unconfirmed>();
+
+  constructor(private readonly deps: PublishServiceDeps) {
+    deps.routes.onChange(() => { for (const u of this.unconfirmed) this.catchUpWithRoutes(u); });
+    deps.sessions.onChange(() => { for (const u of this.unconfirmed) this.catchUpWithSessions(u); });
+  }
 
   /** Nothing while the bus takes more now; else a promise of room (see BatchingProducer.room). */
   room(): Promise<void> | undefined {
@@ -83,19 +89,27 @@ export class PublishService {
     const targets = sessions.targets(message.topic, message.qos);
     // Both caches are re-read from Redis now, while the message is being sent (see catchUpWithRoutes);
     // a message sent to every edge has no route to catch up with.
-    const routesRead = tags.includes(BROADCAST_TAG) ? Promise.resolve() : routes.refresh();
+    const broadcast = tags.includes(BROADCAST_TAG);
+    const u: Unconfirmed = {
+      message, laneKey, routeVersion, tags: broadcast ? null : [...tags],
+      sessionVersion, liteTopics: new Set(targets.map((t) => t.liteTopic)), catchUps: [],
+    };
+    this.unconfirmed.add(u);
+    const routesRead = broadcast ? Promise.resolve() : routes.refresh();
     const sessionsRead = sessions.refresh();
     // Awaited after the send; a failed read must not count as unhandled while the send runs.
     routesRead.catch(noop);
     sessionsRead.catch(noop);
-    await Promise.all([
-      producer.publish(message, laneKey, tags.length > 0 ? tags : [NOBODY_TAG]),
-      this.queueForSessions(message, targets),
-    ]);
-    await Promise.all([
-      this.catchUpWithRoutes(message, laneKey, routeVersion, tags, routesRead),
-      this.catchUpWithSessions(message, sessionVersion, targets, sessionsRead),
-    ]);
+    try {
+      await Promise.all([
+        producer.publish(message, laneKey, tags.length > 0 ? tags : [NOBODY_TAG]),
+        this.queueForSessions(message, targets),
+      ]);
+      await Promise.all([routesRead, sessionsRead]);
+    } finally {
+      this.unconfirmed.delete(u);
+    }
+    await Promise.all(u.catchUps);
     if (message.retain) await this.deps.retained.put(message);
     return message;
   }
@@ -107,23 +121,32 @@ export class PublishService {
    * that became interested. So every subscription acknowledged before the publish reached us gets
    * it, which is what a device can observe: a subscriber that got SUBACK and then told the publisher
    * to go ahead. A subscription racing the publish may or may not get it, as with any MQTT broker.
+   *
+   * This runs the moment new routes are in place, before any later publish is tagged with them:
+   * the copy is queued in its lane ahead of the publisher's next messages to the same edges, so
+   * the new subscriber gets them in publish order too.
    */
-  private async catchUpWithRoutes(message: BusMessage, laneKey: string, version: number, sent: string[], read: Promise<void>): Promise<void> {
+  private catchUpWithRoutes(u: Unconfirmed): void {
     const { routes, producer } = this.deps;
-    await read;
-    if (sent.includes(BROADCAST_TAG)) return;
-    if (routes.version === version) return;
-    const missing = routes.tags(message.topic, message.retain).filter((t) => !sent.includes(t));
-    if (missing.length > 0) await producer.publish(message, laneKey, missing);
+    if (u.tags === null || routes.version === u.routeVersion) return;
+    u.routeVersion = routes.version;
+    // One copy per edge that became interested, never the broadcast tag even past its threshold:
+    // the edges the first copy went to would get the message twice (a QoS 2 duplicate).
+    const missing = [...routes.edges(u.message.topic)].map(edgeTag).filter((t) => !u.tags!.includes(t));
+    if (missing.length === 0) return;
+    u.tags.push(...missing);
+    track(u, producer.publish(u.message, u.laneKey, missing));
   }
 
   /** The same for persistent subscriptions made while the message was being sent. */
-  private async catchUpWithSessions(message: BusMessage, version: number, sent: SessionTarget[], read: Promise<void>): Promise<void> {
+  private catchUpWithSessions(u: Unconfirmed): void {
     const { sessions } = this.deps;
-    await read;
-    if (sessions.version === version) return;
-    const done = new Set(sent.map((t) => t.liteTopic));
-    await this.queueForSessions(message, sessions.targets(message.topic, message.qos).filter((t) => !done.has(t.liteTopic)));
+    if (sessions.version === u.sessionVersion) return;
+    u.sessionVersion = sessions.version;
+    const targets = sessions.targets(u.message.topic, u.message.qos).filter((t) => !u.liteTopics.has(t.liteTopic));
+    if (targets.length === 0) return;
+    for (const t of targets) u.liteTopics.add(t.liteTopic);
+    track(u, this.queueForSessions(u.message, targets));
   }
 
   private async queueForSessions(message: BusMessage, targets: SessionTarget[]): Promise<void> {
@@ -146,6 +169,26 @@ export class PublishService {
       }
     }));
   }
+}
+
+/** A publish sent from cached routes and sessions while the caches are read again. */
+interface Unconfirmed {
+  message: BusMessage;
+  laneKey: string;
+  routeVersion: number;
+  /** Delivery tags the message went to so far; null when it went to every edge. */
+  tags: string[] | null;
+  sessionVersion: number;
+  /** Session queues it went to so far. */
+  liteTopics: Set<string>;
+  /** Copies sent since to subscribers that came meanwhile; the publish resolves after them. */
+  catchUps: Promise<void>[];
+}
+
+function track(u: Unconfirmed, send: Promise<void>): void {
+  // Awaited by the publish, unless its own send failed first.
+  send.catch(noop);
+  u.catchUps.push(send);
 }
 
 function noop(): void { /* the rejection is handled where the promise is awaited */ }

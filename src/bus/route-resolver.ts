@@ -18,6 +18,14 @@ export class RouteResolver {
 
   get version(): number { return this.cache.version; }
 
+  /** Runs `listener` when new routes are in place, before anyone tags a message with them. */
+  onChange(listener: () => void): void { this.cache.onChange(listener); }
+
+  /** The edges with a subscription matching the topic. */
+  edges(topic: string): Set<string> {
+    return this.cache.value.edges(topic);
+  }
+
   tags(topic: string, retain: boolean): string[] {
     return this.cache.value.tags(topic, retain);
   }

@@ -19,6 +19,9 @@ export class SessionResolver {
 
   get version(): number { return this.cache.version; }
 
+  /** Runs `listener` when a new index is in place, before anyone reads it for a message. */
+  onChange(listener: () => void): void { this.cache.onChange(listener); }
+
   targets(topic: string, qos: QoS): SessionTarget[] {
     return this.cache.value.targets(topic, qos);
   }

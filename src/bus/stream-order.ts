@@ -2,27 +2,32 @@
  * Restores the send order of numbered batches on the reading side. A producer lane keeps several
  * batches in flight at once (the wait for RocketMQ's answer is no longer in the path of the next
  * batch), so two batches of one lane may be stored, and read, in either order. Each batch carries
- * its lane's stream id and a sequence number; this puts them back in order before anything is
- * delivered.
+ * its lane's stream id, a sequence number, and the earlier batches of its lane that were still
+ * unanswered when it was sent (every other earlier one was stored before it, in the same queue).
+ * A batch is handed on once those of them this reader reads have been.
  *
- * A batch that arrives ahead of a gap is held until the missing one comes, or for `holdMs` at most:
- * a gap that outlives it is skipped, and a batch that arrives after its place was skipped is
- * handed on at once ("late"). Nothing is ever dropped here: a missing batch is usually one still
- * being retried, or one whose producer died before RocketMQ stored it (then none of the batches
- * after it were acknowledged to their publishers either, since a lane acknowledges in order).
+ * The sequence runs across all of a lane's delivery tags, and a reader reads only some tags, so
+ * its numbers have holes: a batch waits only for what it names, never for the next number.
+ *
+ * A batch that waits is held until what it waits for comes, or for `holdMs` at most: then what is
+ * still missing is given up on, the batch and every held one before it are handed on in order,
+ * and a batch that arrives after it was given up on is handed on at once ("late"). Nothing is ever
+ * dropped here: a missing batch is usually one still being retried, or one whose producer died
+ * before RocketMQ stored it (then none of the batches after it were acknowledged to their
+ * publishers either, since a lane acknowledges in order).
  */
 
 export interface StreamOrderOptions<T> {
   /** Longest a batch waits for a missing earlier one of its stream. */
   holdMs: number;
-  /** Batches held for one stream at most; past it the oldest gap is skipped at once. */
+  /** Batches held for one stream at most; past it the oldest one stops waiting at once. */
   maxHeld: number;
   /** Streams remembered at most; the least recently seen one with nothing held is forgotten. */
   maxStreams: number;
   /** Receives batches in stream order, one call per batch. */
   release: (item: T) => void;
-  /** Told of each gap skipped (metrics, log). */
-  onGapSkipped?: (stream: string, from: number, to: number) => void;
+  /** Told of the batches given up on, each time a held one stops waiting (metrics, log). */
+  onGapSkipped?: (stream: string, missing: number[]) => void;
   /** Receives a second copy of a batch already held (never released: the held one is). */
   dropped?: (item: T) => void;
 }
@@ -30,20 +35,34 @@ export interface StreamOrderOptions<T> {
 export interface StreamOrderStats {
   /** Batches that had to wait for an earlier one. */
   held: number;
-  /** Gaps given up on after the hold time (or past maxHeld). */
+  /** Times a held batch stopped waiting for a missing one (hold time or maxHeld). */
   gapsSkipped: number;
-  /** Batches that came after their place had been skipped: handed on out of order. */
+  /** Batches that came after they had been given up on: handed on out of order. */
   late: number;
   /** Batches waiting now. */
   holding: number;
 }
 
+interface Held<T> {
+  item: T;
+  /** Earlier batches not yet seen here. */
+  waits: Set<number>;
+  since: number;
+}
+
 interface Stream<T> {
-  /** The sequence number released next. */
-  next: number;
-  held: Map<number, T>;
+  held: Map<number, Held<T>>;
+  /** Recently handed on, oldest first (bounded: see remember()). */
+  released: Set<number>;
+  /** Given up on and not seen since. */
+  skipped: Set<number>;
+  /** Highest number forgotten from `released`; anything this old counts as seen. */
+  forgottenUpTo: number;
   timer: NodeJS.Timeout | null;
 }
+
+/** Numbers remembered per stream: far more than a lane ever has in flight. */
+const REMEMBERED = 1024;
 
 export class StreamOrder<T> {
   private readonly streams = new Map<string, Stream<T>>();
@@ -51,38 +70,43 @@ export class StreamOrder<T> {
 
   constructor(private readonly opts: StreamOrderOptions<T>) {}
 
-  /** `floor`: the lane's oldest batch still unanswered when this one was sent (see Batch.floor). */
-  accept(streamId: string, seq: number, item: T, floor = seq): void {
+  /** `waitFor`: the batch's unanswered predecessors that this reader reads (see Batch.unanswered). */
+  accept(streamId: string, seq: number, item: T, waitFor: readonly number[] = []): void {
     let stream = this.streams.get(streamId);
     if (stream) {
       // Most recently seen last: the map's order is what eviction goes by.
       this.streams.delete(streamId);
       this.streams.set(streamId, stream);
     } else {
-      // A stream seen for the first time starts at its floor: what was in flight with this batch
-      // may still come (a new lane's first batches, say); what came before was stored before it.
-      stream = { next: Math.min(seq, floor), held: new Map(), timer: null };
+      stream = { held: new Map(), released: new Set(), skipped: new Set(), forgottenUpTo: -1, timer: null };
       this.streams.set(streamId, stream);
       this.evict();
     }
-    if (seq < stream.next) {
+    if (stream.held.has(seq)) { this.opts.dropped?.(item); return; }
+    if (stream.skipped.delete(seq)) {
       this.stats.late++;
-      this.opts.release(item);
+      this.hand(stream, seq, item);
+      this.releaseReady(stream);
+      this.rearm(streamId, stream);
       return;
     }
-    if (seq > stream.next) {
-      if (stream.held.has(seq)) { this.opts.dropped?.(item); return; }
-      stream.held.set(seq, item);
-      this.stats.held++;
-      this.stats.holding++;
-      if (stream.held.size > this.opts.maxHeld) this.skipGap(streamId, stream);
-      else if (!stream.timer) this.arm(streamId, stream);
+    const waits = new Set<number>();
+    for (const s of waitFor) if (s < seq && !this.seen(stream, s)) waits.add(s);
+    if (waits.size === 0) {
+      this.hand(stream, seq, item);
+      this.releaseReady(stream);
+      this.rearm(streamId, stream);
       return;
     }
-    this.opts.release(item);
-    stream.next = seq + 1;
-    this.releaseRun(stream);
-    this.rearm(streamId, stream);
+    stream.held.set(seq, { item, waits, since: Date.now() });
+    this.stats.held++;
+    this.stats.holding++;
+    if (stream.held.size > this.opts.maxHeld) {
+      this.giveUpThrough(streamId, stream, lowest(stream.held.keys()));
+      this.rearm(streamId, stream);
+    } else if (!stream.timer) {
+      this.arm(streamId, stream);
+    }
   }
 
   /** Releases every held batch in order and forgets every stream (the reader stops). */
@@ -90,44 +114,79 @@ export class StreamOrder<T> {
     for (const stream of this.streams.values()) {
       if (stream.timer) clearTimeout(stream.timer);
       for (const seq of [...stream.held.keys()].sort((a, b) => a - b)) {
-        const item = stream.held.get(seq)!;
+        const held = stream.held.get(seq)!;
         stream.held.delete(seq);
         this.stats.holding--;
-        this.opts.release(item);
+        this.opts.release(held.item);
       }
     }
     this.streams.clear();
   }
 
-  private releaseRun(stream: Stream<T>): void {
-    for (let item = stream.held.get(stream.next); item !== undefined; item = stream.held.get(stream.next)) {
-      stream.held.delete(stream.next);
-      this.stats.holding--;
-      stream.next++;
-      this.opts.release(item);
+  private seen(stream: Stream<T>, seq: number): boolean {
+    return seq <= stream.forgottenUpTo || stream.released.has(seq) || stream.skipped.has(seq);
+  }
+
+  private hand(stream: Stream<T>, seq: number, item: T): void {
+    this.remember(stream, seq);
+    this.opts.release(item);
+  }
+
+  private remember(stream: Stream<T>, seq: number): void {
+    stream.released.add(seq);
+    if (stream.released.size <= REMEMBERED) return;
+    const oldest = stream.released.values().next().value as number;
+    stream.released.delete(oldest);
+    if (oldest > stream.forgottenUpTo) stream.forgottenUpTo = oldest;
+  }
+
+  /** Hands on, lowest first, every held batch that waits for nothing any more. */
+  private releaseReady(stream: Stream<T>): void {
+    for (let progress = true; progress && stream.held.size > 0;) {
+      progress = false;
+      for (const seq of [...stream.held.keys()].sort((a, b) => a - b)) {
+        const held = stream.held.get(seq)!;
+        for (const s of held.waits) if (this.seen(stream, s)) held.waits.delete(s);
+        if (held.waits.size > 0) continue;
+        stream.held.delete(seq);
+        this.stats.holding--;
+        this.hand(stream, seq, held.item);
+        progress = true;
+      }
     }
   }
 
-  private skipGap(streamId: string, stream: Stream<T>): void {
-    let lowest = Infinity;
-    for (const seq of stream.held.keys()) if (seq < lowest) lowest = seq;
-    if (lowest === Infinity) return;
-    this.stats.gapsSkipped++;
-    this.opts.onGapSkipped?.(streamId, stream.next, lowest - 1);
-    stream.next = lowest;
-    this.releaseRun(stream);
-    this.rearm(streamId, stream);
+  /**
+   * Stops waiting for whatever `upTo` and every held batch before it still miss, and hands them on
+   * in order: a batch given up on comes "late" if it comes at all.
+   */
+  private giveUpThrough(streamId: string, stream: Stream<T>, upTo: number): void {
+    const missing = new Set<number>();
+    for (const [seq, held] of stream.held) if (seq <= upTo) for (const s of held.waits) if (!stream.held.has(s)) missing.add(s);
+    if (missing.size > 0) {
+      this.stats.gapsSkipped++;
+      for (const s of missing) stream.skipped.add(s);
+      while (stream.skipped.size > REMEMBERED) stream.skipped.delete(stream.skipped.values().next().value as number);
+      this.opts.onGapSkipped?.(streamId, [...missing].sort((a, b) => a - b));
+    }
+    this.releaseReady(stream);
   }
 
   private arm(streamId: string, stream: Stream<T>): void {
+    let oldest = Infinity;
+    for (const held of stream.held.values()) if (held.since < oldest) oldest = held.since;
     stream.timer = setTimeout(() => {
       stream.timer = null;
-      this.skipGap(streamId, stream);
-    }, this.opts.holdMs);
+      const due = Date.now() - this.opts.holdMs;
+      let upTo = -Infinity;
+      for (const [seq, held] of stream.held) if (held.since <= due && seq > upTo) upTo = seq;
+      if (upTo > -Infinity) this.giveUpThrough(streamId, stream, upTo);
+      if (stream.held.size > 0) this.arm(streamId, stream);
+    }, Math.max(0, oldest + this.opts.holdMs - Date.now()));
     stream.timer.unref();
   }
 
-  /** A new gap (or none) after a release: its own full hold time. */
+  /** After a release: the timer follows the oldest batch still held, if any. */
   private rearm(streamId: string, stream: Stream<T>): void {
     if (stream.timer) { clearTimeout(stream.timer); stream.timer = null; }
     if (stream.held.size > 0) this.arm(streamId, stream);
@@ -140,4 +199,10 @@ export class StreamOrder<T> {
       if (stream.held.size === 0) this.streams.delete(id);
     }
   }
+}
+
+function lowest(seqs: Iterable<number>): number {
+  let min = Infinity;
+  for (const s of seqs) if (s < min) min = s;
+  return min;
 }

@@ -15,6 +15,16 @@ export class VersionedCache<T> {
     private readonly source: { version(): Promise<number>; load(): Promise<{ version: number; value: T }> },
   ) {}
 
+  private readonly listeners: Array<() => void> = [];
+
+  /**
+   * `listener` runs each time a new value is in place, synchronously, before any caller of the
+   * refresh that brought it resumes and before anything else reads the new value.
+   */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   get version(): number { return this.current; }
 
   async start(): Promise<void> {
@@ -38,7 +48,9 @@ export class VersionedCache<T> {
 
   private async reload(): Promise<void> {
     const { version, value } = await this.source.load();
+    const changed = version !== this.current;
     this.value = value;
     this.current = version;
+    if (changed) for (const listener of this.listeners) listener();
   }
 }

@@ -1,4 +1,5 @@
 import { EnvelopeError } from '../errors.js';
+import { BROADCAST_TAG } from '../bus/names.js';
 
 /**
  * The one type that crosses the RocketMQ boundary: an accepted publish, and its batch codec.
@@ -44,15 +45,24 @@ export interface Batch {
   stream?: string;
   seq?: number;
   /**
-   * The lane's oldest batch still unanswered when this one was sent (its own seq when none was):
-   * every batch before it was stored earlier. A reader that meets the stream first here waits for
-   * nothing older.
+   * The lane's earlier batches that were sent and not yet answered when this one was sent, with
+   * their delivery tags (only those whose readers may also read this one). Every other earlier
+   * batch was stored before this one, in the same queue, so a reader gets it first; these may be
+   * stored after it, so a reader that reads one of them waits for it before this one.
    */
-  floor?: number;
+  unanswered?: Unanswered[];
+}
+
+/** An earlier batch of the same lane that a reader may have to wait for (see Batch.unanswered). */
+export interface Unanswered {
+  seq: number;
+  tag: string;
 }
 
 const MAGIC = 0x5250; // "RP"
-const VERSION = 4;
+const VERSION = 5;
+/** A lane's window is small; this bounds what one header can carry. */
+export const MAX_UNANSWERED = 255;
 const FLAG_RETAIN = 0x04;
 
 /** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
@@ -61,10 +71,13 @@ export function encodedSize(m: BusMessage): number {
     + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 2 + Buffer.byteLength(m.pushId ?? '') + 4 + m.payload.length;
 }
 
-const HEADER = 2 + 1 + 2 + 2 + 8 + 8 + 4; // magic, version, batch id length, stream length, seq, floor, count
+const HEADER = 2 + 1 + 2 + 2 + 8 + 1 + 4; // magic, version, batch id length, stream length, seq, unanswered count, message count
 
 export function encodeBatch(batch: Batch): Buffer {
+  const unanswered = batch.unanswered ?? [];
+  if (unanswered.length > MAX_UNANSWERED) throw new EnvelopeError(`a batch names at most ${MAX_UNANSWERED} unanswered batches, not ${unanswered.length}`);
   let size = HEADER + Buffer.byteLength(batch.batchId) + Buffer.byteLength(batch.stream ?? '');
+  for (const u of unanswered) size += 8 + 2 + Buffer.byteLength(u.tag);
   for (const m of batch.messages) size += encodedSize(m);
   const buf = Buffer.allocUnsafe(size);
   let o = 0;
@@ -73,7 +86,11 @@ export function encodeBatch(batch: Batch): Buffer {
   o = writeStr(buf, o, batch.batchId);
   o = writeStr(buf, o, batch.stream ?? '');
   o = buf.writeDoubleBE(batch.seq ?? 0, o);
-  o = buf.writeDoubleBE(batch.floor ?? batch.seq ?? 0, o);
+  o = buf.writeUInt8(unanswered.length, o);
+  for (const u of unanswered) {
+    o = buf.writeDoubleBE(u.seq, o);
+    o = writeStr(buf, o, u.tag);
+  }
   o = buf.writeUInt32BE(batch.messages.length, o);
   for (const m of batch.messages) {
     o = writeStr(buf, o, m.id);
@@ -103,21 +120,35 @@ export function decodeBatchHeader(buf: Buffer): Omit<Batch, 'messages'> {
   if (version < 4) return { batchId };
   const stream = r.str();
   const seq = r.f64();
-  const floor = r.f64();
-  return stream ? { batchId, stream, seq, floor } : { batchId };
+  const unanswered = readUnanswered(r, version, seq);
+  return stream ? { batchId, stream, seq, unanswered } : { batchId };
+}
+
+/**
+ * Version 4 carried a floor (the oldest unanswered batch) on streams of one delivery tag each:
+ * every batch from the floor up is one the same readers read, which the broadcast tag says.
+ */
+function readUnanswered(r: Reader, version: number, seq: number): Unanswered[] {
+  const list: Unanswered[] = [];
+  if (version === 4) {
+    for (let s = Math.max(r.f64(), seq - MAX_UNANSWERED); s < seq; s++) list.push({ seq: s, tag: BROADCAST_TAG });
+    return list;
+  }
+  for (let n = r.u8(); n > 0; n--) list.push({ seq: r.f64(), tag: r.str() });
+  return list;
 }
 
 export function decodeBatch(buf: Buffer): Batch {
   const r = new Reader(buf);
   if (r.u16() !== MAGIC) throw new EnvelopeError('not a rocketpush batch (bad magic)');
   const version = r.u8();
-  // Version 1 had no expiry, version 2 no push id, version 3 no stream order; such batches may still
-  // sit in RocketMQ or Redis after an upgrade.
+  // Version 1 had no expiry, version 2 no push id, version 3 no stream order, version 4 one stream
+  // per delivery tag; such batches may still sit in RocketMQ or Redis after an upgrade.
   if (version < 1 || version > VERSION) throw new EnvelopeError(`unsupported batch version ${version}`);
   const batchId = r.str();
   const stream = version >= 4 ? r.str() : '';
   const seq = version >= 4 ? r.f64() : 0;
-  const floor = version >= 4 ? r.f64() : 0;
+  const unanswered = version >= 4 ? readUnanswered(r, version, seq) : [];
   const count = r.u32();
   const messages: BusMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -137,7 +168,7 @@ export function decodeBatch(buf: Buffer): Batch {
     messages.push(m);
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
-  return stream ? { batchId, messages, stream, seq, floor } : { batchId, messages };
+  return stream ? { batchId, messages, stream, seq, unanswered } : { batchId, messages };
 }
 
 /** One message on its own (a retained message or a will kept in Redis), in the batch format. */

@@ -153,6 +153,54 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     await Promise.all(done);
   });
 
+  it('numbers a lane\'s batches across its tags in one message group, and names the earlier ones still unanswered that share readers', async () => {
+    const { p, sender } = await producer({ laneInFlight: 4 });
+    const done = [p.publish(message('a'), 'a', ['e-1'])];
+    await turn(); await turn();
+    done.push(p.publish(message('a'), 'a', ['e-2']));
+    await turn(); await turn();
+    done.push(p.publish(message('a'), 'a', ['all']));
+    await turn(); await turn();
+    const batches = sender.sent.map((s) => decodeBatch(s.options.body));
+    assert.deepEqual(batches.map((b) => b.seq), [0, 1, 2], 'one numbering for the lane');
+    assert.deepEqual(sender.sent.map((s) => s.options.tag), ['e-1', 'e-2', 'all']);
+    assert.equal(new Set(sender.sent.map((s) => s.options.messageGroup)).size, 1, 'one queue for the lane, whatever the tag');
+    assert.deepEqual(batches[1]!.unanswered, [], 'no edge reads both e-1 and e-2');
+    assert.deepEqual(batches[2]!.unanswered, [{ seq: 0, tag: 'e-1' }, { seq: 1, tag: 'e-2' }], 'every edge reads all');
+    sender.sent[0]!.answer();
+    await turn(); await turn();
+    done.push(p.publish(message('a'), 'a', ['e-1']));
+    await turn(); await turn();
+    assert.deepEqual(decodeBatch(sender.sent[3]!.options.body).unanswered, [{ seq: 2, tag: 'all' }], 'an answered batch was stored first: not named');
+    sender.answerAll();
+    await Promise.all(done);
+  });
+
+  it('does not send a publisher\'s message under a new tag before its earlier one under a tag that shares readers', async () => {
+    const { p, sender } = await producer({ lanes: 1, laneInFlight: 1 });
+    const first = message('a');
+    const queued = message('a');
+    const moved = message('a');
+    const other = message('b');
+    const done = [p.publish(first, 'a', ['e-1'])];
+    await turn(); await turn();
+    // e-1's window is full: `queued` waits; `moved` goes to every edge (a route change) after it.
+    done.push(p.publish(queued, 'a', ['e-1']), p.publish(moved, 'a', ['all']));
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 1, 'the message under the new tag waits for the earlier one to be sent');
+    done.push(p.publish(other, 'b', ['all']));
+    await turn(); await turn();
+    assert.equal(sender.sent.length, 1, 'behind it in its tag\'s queue, another publisher waits too');
+    sender.sent[0]!.answer();
+    await turn(); await turn(); await turn();
+    assert.deepEqual(sender.sent.slice(1).map((s) => s.ids), [[queued.id], [moved.id, other.id]]);
+    assert.deepEqual(decodeBatch(sender.sent[2]!.options.body).unanswered, [{ seq: 1, tag: 'e-1' }]);
+    sender.answerAll();
+    await turn(); await turn();
+    sender.answerAll();
+    await Promise.all(done);
+  });
+
   it('retries a failed send with the same batch id, so a consumer can drop a repeat', async () => {
     const { p, sender } = await producer();
     const done = p.publish(message('a'), 'a', ['e-1']);

@@ -51,6 +51,21 @@ describe('publishing a message', () => {
     assert.deepEqual(bus.tagged.map((t) => t.tag), [NOBODY_TAG]);
   });
 
+  it('sends the copy for edges that became interested while it was sent to those edges only, never to every edge', async () => {
+    const { routeTable, bus, publisher } = await service({ broadcastThreshold: 1 });
+    await routeTable.add('edge-2', 'x');
+    await publisher.publish(input('x'));
+    bus.tagged.length = 0;
+    // The cache still says edge-2 only; edge-3 subscribes before the next publish arrives.
+    await routeTable.add('edge-3', 'x');
+    await publisher.publish(input('x'));
+    assert.deepEqual(bus.tagged.map((t) => t.tag), [edgeTag('edge-2'), edgeTag('edge-3')],
+      'past the threshold now, but a broadcast copy would reach edge-2 a second time');
+    bus.tagged.length = 0;
+    await publisher.publish(input('x'));
+    assert.deepEqual(bus.tagged.map((t) => t.tag), [BROADCAST_TAG], 'the next one goes to every edge at once');
+  });
+
   it('tags it for every edge at once when more edges want it than the broadcast threshold', async () => {
     const { routeTable, bus, publisher } = await service({ broadcastThreshold: 2 });
     for (const e of ['e1', 'e2', 'e3']) await routeTable.add(e, 'x/#');

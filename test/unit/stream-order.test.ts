@@ -10,16 +10,19 @@ function order(over: Partial<StreamOrderOptions<string>> = {}) {
   const o = new StreamOrder<string>({
     holdMs: 40, maxHeld: 100, maxStreams: 100,
     release: (item) => out.push(item),
-    onGapSkipped: (stream, from, to) => gaps.push(`${stream}:${from}-${to}`),
+    onGapSkipped: (stream, missing) => gaps.push(`${stream}:${missing.join(',')}`),
     ...over,
   });
   return { o, out, gaps };
 }
 
+/** The batches before `seq` that a lane with `window` in flight would name as unanswered. */
+const inFlight = (seq: number, window = 4) => Array.from({ length: Math.min(seq, window - 1) }, (_, i) => seq - 1 - i);
+
 describe('stream order: a producer lane\'s batches are delivered in the order they were sent', () => {
   it('passes batches that come in order straight through', () => {
     const { o, out } = order();
-    for (let i = 0; i < 5; i++) o.accept('s', i, `b${i}`);
+    for (let i = 0; i < 5; i++) o.accept('s', i, `b${i}`, inFlight(i));
     assert.deepEqual(out, ['b0', 'b1', 'b2', 'b3', 'b4']);
     assert.equal(o.stats.held, 0);
   });
@@ -27,76 +30,97 @@ describe('stream order: a producer lane\'s batches are delivered in the order th
   it('holds a batch that overtook an earlier one, and releases both in order once the earlier one comes', () => {
     const { o, out } = order();
     o.accept('s', 0, 'b0');
-    o.accept('s', 3, 'b3');
-    o.accept('s', 2, 'b2');
+    o.accept('s', 3, 'b3', [2, 1]);
+    o.accept('s', 2, 'b2', [1]);
     assert.deepEqual(out, ['b0']);
     assert.equal(o.stats.holding, 2);
-    o.accept('s', 1, 'b1');
+    o.accept('s', 1, 'b1', [0]);
     assert.deepEqual(out, ['b0', 'b1', 'b2', 'b3']);
     assert.equal(o.stats.held, 2);
     assert.equal(o.stats.holding, 0);
+  });
+
+  it('waits only for the batches a batch names: holes in the numbers are batches for other readers', () => {
+    const { o, out } = order();
+    // A lane's numbers run across its delivery tags; this reader reads the tags of 0, 3 and 7 only.
+    o.accept('s', 0, 'b0');
+    o.accept('s', 7, 'b7', [3]);
+    assert.deepEqual(out, ['b0'], '3 was unanswered when 7 was sent, and this reader reads it');
+    o.accept('s', 3, 'b3', [0]);
+    assert.deepEqual(out, ['b0', 'b3', 'b7'], '1, 2, 4, 5 and 6 were never waited for');
+    assert.equal(o.stats.gapsSkipped, 0);
   });
 
   it('keeps the streams of different lanes apart: a gap in one holds nothing of another', () => {
     const { o, out } = order();
     o.accept('a', 0, 'a0');
     o.accept('b', 0, 'b0');
-    o.accept('a', 2, 'a2');
-    o.accept('b', 1, 'b1');
+    o.accept('a', 2, 'a2', [1]);
+    o.accept('b', 1, 'b1', [0]);
     assert.deepEqual(out, ['a0', 'b0', 'b1']);
   });
 
   it('gives up on a missing batch after the hold time, and delivers it at once if it still comes', async () => {
     const { o, out, gaps } = order({ holdMs: 30 });
     o.accept('s', 0, 'b0');
-    o.accept('s', 2, 'b2');
-    o.accept('s', 3, 'b3');
+    o.accept('s', 2, 'b2', [1]);
+    o.accept('s', 3, 'b3', [2, 1]);
     await wait(10);
     assert.deepEqual(out, ['b0'], 'still waiting within the hold time');
     await wait(50);
     assert.deepEqual(out, ['b0', 'b2', 'b3']);
-    assert.deepEqual(gaps, ['s:1-1']);
-    o.accept('s', 1, 'b1');
+    assert.deepEqual(gaps, ['s:1']);
+    o.accept('s', 1, 'b1', [0]);
     assert.deepEqual(out, ['b0', 'b2', 'b3', 'b1'], 'nothing is dropped: a late batch is delivered out of order');
     assert.equal(o.stats.late, 1);
-    o.accept('s', 4, 'b4');
+    o.accept('s', 4, 'b4', [3]);
     assert.deepEqual(out.at(-1), 'b4');
   });
 
-  it('gives each new gap its own hold time, counted from when it became the first one', async () => {
+  it('gives each held batch its own hold time, counted from its arrival', async () => {
     const { o, out } = order({ holdMs: 40 });
     o.accept('s', 0, 'b0');
-    o.accept('s', 2, 'b2');
+    o.accept('s', 2, 'b2', [1]);
     await wait(30);
-    o.accept('s', 4, 'b4');
-    o.accept('s', 1, 'b1');
+    o.accept('s', 4, 'b4', [3]);
+    o.accept('s', 1, 'b1', [0]);
     assert.deepEqual(out, ['b0', 'b1', 'b2']);
     await wait(25);
-    assert.deepEqual(out, ['b0', 'b1', 'b2'], 'the gap at 3 is 25 ms old, not 55');
+    assert.deepEqual(out, ['b0', 'b1', 'b2'], 'b4 has waited 25 ms, not 55');
     await wait(40);
     assert.deepEqual(out, ['b0', 'b1', 'b2', 'b4']);
   });
 
-  it('does not hold more than maxHeld batches of a stream: past it the gap is given up on at once', () => {
-    const { o, out, gaps } = order({ maxHeld: 3, holdMs: 60_000 });
+  it('hands on a held batch that waits for another held one only after it, when it gives up', async () => {
+    const { o, out, gaps } = order({ holdMs: 30 });
     o.accept('s', 0, 'b0');
-    for (let i = 2; i <= 5; i++) o.accept('s', i, `b${i}`);
-    assert.deepEqual(out, ['b0', 'b2', 'b3', 'b4', 'b5']);
-    assert.deepEqual(gaps, ['s:1-1']);
+    o.accept('s', 3, 'b3', [2]);
+    o.accept('s', 2, 'b2', [1]);
+    await wait(60);
+    assert.deepEqual(out, ['b0', 'b2', 'b3']);
+    assert.deepEqual(gaps, ['s:1'], 'only 1 is missing: 2 was held, not lost');
   });
 
-  it('starts a stream at the floor of the first batch a reader meets: nothing older is waited for', () => {
+  it('does not hold more than maxHeld batches of a stream: past it the oldest stops waiting at once', () => {
+    const { o, out, gaps } = order({ maxHeld: 3, holdMs: 60_000 });
+    o.accept('s', 0, 'b0');
+    for (let i = 2; i <= 5; i++) o.accept('s', i, `b${i}`, inFlight(i));
+    assert.deepEqual(out, ['b0', 'b2', 'b3', 'b4', 'b5']);
+    assert.deepEqual(gaps, ['s:1']);
+  });
+
+  it('meets a stream anywhere: a first batch that names nothing is handed on at once', () => {
     const { o, out } = order();
     o.accept('s', 41, 'b41');
-    o.accept('s', 42, 'b42');
+    o.accept('s', 42, 'b42', [41]);
     assert.deepEqual(out, ['b41', 'b42']);
   });
 
   it('waits for the batches that were in flight with the first one it meets', () => {
     const { o, out } = order();
-    o.accept('s', 1, 'b1', 0);
+    o.accept('s', 1, 'b1', [0]);
     assert.deepEqual(out, [], 'seq 0 was still unanswered when seq 1 was sent');
-    o.accept('s', 0, 'b0', 0);
+    o.accept('s', 0, 'b0');
     assert.deepEqual(out, ['b0', 'b1']);
     assert.equal(o.stats.late, 0);
   });
@@ -105,9 +129,9 @@ describe('stream order: a producer lane\'s batches are delivered in the order th
     const dropped: string[] = [];
     const { o, out } = order({ dropped: (item) => dropped.push(item) });
     o.accept('s', 0, 'b0');
-    o.accept('s', 2, 'b2');
-    o.accept('s', 2, 'b2 again');
-    o.accept('s', 1, 'b1');
+    o.accept('s', 2, 'b2', [1]);
+    o.accept('s', 2, 'b2 again', [1]);
+    o.accept('s', 1, 'b1', [0]);
     assert.deepEqual(out, ['b0', 'b1', 'b2']);
     assert.deepEqual(dropped, ['b2 again'], 'its caller is told, so nothing waits for it forever');
   });
@@ -115,21 +139,21 @@ describe('stream order: a producer lane\'s batches are delivered in the order th
   it('forgets the least recently seen idle streams past maxStreams, never one that holds batches', () => {
     const { o, out } = order({ maxStreams: 2, holdMs: 60_000 });
     o.accept('held', 0, 'h0');
-    o.accept('held', 2, 'h2');
+    o.accept('held', 2, 'h2', [1]);
     o.accept('x', 5, 'x5');
     o.accept('y', 7, 'y7');
-    // 'x' was forgotten, so it starts again where it is met; 'held' still waits for its seq 1.
-    o.accept('x', 3, 'x3');
-    o.accept('held', 1, 'h1');
-    assert.deepEqual(out, ['h0', 'x5', 'y7', 'x3', 'h1', 'h2']);
+    o.accept('x', 6, 'x6', [5]);
+    assert.deepEqual(out, ['h0', 'x5', 'y7'], 'x was forgotten: it waits for 5 again');
+    o.accept('held', 1, 'h1', [0]);
+    assert.deepEqual(out, ['h0', 'x5', 'y7', 'h1', 'h2']);
     assert.equal(o.stats.late, 0);
   });
 
   it('releases everything it holds, in order, when the reader stops', () => {
     const { o, out } = order({ holdMs: 60_000 });
     o.accept('s', 0, 'b0');
-    o.accept('s', 3, 'b3');
-    o.accept('s', 2, 'b2');
+    o.accept('s', 3, 'b3', [2, 1]);
+    o.accept('s', 2, 'b2', [1]);
     o.flush();
     assert.deepEqual(out, ['b0', 'b2', 'b3']);
     assert.equal(o.stats.holding, 0);

@@ -3,7 +3,7 @@ import type { MessageOptions } from 'rocketmq-client-nodejs';
 import { BusUnavailableError, DelayRefusedError } from '../../errors.js';
 import type { BusSender } from '../batching-producer.js';
 import type { DelayFeed, DeliveryFeed, ReceivedMessage, ReceivedSessionMessage, SessionFeed, SessionOutcome } from '../feeds.js';
-import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, edgeTag } from '../names.js';
+import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, edgeTag, tagsShareReaders } from '../names.js';
 
 /** The broker group name of every session queue in this process. */
 export const MEMORY_BROKER = 'memory-broker';
@@ -120,7 +120,7 @@ export class MemoryRocketMQ {
   down = false;
 
   /** Per message group, a delivery batch waiting for the next one to be stored first (swapWithinMs). */
-  private readonly held = new Map<string, { store: () => void; timer: NodeJS.Timeout }>();
+  private readonly held = new Map<string, { tag: string; store: () => void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly opts: { maxDelayMs: number; swapWithinMs?: number } = { maxDelayMs: 3 * 24 * 3600_000 }) {}
 
@@ -196,18 +196,22 @@ export class MemoryRocketMQ {
     });
   }
 
-  /** Holds a delivery batch until the next one of its group was stored, or `withinMs` passed. */
-  private storeSwapped(group: string, withinMs: number, store: () => { messageId: string }): Promise<unknown> {
+  /**
+   * Holds a delivery batch until the next one of its group that some reader also reads was stored,
+   * or `withinMs` passed: a swap no reader can see would test nothing.
+   */
+  private storeSwapped(group: string, tag: string, withinMs: number, store: () => { messageId: string }): Promise<unknown> {
     const earlier = this.held.get(group);
-    if (earlier) {
+    if (earlier && tagsShareReaders(earlier.tag, tag)) {
       clearTimeout(earlier.timer);
       this.held.delete(group);
       const answer = store();
       earlier.store();
       return Promise.resolve(answer);
     }
+    if (earlier) return Promise.resolve(store());
     return new Promise((resolve) => {
-      const entry = { store: () => resolve(store()), timer: setTimeout(() => { this.held.delete(group); entry.store(); }, withinMs) };
+      const entry = { tag, store: () => resolve(store()), timer: setTimeout(() => { this.held.delete(group); entry.store(); }, withinMs) };
       this.held.set(group, entry);
     });
   }
@@ -240,7 +244,7 @@ export class MemoryRocketMQ {
       };
       const group = message.messageGroup;
       const swapWithinMs = this.opts.swapWithinMs ?? 0;
-      if (topic === DELIVERY_TOPIC && group && swapWithinMs > 0) return this.storeSwapped(group, swapWithinMs, store);
+      if (topic === DELIVERY_TOPIC && group && swapWithinMs > 0) return this.storeSwapped(group, message.tag ?? '', swapWithinMs, store);
       store();
     } else if (topic === DELAY_TOPIC) {
       const deliverAt = message.deliveryTimestamp?.getTime() ?? bornAt;
