@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { openDevices, type RawDevice } from './bench-raw-device.js';
+import { cpuWindow, stackProcesses, type CpuPerMessage } from './bench-cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -28,6 +29,8 @@ const apiPort = Number(process.env.API_PORT ?? 3000);
 const dataDir = process.env.RP_DATA_DIR ?? join(root, '.data');
 
 interface System { name: 'mosquitto' | 'aedes' | 'rocketpush' | 'rocketpush-ha'; pubPort: number; subPort: number; pid: () => number }
+/** What a row's measured window cost in CPU, filled in by the workload. */
+type CpuSlot = { result?: CpuPerMessage };
 const isRocketpush = (sys: System) => sys.name.startsWith('rocketpush');
 interface Figure { value: number; unit: string; detail?: string; higherIsBetter: boolean }
 
@@ -64,7 +67,7 @@ async function closeAll(cs: MqttClient[]): Promise<void> {
 }
 
 /** (a), (b): `publishers` QoS 1 publishers, one in flight each, into one subscriber. */
-async function fanIn(sys: System, publishers: number, seconds = SECONDS): Promise<Figure> {
+async function fanIn(sys: System, publishers: number, seconds = SECONDS, cpu?: CpuSlot): Promise<Figure> {
   const tag = randomUUID().slice(0, 8);
   const topic = `bench/${tag}`;
   const [sub] = await clients(sys.subPort, 1, `${tag}-s`);
@@ -76,6 +79,7 @@ async function fanIn(sys: System, publishers: number, seconds = SECONDS): Promis
   const acks: number[] = [];
   let stop = false;
   const started = Date.now();
+  const window = cpuWindow(processesOf(sys));
   const flows = pubs.map(async (p) => {
     while (!stop) {
       const t = now();
@@ -86,6 +90,7 @@ async function fanIn(sys: System, publishers: number, seconds = SECONDS): Promis
   await sleep(seconds * 1000);
   const counted = delivered;
   const elapsed = (Date.now() - started) / 1000;
+  if (cpu) cpu.result = window.end(counted);
   stop = true;
   await Promise.race([Promise.all(flows), sleep(10_000)]);
   await closeAll([sub!, ...pubs]);
@@ -93,7 +98,7 @@ async function fanIn(sys: System, publishers: number, seconds = SECONDS): Promis
 }
 
 /** (c), (d): one publisher, 50 subscribers. QoS 0 as fast as the socket takes it; QoS 1 with 64 in flight. */
-async function fanOut(sys: System, qos: 0 | 1): Promise<Figure> {
+async function fanOut(sys: System, qos: 0 | 1, cpu?: CpuSlot): Promise<Figure> {
   const tag = randomUUID().slice(0, 8);
   const topic = `bench/${tag}`;
   const subs = await clients(sys.subPort, 50, `${tag}-s`);
@@ -107,6 +112,7 @@ async function fanOut(sys: System, qos: 0 | 1): Promise<Figure> {
   await sleep(500);
   let stop = false;
   const started = Date.now();
+  const window = cpuWindow(processesOf(sys));
   const flow = (async () => {
     if (qos === 0) {
       while (!stop && pub!.connected) {
@@ -123,6 +129,7 @@ async function fanOut(sys: System, qos: 0 | 1): Promise<Figure> {
   await sleep(SECONDS * 1000);
   const counted = delivered;
   const elapsed = (Date.now() - started) / 1000;
+  if (cpu) cpu.result = window.end(counted);
   stop = true;
   await Promise.race([flow, sleep(10_000)]);
   await closeAll([...subs, pub!]);
@@ -185,17 +192,19 @@ async function idle(sys: System): Promise<Figure> {
 }
 
 /** (g): one message to BROADCAST devices subscribed to `broadcast`: time until every device has it. */
-async function broadcast(sys: System, send: () => Promise<void>): Promise<Figure> {
+async function broadcast(sys: System, send: () => Promise<void>, cpu?: CpuSlot): Promise<Figure> {
   const ports = isRocketpush(sys) ? edgePorts : [sys.subPort];
   const devices: RawDevice[] = await openDevices(ports, BROADCAST, `bench-bc-${randomUUID().slice(0, 6)}`);
   await Promise.all(devices.map((d) => d.subscribe('broadcast', 1)));
   await sleep(1000);
   const started = now();
+  const window = cpuWindow(processesOf(sys));
   await send();
   const deadline = Date.now() + 60_000;
   while (devices.some((d) => d.received === 0) && Date.now() < deadline) await sleep(5);
   const ms = now() - started;
   const got = devices.filter((d) => d.received > 0).length;
+  if (cpu) cpu.result = window.end(got);
   for (const d of devices) d.close();
   await sleep(1000);
   return { value: ms, unit: 'ms', detail: got < BROADCAST ? `only ${got}/${BROADCAST} within 60 s` : undefined, higherIsBetter: false };
@@ -272,6 +281,11 @@ const systems: System[] = [
   { name: 'rocketpush-ha', pubPort: edgePorts[0]!, subPort: edgePorts[1]!, pid: edgePid },
 ];
 
+/** The processes whose CPU a message costs: the broker, or every process of the stack. */
+function processesOf(sys: System): Map<string, number> {
+  return isRocketpush(sys) ? stackProcesses(join(dataDir, 'run')) : new Map([[sys.name, sys.pid()]]);
+}
+
 /** Before the HA row: the single-node stack this bench started goes down, the HA one comes up. */
 function switchToHa(): void {
   execFileSync('bash', ['scripts/down.sh'], { cwd: root, stdio: 'inherit' });
@@ -293,9 +307,11 @@ async function send(sys: System): Promise<void> {
   await p!.endAsync();
 }
 
-interface Row { key: string; label: string; target: string; figures: Partial<Record<System['name'], Figure>> }
+interface Row { key: string; label: string; target: string; figures: Partial<Record<System['name'], Figure>>; cpu: Partial<Record<System['name'], CpuSlot>> }
 const rows: Row[] = [];
-const row = (key: string, label: string, target: string): Row => { const r = { key, label, target, figures: {} }; rows.push(r); return r; };
+const row = (key: string, label: string, target: string): Row => { const r = { key, label, target, figures: {}, cpu: {} }; rows.push(r); return r; };
+/** The row's CPU slot for one system, to hand to its workload. */
+const cpuOf = (r: Row, sys: System): CpuSlot => (r.cpu[sys.name] = {});
 
 try {
   const chosen = systems.filter((s) => measured.includes(s.name)).filter((s) => {
@@ -321,10 +337,10 @@ try {
     // of seconds of load before their figures settle (cold runs gave 3-10x lower rates).
     await fanIn(sys, 100, isRocketpush(sys) ? WARMUP : 2).catch(() => undefined);
     console.error(`measuring ${sys.name}`);
-    if (only.includes('a')) ra.figures[sys.name] = await fanIn(sys, 500);
-    if (only.includes('b')) rb.figures[sys.name] = await fanIn(sys, 50);
-    if (only.includes('c')) rc.figures[sys.name] = await fanOut(sys, 0);
-    if (only.includes('d')) rd.figures[sys.name] = await fanOut(sys, 1);
+    if (only.includes('a')) ra.figures[sys.name] = await fanIn(sys, 500, SECONDS, cpuOf(ra, sys));
+    if (only.includes('b')) rb.figures[sys.name] = await fanIn(sys, 50, SECONDS, cpuOf(rb, sys));
+    if (only.includes('c')) rc.figures[sys.name] = await fanOut(sys, 0, cpuOf(rc, sys));
+    if (only.includes('d')) rd.figures[sys.name] = await fanOut(sys, 1, cpuOf(rd, sys));
     if (only.includes('e')) {
       const e = await steady(sys);
       re50.figures[sys.name] = e.p50; re99.figures[sys.name] = e.p99;
@@ -332,7 +348,7 @@ try {
       rw50.figures[sys.name] = w.p50; rw99.figures[sys.name] = w.p99; rwRate.figures[sys.name] = w.rate;
     }
     if (only.includes('f')) rf.figures[sys.name] = await idle(sys);
-    if (only.includes('g')) rg.figures[sys.name] = await broadcast(sys, () => send(sys));
+    if (only.includes('g')) rg.figures[sys.name] = await broadcast(sys, () => send(sys), cpuOf(rg, sys));
     if (only.includes('h')) rh.figures[sys.name] = await storm(sys);
   }
 } finally {
@@ -356,4 +372,15 @@ for (const r of rows) {
   console.log(`| (${r.key}) ${r.label} | ${fmt(m)} | ${fmt(a)} | ${fmt(p)} | ${fmt(h)} | ${ratio(p, m)} | ${ratio(p, a)} | ${ratio(h, m)} | ${ratio(h, p)} | ${r.target} |`);
 }
 console.log('\nRatios: above 1x rocketpush is better (msg/s: rocketpush / peer; ms and KiB: peer / rocketpush); "HA vs single" is the HA topology against the single-node one, the cost of replication.');
+console.log('\nCPU per message over each row\'s measured window (µs of user + system time per delivered message, from /proc; the largest processes first):\n');
+console.log('| workload | system | total µs/msg | by process (µs/msg) |');
+console.log('|---|---|---|---|');
+for (const r of rows) {
+  for (const [name, slot] of Object.entries(r.cpu)) {
+    const c = slot?.result;
+    if (!c || c.messages === 0) continue;
+    const parts = c.byProcess.filter(([, us]) => us >= 0.05).map(([p, us]) => `${p} ${us.toFixed(1)}`).join(', ');
+    console.log(`| (${r.key}) | ${name} | ${c.total.toFixed(1)} | ${parts} |`);
+  }
+}
 process.exit(0);
