@@ -78,6 +78,9 @@ export interface PushStatusStore {
   deviceStates(pushId: string): Promise<Record<string, string>>;
 }
 
+/** Receipts per script call at most: one call holds Redis for its whole loop. */
+const RECEIPTS_PER_CALL = 500;
+
 /** Pushes without expiry keep their status this long after delivery, plus the retention. */
 export const NO_EXPIRY_KEPT_MS = 7 * 24 * 3600_000;
 
@@ -150,13 +153,24 @@ export class RedisPushStatusStore implements PushStatusStore {
     await this.scripts.run('push-mark-accepted-1', [this.keys.push(pushId)]);
   }
 
-  /** Applies receipts from an edge in one round trip; answers how many changed a state. */
+  /**
+   * Applies receipts from an edge in one round trip, one script call per push (in chunks): answers
+   * how many changed a state.
+   */
   async receipts(list: Receipt[], now = Date.now()): Promise<number> {
     if (list.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
+    const byPush = new Map<string, string[]>();
     for (const r of list) {
-      this.scripts.queue(pipeline, 'push-receipt-3', [this.keys.push(r.pushId), this.keys.pushDevices(r.pushId), this.keys.pushEvents()],
-        [r.deviceId, r.state, String(now), r.pushId, String(EVENTS_KEPT)]);
+      let pairs = byPush.get(r.pushId);
+      if (!pairs) byPush.set(r.pushId, (pairs = []));
+      pairs.push(r.deviceId, r.state);
+    }
+    const pipeline = this.redis.pipeline();
+    for (const [pushId, pairs] of byPush) {
+      const keys = [this.keys.push(pushId), this.keys.pushDevices(pushId), this.keys.pushEvents()];
+      for (let i = 0; i < pairs.length; i += RECEIPTS_PER_CALL * 2) {
+        this.scripts.queue(pipeline, 'push-receipts-3', keys, [String(now), pushId, String(EVENTS_KEPT), ...pairs.slice(i, i + RECEIPTS_PER_CALL * 2)]);
+      }
     }
     const results = (await pipeline.exec()) ?? [];
     let changed = 0;

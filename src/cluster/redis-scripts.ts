@@ -8,7 +8,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
  */
 export const SCRIPT_NAMES = [
   'device-register', 'device-update', 'device-remove', 'device-rotate-secret-1',
-  'push-receipt-3', 'push-expire-4', 'push-cancel-3', 'push-collapse', 'push-mark-accepted-1',
+  'push-receipts-3', 'push-expire-4', 'push-cancel-3', 'push-collapse', 'push-mark-accepted-1',
   'rate-take-1',
   'retained-set-if-newer-2', 'retained-delete-if-same-2',
   'session-claim-4', 'session-release-2',

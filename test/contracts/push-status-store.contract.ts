@@ -31,6 +31,20 @@ export function pushStatusStoreContract(implementation: string, make: () => Prom
       assert.deepEqual((await store.devices(m.id, 'd2', 2)).items, [{ deviceId: 'd3', state: 'pending' }]);
     });
 
+    it('counts the receipts of a broadcast to many devices, none of them listed, sent and acknowledged in one write', async () => {
+      const store = await fresh();
+      const m = meta({ target: 'broadcast', targeted: 0 });
+      await store.create(m, 'accepted', null);
+      const devices = Array.from({ length: 1200 }, (_, i) => `bc-${i}`);
+      const receipts = devices.flatMap((d) => [{ pushId: m.id, deviceId: d, state: 'sent' as const }, { pushId: m.id, deviceId: d, state: 'acked' as const }]);
+      assert.equal(await store.receipts(receipts), 2400, 'more receipts than one script call takes, each applied in order');
+      assert.equal(await store.receipts(receipts.slice(0, 10)), 0, 'repeats change nothing');
+      assert.deepEqual((await store.status(m.id))?.counts, { pending: 0, sent: 0, acked: 1200, expired: 0, cancelled: 0, replaced: 0 });
+      const states = await store.deviceStates(m.id);
+      assert.equal(Object.keys(states).length, 1200);
+      assert.ok(Object.values(states).every((s) => s === 'acked'));
+    });
+
     it('expires what was not acknowledged once, at its time, and cancels what was not delivered', async () => {
       const store = await fresh();
       const now = Date.now();
