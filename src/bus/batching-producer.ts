@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer, type MessageOptions } from 'rocketmq-client-nodejs';
 import type { Logger } from '../log.js';
 import { isBadRequest, isTopicTypeConflict, rocketmqClientLogger, startClient } from './client-support.js';
-import { encodeBatch, encodedSize, type BusMessage, type Unanswered } from '../message/envelope.js';
+import { MAX_PREVIOUS, encodeBatch, encodedSize, type BusMessage, type Previous } from '../message/envelope.js';
 import { BROADCAST_TAG, CONTROL_TOPIC, DELAY_TOPIC, DELIVERY_TOPIC, HEALTH_TOPIC, SESSION_TOPIC, laneMessageGroup, tagsShareReaders } from './names.js';
 import { BusUnavailableError, DelayRefusedError, ProducerStoppedError } from '../errors.js';
 import { backoffMs, sleep, withTimeout } from '../timing.js';
@@ -81,6 +81,8 @@ interface Sent {
   items: Pending[];
   /** RocketMQ answered SEND_OK, or the producer gave up (`error`). */
   done: boolean;
+  /** When it was done (Date.now()). */
+  doneAt: number;
   error: Error | null;
 }
 
@@ -99,6 +101,8 @@ interface Lane {
   queued: number;
   /** Batches sent, oldest first; their publishes are answered in this order. */
   sent: Sent[];
+  /** The last batch sent of each tag: what the next batch names as its previous ones. */
+  lastOfTag: Map<string, Sent>;
   /**
    * Publishers with publishes queued here: the place and tags of the last one, and how many of
    * their queued items are not in a batch yet. A publisher whose messages move to other tags (a
@@ -109,8 +113,11 @@ interface Lane {
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
 }
 
-/** Batches of one lane in flight across all its tags at most: bounds what a header names. */
+/** Batches of one lane in flight across all its tags at most. */
 const LANE_MAX_IN_FLIGHT = 64;
+
+/** A tag's last batch is no longer named by a lane's next batches this long after it was answered. */
+const FORGET_TAG_AFTER_MS = 60_000;
 
 export interface BatchingProducerStats {
   queued: number;
@@ -292,14 +299,21 @@ export class BatchingProducer implements BusPublisher {
   private sendBatch(lane: Lane, queue: TagQueue, items: Pending[]): void {
     const seq = lane.nextSeq++;
     const tag = queue.tag;
-    const unanswered: Unanswered[] = [];
-    for (const s of lane.sent) if (!s.done && tagsShareReaders(s.queue.tag, tag)) unanswered.push({ seq: s.seq, tag: s.queue.tag });
-    const sent: Sent = { seq, queue, items, done: false, error: null };
+    const previous: Previous[] = [];
+    const now = Date.now();
+    for (const [t, last] of lane.lastOfTag) {
+      // A tag this lane has not used for long would only make every broadcast batch's header longer:
+      // its last batch was read long ago, or given up on by any reader still waiting for it.
+      if (last.done && now - last.doneAt > FORGET_TAG_AFTER_MS) { lane.lastOfTag.delete(t); continue; }
+      if (tagsShareReaders(t, tag) && previous.length < MAX_PREVIOUS) previous.push({ seq: last.seq, tag: t, unanswered: !last.done });
+    }
+    const sent: Sent = { seq, queue, items, done: false, doneAt: 0, error: null };
+    if (lane.stream) lane.lastOfTag.set(tag, sent);
     lane.sent.push(sent);
     queue.inFlight++;
     const batchId = lane.stream ? `${lane.stream}.${seq}` : randomUUID();
     const body = lane.stream
-      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq, unanswered })
+      ? encodeBatch({ batchId, messages: items.map((p) => p.message), stream: lane.stream, seq, previous })
       : encodeBatch({ batchId, messages: items.map((p) => p.message) });
     void this.sendUntilAnswered(lane, sent, lane.liteTopic
       ? { topic: SESSION_TOPIC, liteTopic: lane.liteTopic, keys: [batchId], body }
@@ -323,6 +337,7 @@ export class BatchingProducer implements BusPublisher {
       }
     }
     sent.done = true;
+    sent.doneAt = Date.now();
     if (!sent.error) this.opts.observer?.batchSent((performance.now() - sendStarted) / 1000, sent.items.length);
     this.answerInOrder(lane);
   }
@@ -432,7 +447,7 @@ export class BatchingProducer implements BusPublisher {
 
 function newLane(index: number, stream: string, window: number, liteTopic?: string): Lane {
   return {
-    index, stream, window, nextSeq: 0, nextOrder: 0, queues: new Map(), queued: 0, sent: [], publishers: new Map(), timer: null,
+    index, stream, window, nextSeq: 0, nextOrder: 0, queues: new Map(), queued: 0, sent: [], lastOfTag: new Map(), publishers: new Map(), timer: null,
     ...(liteTopic ? { liteTopic } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { decodeControl, encodeControl, type ControlMessage } from './control.js'
 import { CONTROL_TOPIC, edgeReadsTag, edgeTag } from './names.js';
 import { RecentIds } from './recent-ids.js';
 import type { DeliveryFeed, ReceivedMessage } from './feeds.js';
-import { StreamOrder } from './stream-order.js';
+import { StreamOrder, type Predecessor } from './stream-order.js';
 
 export interface DeliveryConsumerOptions {
   /** The edge's reading side of the delivery and control topics. */
@@ -166,11 +166,11 @@ export class DeliveryConsumer {
     await new Promise<void>((delivered) => this.order.accept(batch.stream!, batch.seq!, { batch, delivered }, this.waitFor(batch)));
   }
 
-  /** The batch's unanswered predecessors that this edge reads (its own tag and the broadcast one). */
-  private waitFor(batch: Pick<Batch, 'unanswered'>): number[] {
-    const seqs: number[] = [];
-    for (const u of batch.unanswered ?? []) if (edgeReadsTag(this.opts.edgeId, u.tag)) seqs.push(u.seq);
-    return seqs;
+  /** The batch's predecessors that this edge reads (its own tag and the broadcast one). */
+  private waitFor(batch: Pick<Batch, 'previous'>): Predecessor[] {
+    const list: Predecessor[] = [];
+    for (const p of batch.previous ?? []) if (edgeReadsTag(this.opts.edgeId, p.tag)) list.push(p);
+    return list;
   }
 
   /** Hands one batch to local delivery; called in each lane's order. */

@@ -1,13 +1,16 @@
 /**
  * Restores the send order of numbered batches on the reading side. A producer lane keeps several
  * batches in flight at once (the wait for RocketMQ's answer is no longer in the path of the next
- * batch), so two batches of one lane may be stored, and read, in either order. Each batch carries
- * its lane's stream id, a sequence number, and the earlier batches of its lane that were still
- * unanswered when it was sent (every other earlier one was stored before it, in the same queue).
- * A batch is handed on once those of them this reader reads have been.
+ * batch), so two batches of one lane may be stored, and read, in either order; and a batch whose
+ * receive was lost (a proxy killed while it handed the batch over) comes back only after its
+ * invisible time, behind later ones. Each batch carries its lane's stream id, a sequence number,
+ * and, per delivery tag whose readers also read it, the lane's previous batch of that tag
+ * (Batch.previous). A batch is handed on once those of them this reader reads have been.
  *
  * The sequence runs across all of a lane's delivery tags, and a reader reads only some tags, so
- * its numbers have holes: a batch waits only for what it names, never for the next number.
+ * its numbers have holes: a batch waits only for what it names, never for the next number. A
+ * reader meeting a stream for the first time waits only for what was unanswered when the batch was
+ * sent: the rest was stored before, possibly before this reader started reading.
  *
  * A batch that waits is held until what it waits for comes, or for `holdMs` at most: then what is
  * still missing is given up on, the batch and every held one before it are handed on in order,
@@ -43,6 +46,13 @@ export interface StreamOrderStats {
   holding: number;
 }
 
+/** A batch before this one that a reader may have to wait for. */
+export interface Predecessor {
+  seq: number;
+  /** Not answered when the batch was sent: a reader new to the stream waits for it too. */
+  unanswered: boolean;
+}
+
 interface Held<T> {
   item: T;
   /** Earlier batches not yet seen here. */
@@ -61,8 +71,12 @@ interface Stream<T> {
   timer: NodeJS.Timeout | null;
 }
 
-/** Numbers remembered per stream: far more than a lane ever has in flight. */
-const REMEMBERED = 1024;
+/**
+ * Numbers remembered per stream. What a batch names is its tags' last batches, which a reader has
+ * just seen; anything older than what is remembered counts as seen. Kept small: an edge remembers
+ * every lane of every producer (edges x BATCH_LANES streams).
+ */
+const REMEMBERED = 64;
 
 export class StreamOrder<T> {
   private readonly streams = new Map<string, Stream<T>>();
@@ -70,9 +84,10 @@ export class StreamOrder<T> {
 
   constructor(private readonly opts: StreamOrderOptions<T>) {}
 
-  /** `waitFor`: the batch's unanswered predecessors that this reader reads (see Batch.unanswered). */
-  accept(streamId: string, seq: number, item: T, waitFor: readonly number[] = []): void {
+  /** `previous`: the batch's predecessors that this reader reads (see Batch.previous). */
+  accept(streamId: string, seq: number, item: T, previous: readonly Predecessor[] = []): void {
     let stream = this.streams.get(streamId);
+    const met = stream !== undefined;
     if (stream) {
       // Most recently seen last: the map's order is what eviction goes by.
       this.streams.delete(streamId);
@@ -91,7 +106,7 @@ export class StreamOrder<T> {
       return;
     }
     const waits = new Set<number>();
-    for (const s of waitFor) if (s < seq && !this.seen(stream, s)) waits.add(s);
+    for (const p of previous) if (p.seq < seq && (met || p.unanswered) && !this.seen(stream, p.seq)) waits.add(p.seq);
     if (waits.size === 0) {
       this.hand(stream, seq, item);
       this.releaseReady(stream);

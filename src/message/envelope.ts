@@ -45,24 +45,28 @@ export interface Batch {
   stream?: string;
   seq?: number;
   /**
-   * The lane's earlier batches that were sent and not yet answered when this one was sent, with
-   * their delivery tags (only those whose readers may also read this one). Every other earlier
-   * batch was stored before this one, in the same queue, so a reader gets it first; these may be
-   * stored after it, so a reader that reads one of them waits for it before this one.
+   * For each delivery tag whose readers also read this batch's, the lane's last batch of that tag
+   * before this one. A reader waits for each of them it reads and has not seen, so every reader
+   * gets a lane's batches in order even when RocketMQ hands one over late (a receive lost with a
+   * proxy comes back after its invisible time). A reader meeting the lane for the first time waits
+   * only for those still unanswered when this one was sent: the others were stored earlier, before
+   * the reader started reading, or it has them already.
    */
-  unanswered?: Unanswered[];
+  previous?: Previous[];
 }
 
-/** An earlier batch of the same lane that a reader may have to wait for (see Batch.unanswered). */
-export interface Unanswered {
+/** An earlier batch of the same lane that a reader may have to wait for (see Batch.previous). */
+export interface Previous {
   seq: number;
   tag: string;
+  /** RocketMQ had not answered it yet when the batch naming it was sent. */
+  unanswered: boolean;
 }
 
 const MAGIC = 0x5250; // "RP"
 const VERSION = 5;
-/** A lane's window is small; this bounds what one header can carry. */
-export const MAX_UNANSWERED = 255;
+/** One entry per tag sharing readers with a batch's; this bounds what one header carries. */
+export const MAX_PREVIOUS = 255;
 const FLAG_RETAIN = 0x04;
 
 /** Upper bound of the encoded size of one message, used by the batcher before it encodes. */
@@ -71,13 +75,13 @@ export function encodedSize(m: BusMessage): number {
     + 2 + Buffer.byteLength(m.clientId) + 8 + 8 + 2 + Buffer.byteLength(m.pushId ?? '') + 4 + m.payload.length;
 }
 
-const HEADER = 2 + 1 + 2 + 2 + 8 + 1 + 4; // magic, version, batch id length, stream length, seq, unanswered count, message count
+const HEADER = 2 + 1 + 2 + 2 + 8 + 1 + 4; // magic, version, batch id length, stream length, seq, previous count, message count
 
 export function encodeBatch(batch: Batch): Buffer {
-  const unanswered = batch.unanswered ?? [];
-  if (unanswered.length > MAX_UNANSWERED) throw new EnvelopeError(`a batch names at most ${MAX_UNANSWERED} unanswered batches, not ${unanswered.length}`);
+  const previous = batch.previous ?? [];
+  if (previous.length > MAX_PREVIOUS) throw new EnvelopeError(`a batch names at most ${MAX_PREVIOUS} previous batches, not ${previous.length}`);
   let size = HEADER + Buffer.byteLength(batch.batchId) + Buffer.byteLength(batch.stream ?? '');
-  for (const u of unanswered) size += 8 + 2 + Buffer.byteLength(u.tag);
+  for (const p of previous) size += 8 + 2 + Buffer.byteLength(p.tag) + 1;
   for (const m of batch.messages) size += encodedSize(m);
   const buf = Buffer.allocUnsafe(size);
   let o = 0;
@@ -86,10 +90,11 @@ export function encodeBatch(batch: Batch): Buffer {
   o = writeStr(buf, o, batch.batchId);
   o = writeStr(buf, o, batch.stream ?? '');
   o = buf.writeDoubleBE(batch.seq ?? 0, o);
-  o = buf.writeUInt8(unanswered.length, o);
-  for (const u of unanswered) {
-    o = buf.writeDoubleBE(u.seq, o);
-    o = writeStr(buf, o, u.tag);
+  o = buf.writeUInt8(previous.length, o);
+  for (const p of previous) {
+    o = buf.writeDoubleBE(p.seq, o);
+    o = writeStr(buf, o, p.tag);
+    o = buf.writeUInt8(p.unanswered ? 1 : 0, o);
   }
   o = buf.writeUInt32BE(batch.messages.length, o);
   for (const m of batch.messages) {
@@ -120,21 +125,24 @@ export function decodeBatchHeader(buf: Buffer): Omit<Batch, 'messages'> {
   if (version < 4) return { batchId };
   const stream = r.str();
   const seq = r.f64();
-  const unanswered = readUnanswered(r, version, seq);
-  return stream ? { batchId, stream, seq, unanswered } : { batchId };
+  const previous = readPrevious(r, version, seq);
+  return stream ? { batchId, stream, seq, previous } : { batchId };
 }
 
 /**
- * Version 4 carried a floor (the oldest unanswered batch) on streams of one delivery tag each:
- * every batch from the floor up is one the same readers read, which the broadcast tag says.
+ * Version 4 carried a floor (the oldest unanswered batch) on streams of one delivery tag each, so
+ * every batch of a stream had the same readers (which the broadcast tag says): the batch before it,
+ * and every one from the floor up unanswered.
  */
-function readUnanswered(r: Reader, version: number, seq: number): Unanswered[] {
-  const list: Unanswered[] = [];
+function readPrevious(r: Reader, version: number, seq: number): Previous[] {
+  const list: Previous[] = [];
   if (version === 4) {
-    for (let s = Math.max(r.f64(), seq - MAX_UNANSWERED); s < seq; s++) list.push({ seq: s, tag: BROADCAST_TAG });
+    const floor = r.f64();
+    if (floor >= seq && seq > 0) list.push({ seq: seq - 1, tag: BROADCAST_TAG, unanswered: false });
+    for (let s = Math.max(floor, seq - MAX_PREVIOUS); s < seq; s++) list.push({ seq: s, tag: BROADCAST_TAG, unanswered: true });
     return list;
   }
-  for (let n = r.u8(); n > 0; n--) list.push({ seq: r.f64(), tag: r.str() });
+  for (let n = r.u8(); n > 0; n--) list.push({ seq: r.f64(), tag: r.str(), unanswered: r.u8() === 1 });
   return list;
 }
 
@@ -148,7 +156,7 @@ export function decodeBatch(buf: Buffer): Batch {
   const batchId = r.str();
   const stream = version >= 4 ? r.str() : '';
   const seq = version >= 4 ? r.f64() : 0;
-  const unanswered = version >= 4 ? readUnanswered(r, version, seq) : [];
+  const previous = version >= 4 ? readPrevious(r, version, seq) : [];
   const count = r.u32();
   const messages: BusMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -168,7 +176,7 @@ export function decodeBatch(buf: Buffer): Batch {
     messages.push(m);
   }
   if (!r.done()) throw new EnvelopeError('trailing bytes after batch');
-  return stream ? { batchId, messages, stream, seq, unanswered } : { batchId, messages };
+  return stream ? { batchId, messages, stream, seq, previous } : { batchId, messages };
 }
 
 /** One message on its own (a retained message or a will kept in Redis), in the batch format. */

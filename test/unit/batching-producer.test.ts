@@ -153,7 +153,7 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     await Promise.all(done);
   });
 
-  it('numbers a lane\'s batches across its tags in one message group, and names the earlier ones still unanswered that share readers', async () => {
+  it('numbers a lane\'s batches across its tags in one message group, and names the last batch of each tag that shares readers', async () => {
     const { p, sender } = await producer({ laneInFlight: 4 });
     const done = [p.publish(message('a'), 'a', ['e-1'])];
     await turn(); await turn();
@@ -165,13 +165,14 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     assert.deepEqual(batches.map((b) => b.seq), [0, 1, 2], 'one numbering for the lane');
     assert.deepEqual(sender.sent.map((s) => s.options.tag), ['e-1', 'e-2', 'all']);
     assert.equal(new Set(sender.sent.map((s) => s.options.messageGroup)).size, 1, 'one queue for the lane, whatever the tag');
-    assert.deepEqual(batches[1]!.unanswered, [], 'no edge reads both e-1 and e-2');
-    assert.deepEqual(batches[2]!.unanswered, [{ seq: 0, tag: 'e-1' }, { seq: 1, tag: 'e-2' }], 'every edge reads all');
+    assert.deepEqual(batches[1]!.previous, [], 'no edge reads both e-1 and e-2');
+    assert.deepEqual(batches[2]!.previous, [{ seq: 0, tag: 'e-1', unanswered: true }, { seq: 1, tag: 'e-2', unanswered: true }], 'every edge reads all');
     sender.sent[0]!.answer();
     await turn(); await turn();
     done.push(p.publish(message('a'), 'a', ['e-1']));
     await turn(); await turn();
-    assert.deepEqual(decodeBatch(sender.sent[3]!.options.body).unanswered, [{ seq: 2, tag: 'all' }], 'an answered batch was stored first: not named');
+    assert.deepEqual(decodeBatch(sender.sent[3]!.options.body).previous, [{ seq: 0, tag: 'e-1', unanswered: false }, { seq: 2, tag: 'all', unanswered: true }],
+      'the last of each tag an e-1 reader reads, answered or not');
     sender.answerAll();
     await Promise.all(done);
   });
@@ -194,7 +195,7 @@ describe('batching producer: accepted means durable, many publishes per RocketMQ
     sender.sent[0]!.answer();
     await turn(); await turn(); await turn();
     assert.deepEqual(sender.sent.slice(1).map((s) => s.ids), [[queued.id], [moved.id, other.id]]);
-    assert.deepEqual(decodeBatch(sender.sent[2]!.options.body).unanswered, [{ seq: 1, tag: 'e-1' }]);
+    assert.deepEqual(decodeBatch(sender.sent[2]!.options.body).previous, [{ seq: 1, tag: 'e-1', unanswered: true }]);
     sender.answerAll();
     await turn(); await turn();
     sender.answerAll();

@@ -21,39 +21,39 @@ describe('the batch envelope', () => {
   });
 
   it('carries the stream and place of a batch whose order a reader restores', () => {
-    const unanswered = [{ seq: 2 ** 40, tag: 'e-edge-2' }, { seq: 2 ** 40 + 2, tag: 'all' }];
-    const decoded = decodeBatch(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 'edge-1.k3f.5', seq: 2 ** 40 + 3, unanswered }));
+    const previous = [{ seq: 2 ** 40, tag: 'e-edge-2', unanswered: false }, { seq: 2 ** 40 + 2, tag: 'all', unanswered: true }];
+    const decoded = decodeBatch(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 'edge-1.k3f.5', seq: 2 ** 40 + 3, previous }));
     assert.equal(decoded.stream, 'edge-1.k3f.5');
     assert.equal(decoded.seq, 2 ** 40 + 3);
-    assert.deepEqual(decoded.unanswered, unanswered);
-    const header = decodeBatchHeader(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 's', seq: 4, unanswered: [{ seq: 2, tag: 'all' }] }));
-    assert.deepEqual(header, { batchId: 'b-7', stream: 's', seq: 4, unanswered: [{ seq: 2, tag: 'all' }] }, 'the header alone, for a batch that is not delivered');
+    assert.deepEqual(decoded.previous, previous);
+    const header = decodeBatchHeader(encodeBatch({ batchId: 'b-7', messages: [message()], stream: 's', seq: 4, previous: [{ seq: 2, tag: 'all', unanswered: true }] }));
+    assert.deepEqual(header, { batchId: 'b-7', stream: 's', seq: 4, previous: [{ seq: 2, tag: 'all', unanswered: true }] }, 'the header alone, for a batch that is not delivered');
     const plain = decodeBatch(encodeBatch({ batchId: 'b-8', messages: [] }));
     assert.equal(plain.stream, undefined);
     assert.equal(plain.seq, undefined);
   });
 
-  it('refuses to name more unanswered batches than a header holds', () => {
-    const unanswered = Array.from({ length: 256 }, (_, i) => ({ seq: i, tag: 'all' }));
-    assert.throws(() => encodeBatch({ batchId: 'b', messages: [], stream: 's', seq: 300, unanswered }), EnvelopeError);
+  it('refuses to name more previous batches than a header holds', () => {
+    const previous = Array.from({ length: 256 }, (_, i) => ({ seq: i, tag: `e-${i}`, unanswered: false }));
+    assert.throws(() => encodeBatch({ batchId: 'b', messages: [], stream: 's', seq: 300, previous }), EnvelopeError);
   });
 
-  it('still reads version 4 batches, whose floor names every earlier batch still unanswered', () => {
+  it('still reads version 4 batches: the one before, and from the floor up every earlier batch still unanswered', () => {
     const v5 = encodeBatch({ batchId: 'b', messages: [message()], stream: 's', seq: 7 });
-    // Version 4 had the floor (f64) where version 5 has the count of unanswered batches (u8).
+    // Version 4 had the floor (f64) where version 5 has the count of previous batches (u8).
     const at = 2 + 1 + 2 + 1 + 2 + 1 + 8;
     const floor = Buffer.alloc(8);
     floor.writeDoubleBE(5);
     const v4 = Buffer.concat([v5.subarray(0, at), floor, v5.subarray(at + 1)]);
     v4[2] = 4;
     const decoded = decodeBatch(v4);
-    assert.deepEqual(decoded.unanswered, [{ seq: 5, tag: 'all' }, { seq: 6, tag: 'all' }]);
+    assert.deepEqual(decoded.previous, [{ seq: 5, tag: 'all', unanswered: true }, { seq: 6, tag: 'all', unanswered: true }]);
     assert.equal(decoded.messages[0]!.topic, 'devices/ä/temp');
   });
 
   it('still reads version 1 to 3 batches, which had no expiry, no push id, no stream order', () => {
     const v5 = encodeBatch({ batchId: 'b', messages: [message()] });
-    // Version 3 is version 5 without the (empty) stream, its seq and unanswered count after the batch id.
+    // Version 3 is version 5 without the (empty) stream, its seq and previous count after the batch id.
     const v3 = Buffer.concat([v5.subarray(0, 2 + 1 + 2 + 1), v5.subarray(2 + 1 + 2 + 1 + 2 + 8 + 1)]);
     v3[2] = 3;
     assert.deepEqual(decodeBatch(v3).messages[0]!.pushId, undefined);
