@@ -87,7 +87,7 @@ const schema = z.object({
   BATCH_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
   BATCH_LANES: positiveInt.max(256).default(8),
   BATCH_LANE_IN_FLIGHT: positiveInt.max(64).default(4),
-  DELIVERY_REORDER_HOLD_MS: positiveInt.max(600_000).default(5000),
+  DELIVERY_REORDER_HOLD_MS: positiveInt.max(600_000).default(20_000),
   BATCH_MAX_QUEUED: positiveInt.default(8192),
   BUS_SEND_RETRY_MAX_MS: positiveInt.default(2000),
   CONSUMER_MAX_CACHED: positiveInt.default(1024),

@@ -63,7 +63,7 @@ export class DeliveryConsumer {
 
   constructor(private readonly opts: DeliveryConsumerOptions) {
     this.order = new StreamOrder<Turn>({
-      holdMs: opts.reorderHoldMs ?? 5000,
+      holdMs: opts.reorderHoldMs ?? 20_000,
       // A lane has a few batches in flight; more than this held means its gap will not fill soon.
       maxHeld: 256,
       maxStreams: 10_000,
