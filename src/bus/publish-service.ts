@@ -92,7 +92,7 @@ export class PublishService {
     const broadcast = tags.includes(BROADCAST_TAG);
     const u: Unconfirmed = {
       message, laneKey, routeVersion, tags: broadcast ? null : [...tags],
-      sessionVersion, liteTopics: new Set(targets.map((t) => t.liteTopic)), catchUps: [],
+      sessionVersion, targets, catchUps: [],
     };
     this.unconfirmed.add(u);
     const routesRead = broadcast ? Promise.resolve() : routes.refresh();
@@ -143,9 +143,10 @@ export class PublishService {
     const { sessions } = this.deps;
     if (sessions.version === u.sessionVersion) return;
     u.sessionVersion = sessions.version;
-    const targets = sessions.targets(u.message.topic, u.message.qos).filter((t) => !u.liteTopics.has(t.liteTopic));
+    const done = new Set(u.targets.map((t) => t.liteTopic));
+    const targets = sessions.targets(u.message.topic, u.message.qos).filter((t) => !done.has(t.liteTopic));
     if (targets.length === 0) return;
-    for (const t of targets) u.liteTopics.add(t.liteTopic);
+    u.targets = [...u.targets, ...targets];
     track(u, this.queueForSessions(u.message, targets));
   }
 
@@ -179,8 +180,8 @@ interface Unconfirmed {
   /** Delivery tags the message went to so far; null when it went to every edge. */
   tags: string[] | null;
   sessionVersion: number;
-  /** Session queues it went to so far. */
-  liteTopics: Set<string>;
+  /** Session queues it went to so far (a set only when a catch-up needs one: most publishes never do). */
+  targets: SessionTarget[];
   /** Copies sent since to subscribers that came meanwhile; the publish resolves after them. */
   catchUps: Promise<void>[];
 }

@@ -80,32 +80,35 @@ describe('the whole way through an in-process cluster', () => {
   it('keeps every publisher\'s order at every subscriber while a lane\'s batches are stored out of order', async () => {
     const topic = uniqueTopic('many-order');
     const subs = await Promise.all([subscribed(cluster.edgeUrl(1), `${topic}/#`, 1), subscribed(cluster.edgeUrl(0), `${topic}/#`, 1)]);
-    // The publishing edge knows both subscriptions' routes first: a route change moves a lane's
-    // next batches to another delivery tag, a stream of its own, whose order is not kept against
-    // the first one's (docs/architecture.md, "Order across a route change").
+    // The publishing edge knows both subscriptions' routes before the numbered flow starts, so every
+    // message of it goes straight to both edges (no route re-read copies in the counts below).
     const warm = await connect(cluster.edgeUrl(0));
     await warm.publishAsync(`${topic}/warm`, 'w', { qos: 1 });
     await waitFor(() => subs.every(({ got }) => got.some((m) => m.topic === `${topic}/warm`)), 10_000, 'the warm-up message at both subscribers');
-    for (const { got } of subs) got.length = 0;
     const pubs = await Promise.all(Array.from({ length: 12 }, () => connect(cluster.edgeUrl(0))));
     const reorderedBefore = cluster.edgeStat(1, 'reorderedBatches') + cluster.edgeStat(0, 'reorderedBatches');
     const bursts = 25;
     const perBurst = 4;
-    // Bursts a turn or two apart: each lane gets many small batches, several in flight at once.
-    await Promise.all(pubs.map(async (pub, p) => {
-      const sends: Promise<unknown>[] = [];
-      for (let b = 0; b < bursts; b++) {
-        for (let i = 0; i < perBurst; i++) sends.push(pub.publishAsync(`${topic}/${p}`, `${b * perBurst + i}`, { qos: 1 }));
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      await Promise.all(sends);
-    }));
-    const total = pubs.length * bursts * perBurst;
-    for (const { got } of subs) {
-      await waitFor(() => got.length >= total, 15_000, () => `every message (${got.length}/${total})`);
-      for (let p = 0; p < pubs.length; p++) {
-        const seen = got.filter((m) => m.topic === `${topic}/${p}`).map((m) => Number(m.payload));
-        assert.deepEqual(seen, Array.from({ length: bursts * perBurst }, (_, i) => i), `publisher ${p} in order`);
+    // The bus swaps batches sent within 50 ms of each other: whether it did depends on the machine's
+    // pace, so the flow runs again (each time checked in full) until it did, three times at most.
+    for (let round = 0; round < 3 && cluster.edgeStat(1, 'reorderedBatches') + cluster.edgeStat(0, 'reorderedBatches') === reorderedBefore; round++) {
+      for (const { got } of subs) got.length = 0;
+      // Bursts a turn or two apart: each lane gets many small batches, several in flight at once.
+      await Promise.all(pubs.map(async (pub, p) => {
+        const sends: Promise<unknown>[] = [];
+        for (let b = 0; b < bursts; b++) {
+          for (let i = 0; i < perBurst; i++) sends.push(pub.publishAsync(`${topic}/${round}/${p}`, `${b * perBurst + i}`, { qos: 1 }));
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        await Promise.all(sends);
+      }));
+      const total = pubs.length * bursts * perBurst;
+      for (const { got } of subs) {
+        await waitFor(() => got.length >= total, 15_000, () => `every message (${got.length}/${total})`);
+        for (let p = 0; p < pubs.length; p++) {
+          const seen = got.filter((m) => m.topic === `${topic}/${round}/${p}`).map((m) => Number(m.payload));
+          assert.deepEqual(seen, Array.from({ length: bursts * perBurst }, (_, i) => i), `round ${round}, publisher ${p} in order`);
+        }
       }
     }
     const reordered = cluster.edgeStat(1, 'reorderedBatches') + cluster.edgeStat(0, 'reorderedBatches') - reorderedBefore;
