@@ -14,9 +14,12 @@ export function rocketmqClientLogger(log: Logger) {
     const text = typeof first === 'string' ? first.replace(/%[sdj]/g, () => String(rest[i++])) : String(first);
     return [text, ...rest.slice(i).map(String)].join(' ');
   };
+  // The client calls debug() on every send, receive and ack: formatting a line nobody keeps cost
+  // 3 % of a delivering edge's CPU (profile of session 17), so it is formatted only when kept.
+  const debug = (args: unknown[]) => { if (log.isDebugEnabled()) log.debug(line(args), { component: 'rocketmq-client' }); };
   return {
-    info: (...args: unknown[]) => log.debug(line(args), { component: 'rocketmq-client' }),
-    debug: (...args: unknown[]) => log.debug(line(args), { component: 'rocketmq-client' }),
+    info: (...args: unknown[]) => debug(args),
+    debug: (...args: unknown[]) => debug(args),
     warn: (...args: unknown[]) => log.warn(line(args), { component: 'rocketmq-client' }),
     error: (...args: unknown[]) => log.error(line(args), { component: 'rocketmq-client' }),
   };
