@@ -12,8 +12,8 @@ export class RawDevice {
   private connacked!: Promise<void>;
   private subacked: (() => void) | null = null;
 
-  private constructor(port: number, clientId: string) {
-    this.socket = net.connect({ host: '127.0.0.1', port });
+  private constructor(port: number, clientId: string, localAddress?: string) {
+    this.socket = net.connect({ host: '127.0.0.1', port, localAddress });
     this.socket.setNoDelay(true);
     this.socket.on('error', () => undefined);
     const parser = mqttPacket.parser({ protocolVersion: 4 });
@@ -35,8 +35,8 @@ export class RawDevice {
     });
   }
 
-  static async open(port: number, clientId: string): Promise<RawDevice> {
-    const d = new RawDevice(port, clientId);
+  static async open(port: number, clientId: string, localAddress?: string): Promise<RawDevice> {
+    const d = new RawDevice(port, clientId, localAddress);
     await d.connacked;
     return d;
   }
@@ -53,6 +53,18 @@ export class RawDevice {
   }
 }
 
+/** Devices per loopback source address: well inside one address's ephemeral port range. */
+const DEVICES_PER_ADDRESS = 20_000;
+
+/**
+ * The source address of device `i`: the kernel's choice for the first ones, then 127.0.1.1,
+ * 127.0.2.1 ... (all of 127.0.0.0/8 is loopback), so that 100,000 devices find free ports.
+ */
+function sourceAddress(i: number): string | undefined {
+  const block = Math.floor(i / DEVICES_PER_ADDRESS);
+  return block === 0 ? undefined : `127.0.${block}.1`;
+}
+
 /**
  * Opens `n` devices on the given ports (round robin), keeping `parallel` CONNECTs under way at a
  * time; `latencies` (when given) receives each one's CONNECT -> CONNACK time in ms.
@@ -64,7 +76,7 @@ export async function openDevices(ports: number[], n: number, prefix: string, pa
     while (next < n) {
       const i = next++;
       const started = performance.now();
-      devices[i] = await RawDevice.open(ports[i % ports.length]!, `${prefix}-${i}`);
+      devices[i] = await RawDevice.open(ports[i % ports.length]!, `${prefix}-${i}`, sourceAddress(i));
       latencies?.push(performance.now() - started);
     }
   }));
