@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { RebalancePolicy } from './cluster/rebalancer.js';
 import { z } from 'zod';
@@ -5,6 +6,7 @@ import { parseApiKeys, type ApiKey } from './api-keys-setting.js';
 import { parseProxyEndpoints } from './bus/proxy-endpoints.js';
 import { parseSentinels, type RedisTarget } from './cluster/redis-connection.js';
 import { ConfigError } from './errors.js';
+import { parseWebhookSecrets, type WebhookSecret } from './push/webhook-signature.js';
 
 /**
  * Every environment variable rocketpush reads, parsed once at process start. The README's
@@ -103,6 +105,7 @@ const schema = z.object({
   ROCKETMQ_MAX_DELAY_S: positiveInt.default(3 * 24 * 3600),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z.string().default(''),
+  WEBHOOK_LEGACY_HEADERS: z.enum(['0', '1', 'true', 'false']).default('1'),
   WEBHOOK_MAX_ATTEMPTS: positiveInt.default(12),
   WEBHOOK_BATCH: positiveInt.max(1000).default(100),
 });
@@ -174,7 +177,37 @@ export interface Config {
     maxDelayMs: number;
   };
   /** Absent when no webhook is configured. */
-  webhook?: { url: string; secret: string; maxAttempts: number; batch: number };
+  webhook?: { url: string; secrets: WebhookSecret[]; legacyHeaders: boolean; maxAttempts: number; batch: number };
+}
+
+/**
+ * Settings that hold secrets may come from a file instead (`<NAME>_FILE`, e.g. a mounted Docker or
+ * Kubernetes secret), so that they stay out of the process's environment and of `ps e`.
+ */
+export const FILE_SETTINGS = ['API_KEYS', 'WEBHOOK_SECRET', 'REDIS_URL'] as const;
+
+/** `env` with each `<NAME>_FILE` read into `<NAME>` (one trailing newline dropped). */
+export function withFileSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of FILE_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === '') continue;
+    if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`invalid configuration: set ${name} or ${name}_FILE, not both`);
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError(`invalid configuration: ${name}_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    }
+  }
+  return out;
+}
+
+function parseSecrets(raw: string): WebhookSecret[] {
+  try {
+    return parseWebhookSecrets(raw);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 function parseKeys(raw: string): ApiKey[] {
@@ -186,14 +219,15 @@ function parseKeys(raw: string): ApiKey[] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withFileSettings(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  if (e.WEBHOOK_URL !== undefined && e.WEBHOOK_SECRET.length < 16) {
-    throw new ConfigError('invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (at least 16 characters) to sign its calls');
+  const webhookSecrets = parseSecrets(e.WEBHOOK_SECRET);
+  if (e.WEBHOOK_URL !== undefined && webhookSecrets.length === 0) {
+    throw new ConfigError('invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (whsec_<base64>, or 16+ characters) to sign its calls');
   }
   if (e.MQTT_TLS_PORT !== undefined && (!e.MQTT_TLS_CERT_FILE || !e.MQTT_TLS_KEY_FILE)) {
     throw new ConfigError('invalid configuration: MQTT_TLS_PORT needs MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE');
@@ -255,6 +289,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT },
     push: { statusRetentionMs: e.PUSH_STATUS_RETENTION_S * 1000, maxDelayMs: e.ROCKETMQ_MAX_DELAY_S * 1000 },
     ...(e.WEBHOOK_URL !== undefined
-      ? { webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, batch: e.WEBHOOK_BATCH } } : {}),
+      ? {
+        webhook: {
+          url: e.WEBHOOK_URL, secrets: webhookSecrets, legacyHeaders: ['1', 'true'].includes(e.WEBHOOK_LEGACY_HEADERS), maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, batch: e.WEBHOOK_BATCH,
+        },
+      } : {}),
   };
 }

@@ -1,11 +1,15 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { PushEventStream, StoredPushEvent } from '../cluster/push-event-stream.js';
 import type { Logger } from '../log.js';
 import { backoffMs, sleep } from '../timing.js';
+import { legacyWebhookSignature, webhookCallId, webhookSignatures, type WebhookSecret } from './webhook-signature.js';
 
 export interface WebhookOptions {
   url: string;
-  secret: string;
+  /** Every call is signed with each of them (rotation); the first also keys the legacy header. */
+  secrets: WebhookSecret[];
+  /** Also send the deprecated X-Rocketpush-Timestamp / X-Rocketpush-Signature headers. */
+  legacyHeaders: boolean;
   maxAttempts: number;
   /** Most events in one call. */
   batch: number;
@@ -26,14 +30,9 @@ export interface WebhookEvent {
 const CLAIM_IDLE_MS = 30_000;
 const CALL_TIMEOUT_MS = 10_000;
 
-/** The signature header's value: HMAC-SHA256 over "<timestamp>.<body>" with the shared secret. */
-export function webhookSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
 /**
  * Sends push events (acknowledged, expired) from the push event stream to the configured URL, in
- * order, signed, a batch per call. A call that fails is retried with exponential backoff; the
+ * order, signed as Standard Webhooks specifies, a batch per call. A call that fails is retried with exponential backoff; the
  * events leave the stream's pending list only when the receiver answered 2xx (or after the last
  * attempt, logged). Every API process with a webhook joins one consumer group of the stream.
  */
@@ -85,8 +84,9 @@ export class WebhookDispatcher {
   private async deliver(entries: StoredPushEvent[]): Promise<void> {
     const events = entries.map(toWebhookEvent);
     const body = JSON.stringify({ events });
+    const callId = webhookCallId(entries[0]!.id, entries[entries.length - 1]!.id);
     for (let attempt = 1; ; attempt++) {
-      const error = await this.call(body);
+      const error = await this.call(callId, body);
       if (error === null) {
         this.stats.webhookCalls++;
         this.stats.webhookEvents += events.length;
@@ -111,16 +111,25 @@ export class WebhookDispatcher {
   }
 
   /** null when the receiver took the events, else why not. */
-  private async call(body: string): Promise<string | null> {
+  private async call(id: string, body: string): Promise<string | null> {
+    // Each attempt is signed anew: a receiver refuses timestamps older than its tolerance (5 minutes
+    // in the specification's libraries), and retries go on for longer than that.
     const timestamp = String(Math.floor(Date.now() / 1000));
+    const { secrets, legacyHeaders } = this.opts;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': webhookSignatures(secrets, id, timestamp, body),
+    };
+    if (legacyHeaders) {
+      headers['x-rocketpush-timestamp'] = timestamp;
+      headers['x-rocketpush-signature'] = legacyWebhookSignature(secrets[0]!, timestamp, body);
+    }
     try {
       const res = await fetch(this.opts.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-rocketpush-timestamp': timestamp,
-          'x-rocketpush-signature': webhookSignature(this.opts.secret, timestamp, body),
-        },
+        headers,
         body,
         signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
@@ -38,5 +41,24 @@ describe('configuration from the environment', () => {
     assert.throws(() => loadConfig({ EDGE_ID: 'has space' }), /EDGE_ID/);
     assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
     assert.throws(() => loadConfig({ ROCKETMQ_REQUEST_TIMEOUT_MS: '10' }), /ROCKETMQ_REQUEST_TIMEOUT_MS/);
+  });
+
+  it('reads secrets from <NAME>_FILE (a mounted secret), and refuses both forms at once or a file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rp-config-'));
+    writeFileSync(join(dir, 'keys'), 'ops:0123456789abcdef0123:*\n');
+    writeFileSync(join(dir, 'hook'), 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n');
+    const c = loadConfig({ API_KEYS_FILE: join(dir, 'keys'), WEBHOOK_URL: 'https://hooks.example.com/rp', WEBHOOK_SECRET_FILE: join(dir, 'hook') });
+    assert.deepEqual(c.api.keys.map((k) => k.name), ['ops']);
+    assert.equal(c.webhook?.secrets[0]?.text, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'the trailing newline is not part of the secret');
+    assert.throws(() => loadConfig({ API_KEYS: 'a:0123456789abcdef0123:*', API_KEYS_FILE: join(dir, 'keys') }), /API_KEYS or API_KEYS_FILE/);
+    assert.throws(() => loadConfig({ REDIS_URL_FILE: join(dir, 'missing') }), /REDIS_URL_FILE .* cannot be read \(ENOENT\)/);
+  });
+
+  it('takes several webhook secrets for rotation, and refuses a webhook without one', () => {
+    const c = loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/rp', WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw an-older-plain-secret' });
+    assert.equal(c.webhook?.secrets.length, 2);
+    assert.equal(c.webhook?.legacyHeaders, true, 'the X-Rocketpush-* headers are kept for one release');
+    assert.equal(loadConfig({ WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'an-older-plain-secret', WEBHOOK_LEGACY_HEADERS: '0' }).webhook?.legacyHeaders, false);
+    assert.throws(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/rp' }), /WEBHOOK_URL needs WEBHOOK_SECRET/);
   });
 });
