@@ -137,9 +137,16 @@ export class PushRequestError extends RpError {
 export class ApiError extends RpError {
   readonly code = 'api';
 
-  constructor(readonly status: number, readonly answerCode: string, message: string, readonly field?: string) {
+  /** `problems`: every validation problem of the request, when there were several to report. */
+  constructor(readonly status: number, readonly answerCode: string, message: string, readonly field?: string, readonly problems?: Problem[]) {
     super(message);
   }
+}
+
+/** One thing wrong with a request: the field (dotted path) when there is one, and what is wrong. */
+export interface Problem {
+  field?: string;
+  message: string;
 }
 
 /** What the REST API answers for an error: status, body code and message, the field, and Retry-After. */
@@ -148,6 +155,8 @@ export interface HttpAnswer {
   code: string;
   message: string;
   field?: string;
+  /** Every problem found, when the request was checked against a schema. */
+  problems?: Problem[];
   retryAfterS?: number;
 }
 
@@ -157,7 +166,7 @@ export function httpAnswerOf(err: unknown): HttpAnswer | null {
   switch (err.code) {
     case 'api': {
       const e = err as ApiError;
-      return { status: e.status, code: e.answerCode, message: e.message, ...(e.field ? { field: e.field } : {}) };
+      return { status: e.status, code: e.answerCode, message: e.message, ...(e.field ? { field: e.field } : {}), ...(e.problems ? { problems: e.problems } : {}) };
     }
     case 'bus_unavailable':
       return { status: 503, code: 'unavailable', message: 'RocketMQ is not answering; nothing was accepted, retry the request', retryAfterS: 1 };

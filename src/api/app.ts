@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { httpMetrics } from './http-metrics.js';
+import { noteForAccessLog, requestContext } from './request-context.js';
 import type { PublishService } from '../bus/publish-service.js';
 import type { Logger } from '../log.js';
 import type { DeviceRegistry } from '../cluster/device-registry.js';
@@ -47,6 +48,7 @@ export interface ApiDeps {
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestContext(deps.log));
   const metrics = deps.metrics;
   if (metrics) {
     app.use(httpMetrics(metrics));
@@ -98,7 +100,8 @@ export function createApp(deps: ApiDeps): Express {
       }
       const { topic, qos, retain, ttl } = parsed.data;
       const message = await deps.publisher.publish({ topic, payload, qos, retain, clientId: '', ...(ttl ? { ttlMs: ttl * 1000 } : {}) });
-      deps.log.info('published', { messageId: message.id, topic, qos, retain, bytes: payload.length, apiKey: res.locals.apiKey as string });
+      // The request's access-log line says what was published (one line per publish, not two).
+      noteForAccessLog(res, { messageId: message.id, topic, qos, retain, bytes: payload.length });
       res.status(202).json({
         id: message.id, topic, qos, retain, publishedAt: new Date(message.publishedAt).toISOString(),
         expiresAt: message.expiresAt ? new Date(message.expiresAt).toISOString() : null,

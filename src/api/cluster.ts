@@ -6,6 +6,7 @@ import type { Rebalancer } from '../cluster/rebalancer.js';
 import type { ControlMessage } from '../bus/control.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
+import { logContext } from './request-context.js';
 import { fromZod } from './error-answers.js';
 import { pathParam } from './params.js';
 import { assignQuery, clientIdParam, edgeIdParam } from './schemas.js';
@@ -76,7 +77,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
   router.post('/v1/edges/rebalance', operate, async (_req, res, next) => {
     try {
       const plan = await deps.rebalancer.rebalance();
-      log.info('rebalance requested', { plan: JSON.stringify(plan), apiKey: res.locals.apiKey as string });
+      log.info('rebalance requested', { plan: JSON.stringify(plan), ...logContext(res) });
       res.status(202).json({ shed: plan });
     } catch (err) { next(err); }
   });
@@ -88,7 +89,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
       if (!edge) throw new ApiError(404, 'not_found', `edge ${id} is not running`, 'id');
       await deps.control({ kind: 'drain', edgeId: id, requestedAt: Date.now() });
       deps.rebalancer.afterDrain(id);
-      log.info('edge drain requested', { edgeId: id, connections: edge.connections, apiKey: res.locals.apiKey as string });
+      log.info('edge drain requested', { edgeId: id, connections: edge.connections, ...logContext(res) });
       res.status(202).json({ edgeId: id, drain: 'requested', connections: edge.connections });
     } catch (err) { next(err); }
   });
@@ -116,7 +117,7 @@ export function clusterRoutes(deps: ClusterRoutesDeps): Router {
       const client = await view.client(id);
       if (!client?.connected || !client.edgeId) throw new ApiError(404, 'not_found', `client ${id} is not connected`, 'id');
       await deps.disconnect(id);
-      log.info('client disconnect requested', { clientId: id, edgeId: client.edgeId, apiKey: res.locals.apiKey as string });
+      log.info('client disconnect requested', { clientId: id, edgeId: client.edgeId, ...logContext(res) });
       res.status(202).json({ clientId: id, edgeId: client.edgeId, disconnect: 'requested' });
     } catch (err) { next(err); }
   });

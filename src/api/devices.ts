@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Device, DeviceRegistry } from '../cluster/device-registry.js';
 import type { Logger } from '../log.js';
 import { requireScope, type ApiGate } from './api-keys.js';
+import { logContext } from './request-context.js';
 import { fromZod } from './error-answers.js';
 import { pathParam } from './params.js';
 import { deviceId, listDevicesQuery, registerDeviceBody, updateDeviceBody } from './schemas.js';
@@ -44,7 +45,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
       const { id, user, tags } = parsed.data;
       const created = await devices.register(id, user, tags);
       if (!created) throw new ApiError(409, 'conflict', `device ${id} is already registered`, 'id');
-      log.info('device registered', { deviceId: id, user, apiKey: res.locals.apiKey as string });
+      log.info('device registered', { deviceId: id, user, ...logContext(res) });
       // The secret is shown here once; only its hash is kept.
       res.status(201).json({ ...view(created.device), secret: created.secret });
     } catch (err) { next(err); }
@@ -76,7 +77,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
       if (!parsed.success) throw fromZod(parsed.error);
       const device = await devices.update(id, parsed.data);
       if (!device) throw new ApiError(404, 'not_found', `no device ${id}`);
-      log.info('device updated', { deviceId: id, apiKey: res.locals.apiKey as string });
+      log.info('device updated', { deviceId: id, ...logContext(res) });
       res.json(view(device));
     } catch (err) { next(err); }
   });
@@ -87,7 +88,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
       const secret = await devices.rotateSecret(id);
       if (!secret) throw new ApiError(404, 'not_found', `no device ${id}`);
       await deps.revoke(id);
-      log.info('device secret rotated', { deviceId: id, apiKey: res.locals.apiKey as string });
+      log.info('device secret rotated', { deviceId: id, ...logContext(res) });
       res.json({ id, secret });
     } catch (err) { next(err); }
   });
@@ -97,7 +98,7 @@ export function deviceRoutes(deps: DeviceRoutesDeps): Router {
       const id = idParam(req);
       if (!(await devices.remove(id))) throw new ApiError(404, 'not_found', `no device ${id}`);
       await deps.revoke(id);
-      log.info('device deleted', { deviceId: id, apiKey: res.locals.apiKey as string });
+      log.info('device deleted', { deviceId: id, ...logContext(res) });
       res.status(204).end();
     } catch (err) { next(err); }
   });

@@ -121,6 +121,13 @@ export const operations: Operation[] = [
   },
 ];
 
+const requestIdHeader = { 'X-Request-Id': { description: 'the request\'s id: yours, or one made for it', schema: { type: 'string' } } };
+/** On answers of routes that need a key, when the key has a rate (draft-ietf-httpapi-ratelimit-headers). */
+const rateLimitHeaders = {
+  'RateLimit-Policy': { description: 'the key\'s limit: `"api-key";q=<requests>;w=1`', schema: { type: 'string' } },
+  RateLimit: { description: 'what is left: `"api-key";r=<requests>;t=<seconds until full>`', schema: { type: 'string' } },
+};
+
 function jsonSchema(schema: ZodType, io: 'input' | 'output'): object {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
@@ -137,6 +144,10 @@ export function openApiDocument(): object {
         parameters.push({ name, in: 'query', required: !(s as ZodType).safeParse(undefined).success, schema: jsonSchema(s as ZodType, 'input') });
       }
     }
+    parameters.push({
+      name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:/+=@-]{1,128}$' },
+      description: 'your id for this request, echoed in the answer and logged; one is made when absent',
+    });
     if (op.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
@@ -146,6 +157,7 @@ export function openApiDocument(): object {
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
       responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
         description: r.description,
+        headers: { ...requestIdHeader, ...(op.scope ? rateLimitHeaders : {}) },
         ...(r.schema ? { content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : {}),
       }])),
     };

@@ -6,8 +6,9 @@ import type { PushStatus, PushStatusStore } from '../cluster/push-status-store.j
 import { parseTagExpression } from '../push/tag-expression.js';
 import { requireScope, type ApiGate } from './api-keys.js';
 import { fromZod, type ApiErrorBody } from './error-answers.js';
+import { logContext, requestIdOf } from './request-context.js';
 import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, recentPushesQuery, type PushBody } from './schemas.js';
-import { ApiError, httpAnswerOf, NoTargetError, PushRequestError, TagExpressionError } from '../errors.js';
+import { ApiError, httpAnswerOf, NoTargetError, PushRequestError, TagExpressionError, type Problem } from '../errors.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
@@ -20,9 +21,19 @@ export interface PushRoutesDeps {
 
 interface Answer { status: number; body: unknown }
 
-function error(status: number, code: string, message: string, field?: string): Answer {
-  const body: ApiErrorBody = { error: { code, message, ...(field ? { field } : {}) } };
+function error(status: number, code: string, message: string, field?: string, problems?: Problem[]): Answer {
+  const body: ApiErrorBody = { error: { code, message, ...(field ? { field } : {}), ...(problems ? { problems } : {}) } };
   return { status, body };
+}
+
+/**
+ * Sends an answer; an error answer gets this request's id in its body. Answers are kept for
+ * Idempotency-Key replays without it: a replay is another request, with an id of its own.
+ */
+function send(res: Response, a: Answer): void {
+  const body = a.body as Partial<ApiErrorBody>;
+  const requestId = requestIdOf(res);
+  res.status(a.status).json(a.status >= 400 && body.error && requestId ? { error: { ...body.error, requestId } } : a.body);
 }
 
 function target(t: PushBody['target']): PushTarget | Answer {
@@ -62,12 +73,12 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
   const scope = requireScope(gate, 'push');
 
   /** One push, answered in the API's shapes; only failures of the servers themselves throw. */
-  const one = async (raw: unknown, apiKey: string): Promise<Answer> => {
+  const one = async (raw: unknown, context: ReturnType<typeof logContext>): Promise<Answer> => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return error(400, 'invalid_request', 'a push must be a JSON object');
     const parsed = pushBody.safeParse(raw);
     if (!parsed.success) {
       const e = fromZod(parsed.error);
-      return error(400, e.code, e.message, e.field);
+      return error(400, e.answerCode, e.message, e.field, e.problems);
     }
     const payload = pushPayload(parsed.data);
     if (typeof payload === 'string') return error(400, 'invalid_request', payload, 'payload');
@@ -86,7 +97,7 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
         ...(at !== undefined ? { deliverAt: at } : {}),
       });
       log.info('push accepted', {
-        pushId: result.id, target: resolved.kind, targeted: result.targeted, qos, bytes: payload.length, apiKey,
+        pushId: result.id, target: resolved.kind, targeted: result.targeted, qos, bytes: payload.length, ...context,
         ...(result.deliverAt > result.acceptedAt ? { deliverAt: iso(result.deliverAt) } : {}),
       });
       return {
@@ -111,8 +122,7 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
     const apiKey = res.locals.apiKey as string;
     const key = req.get('idempotency-key');
     if (key === undefined) {
-      const a = await work();
-      res.status(a.status).json(a.body);
+      send(res, await work());
       return;
     }
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new ApiError(400, 'invalid_request', 'Idempotency-Key must be 1-255 printable characters', 'Idempotency-Key');
@@ -120,7 +130,7 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
     if (state.state === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
     if (state.state === 'pending') throw new ApiError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still running', 'Idempotency-Key');
     if (state.state === 'done') {
-      res.set('Idempotent-Replayed', 'true').status(state.status).json(state.body);
+      send(res.set('Idempotent-Replayed', 'true'), { status: state.status, body: state.body });
       return;
     }
     let a: Answer;
@@ -131,12 +141,12 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
       throw err;
     }
     await idempotency.finish(apiKey, key, req.body, a.status, a.body);
-    res.status(a.status).json(a.body);
+    send(res, a);
   };
 
   router.post('/v1/pushes', scope, async (req, res, next) => {
     try {
-      await once(req, res, () => one(req.body, res.locals.apiKey as string));
+      await once(req, res, () => one(req.body, logContext(res)));
     } catch (err) { next(err); }
   });
 
@@ -147,9 +157,9 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
       if (!parsed.success) throw fromZod(parsed.error);
       await once(req, res, async () => {
         // Item by item: one item's failure does not stop the others.
-        const results = await Promise.all(parsed.data.pushes.map((p) => one(p, res.locals.apiKey as string)
+        const results = await Promise.all(parsed.data.pushes.map((p) => one(p, logContext(res))
           .catch((err: unknown) => {
-            log.error('push in batch failed', { error: String(err) });
+            log.error('push in batch failed', { error: String(err), ...logContext(res) });
             return error(503, 'unavailable', 'the push could not be made durable; retry it');
           })));
         return { status: 200, body: { results: results.map((r) => ({ status: r.status, ...(r.body as object) })) } };
@@ -183,7 +193,7 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
       const id = String(req.params.id);
       const cancelled = await status.cancel(id);
       if (cancelled === null) throw new ApiError(404, 'not_found', `no push ${id} (or its status is past the retention time)`, 'id');
-      log.info('push cancelled', { pushId: id, devices: cancelled, apiKey: res.locals.apiKey as string });
+      log.info('push cancelled', { pushId: id, devices: cancelled, ...logContext(res) });
       res.json({ id, state: 'cancelled', cancelled });
     } catch (err) { next(err); }
   });

@@ -102,7 +102,14 @@ export function pushPayload(body: PushBody): Buffer | string {
 const isoTime = z.string().describe('ISO 8601 time');
 
 export const errorAnswer = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).strict(),
+  error: z.object({
+    code: z.string().describe('stable, to act on (the message is for people)'),
+    message: z.string(),
+    field: z.string().optional().describe('the first problem\'s field, a dotted path'),
+    problems: z.array(z.object({ field: z.string().optional(), message: z.string() }).strict()).optional()
+      .describe('every problem found when the request was checked against its schema'),
+    requestId: z.string().optional().describe('the answer\'s X-Request-Id: quote it when reporting a problem'),
+  }).strict(),
 }).strict();
 
 export const publishAnswer = z.object({

@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { Readiness } from '../health/readiness.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { PushScheduler } from '../push/push-scheduler.js';
+import { findKey } from './api-keys.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
@@ -91,8 +92,9 @@ export class ApiServer {
       status,
       idempotency: stores.idempotency,
       gate: {
-        keys: this.config.api.keys,
-        limit: (key) => limiter.take(key.name, key.ratePerSecond ?? this.config.api.ratePerSecond),
+        authenticate: (presented) => Promise.resolve(findKey(this.config.api.keys, presented)),
+        rateOf: (key) => key.ratePerSecond ?? this.config.api.ratePerSecond,
+        take: (key, rate) => limiter.take(key.name, rate),
       },
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
       control,
