@@ -8,11 +8,14 @@ import { ApiKeyConfigError } from './errors.js';
  */
 
 /** What an API key may do. `*` in the configuration grants all of them. */
-export const SCOPES = ['publish', 'push', 'devices.read', 'devices.write', 'cluster.write'] as const;
+export const SCOPES = ['publish', 'push', 'devices.read', 'devices.write', 'cluster.write', 'keys.manage'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKey {
   name: string;
+  /** Keys made over the API have an id (and may expire); API_KEYS' have none. */
+  id?: string;
+  expiresAt?: number | null;
   /** SHA-256 of the key, compared in constant time. */
   digest: Buffer;
   scopes: ReadonlySet<Scope>;

@@ -100,6 +100,7 @@ const schema = z.object({
   API_MAX_BODY_BYTES: positiveInt.default(512 * 1024),
   API_KEYS: z.string().default(''),
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(200),
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   PUSH_STATUS_RETENTION_S: positiveInt.default(24 * 3600),
   // RocketMQ's own limit for delay messages (timerMaxDelaySec); scripts/rocketmq.sh gives the broker the same value.
   ROCKETMQ_MAX_DELAY_S: positiveInt.default(3 * 24 * 3600),
@@ -169,6 +170,8 @@ export interface Config {
     host: string; port: number; maxBodyBytes: number; keys: ApiKey[];
     /** Requests per second per API key unless its entry says otherwise; 0 for no limit. */
     ratePerSecond: number;
+    /** How long an API process reuses a key made over the API: the longest a revoked key keeps working. */
+    keyCacheMs: number;
   };
   push: {
     /** How long a push's status is kept after it expired. */
@@ -286,7 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     consumer: { maxCached: e.CONSUMER_MAX_CACHED, reorderHoldMs: e.DELIVERY_REORDER_HOLD_MS },
     sessionPendingCap: e.SESSION_PENDING_CAP,
-    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT },
+    api: { host: e.API_HOST, port: e.API_PORT, maxBodyBytes: e.API_MAX_BODY_BYTES, keys: parseKeys(e.API_KEYS), ratePerSecond: e.API_RATE_LIMIT, keyCacheMs: e.API_KEY_CACHE_MS },
     push: { statusRetentionMs: e.PUSH_STATUS_RETENTION_S * 1000, maxDelayMs: e.ROCKETMQ_MAX_DELAY_S * 1000 },
     ...(e.WEBHOOK_URL !== undefined
       ? {

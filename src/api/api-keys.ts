@@ -41,6 +41,11 @@ function setRateLimitHeaders(res: Response, rate: number, take: RateTake): void 
   res.set('RateLimit', `"api-key";r=${take.remaining};t=${Math.ceil(take.resetMs / 1000)}`);
 }
 
+/** The key a request passed requireScope with. */
+export function callerOf(res: Response): ApiKey {
+  return res.locals.caller as ApiKey;
+}
+
 /** express middleware: 401 without a valid key, 403 when the key lacks `scope`, 429 past its rate. */
 export function requireScope(gate: ApiGate, scope: Scope) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -50,6 +55,7 @@ export function requireScope(gate: ApiGate, scope: Scope) {
       if (!key) return next(new ApiError(401, 'unauthorized', 'the API key is not valid'));
       if (!key.scopes.has(scope)) return next(new ApiError(403, 'forbidden', `the API key "${key.name}" may not ${scope}`));
       res.locals.apiKey = key.name;
+      res.locals.caller = key;
       const rate = gate.rateOf(key);
       if (rate <= 0) return next();
       const take = await gate.take(key, rate);

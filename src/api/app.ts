@@ -13,6 +13,9 @@ import type { ClusterView } from './cluster-view.js';
 import type { EdgeAssigner } from '../cluster/edge-assignment.js';
 import type { ControlMessage } from '../bus/control.js';
 import { pushRoutes } from './pushes.js';
+import { apiKeyRoutes } from './api-key-routes.js';
+import type { ApiKeyStore } from '../cluster/api-key-store.js';
+import type { ApiKey } from '../api-keys-setting.js';
 import { openApiDocument } from './openapi.js';
 import type { PushService } from '../push/push-service.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
@@ -28,7 +31,11 @@ export interface ApiDeps {
   pushes: PushService;
   status: PushStatusStore;
   idempotency: IdempotencyStore;
-  gate: ApiGate;
+  gate: ApiGate & { forget?: (id: string) => void };
+  /** Keys made over the API. */
+  apiKeys: ApiKeyStore;
+  /** API_KEYS, listed by GET /v1/api-keys. */
+  configuredKeys: ApiKey[];
   revoke: (deviceId: string) => Promise<void>;
   /** Edges, clients and sessions as Redis knows them. */
   cluster: ClusterView;
@@ -77,6 +84,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(deviceRoutes({ devices: deps.devices, gate: deps.gate, revoke: deps.revoke, log: deps.log }));
   app.use(clusterRoutes({ view: deps.cluster, assigner: deps.assigner, control: deps.control, rebalancer: deps.rebalancer, gate: deps.gate, disconnect: deps.revoke, log: deps.log }));
   app.use(pushRoutes({ pushes: deps.pushes, status: deps.status, idempotency: deps.idempotency, gate: deps.gate, maxPayloadBytes: deps.maxPayloadBytes, log: deps.log }));
+
+  app.use(apiKeyRoutes({ store: deps.apiKeys, configured: deps.configuredKeys, gate: deps.gate, log: deps.log }));
 
   const document = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => { res.json(document); });

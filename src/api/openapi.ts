@@ -4,7 +4,7 @@ import {
   assignmentAnswer, assignQuery, autoscalerAnswer, drainAnswer, rebalanceAnswer, clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer,
   deviceAnswer, deviceCreatedAnswer, devicePageAnswer, errorAnswer, listDevicesQuery, publishAnswer, publishBody,
   recentPushesAnswer, recentPushesQuery, pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
-  updateDeviceBody,
+  updateDeviceBody, apiKeyAnswer, apiKeyCreatedAnswer, apiKeyListAnswer, createApiKeyBody,
 } from './schemas.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -118,6 +118,22 @@ export const operations: Operation[] = [
   {
     method: 'delete', path: '/v1/pushes/{id}', route: '/v1/pushes/:id', summary: 'cancel what was not delivered yet', scope: 'push',
     responses: { 200: { description: 'cancelled', schema: pushCancelAnswer }, 404: e('no such push'), ...guarded },
+  },
+  {
+    method: 'post', path: '/v1/api-keys', route: '/v1/api-keys', summary: 'make an API key (shown once); it works on every API process at once', scope: 'keys.manage', body: createApiKeyBody,
+    responses: { 201: { description: 'made; `key` is shown only here', schema: apiKeyCreatedAnswer }, 400: e('invalid body'), 409: e('the name is taken'), ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/api-keys', route: '/v1/api-keys', summary: 'every API key: those of API_KEYS and those made over the API, with their last use', scope: 'keys.manage',
+    responses: { 200: { description: 'the keys', schema: apiKeyListAnswer }, ...guarded },
+  },
+  {
+    method: 'get', path: '/v1/api-keys/{id}', route: '/v1/api-keys/:id', summary: 'one API key made over the API', scope: 'keys.manage',
+    responses: { 200: { description: 'the key (never the key itself)', schema: apiKeyAnswer }, 400: e('invalid id'), 404: e('no such key'), ...guarded },
+  },
+  {
+    method: 'delete', path: '/v1/api-keys/{id}', route: '/v1/api-keys/:id', summary: 'revoke an API key (refused by every API process within API_KEY_CACHE_MS)', scope: 'keys.manage',
+    responses: { 204: { description: 'revoked' }, 400: e('invalid id'), 404: e('no such key'), ...guarded },
   },
 ];
 

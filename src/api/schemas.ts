@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PayloadDecodeError } from '../errors.js';
+import { SCOPES } from '../api-keys-setting.js';
 import { isReservedTopic } from '../topics.js';
 
 /** A topic a message is published to: no wildcards, not reserved. */
@@ -260,3 +261,31 @@ export const pushBatchAnswer = z.object({
     errorAnswer.extend({ status: z.number().int() }).strict(),
   ])),
 }).strict();
+
+// ---- API keys (/v1/api-keys) ----
+
+const scopeName = z.enum([...SCOPES, '*']);
+export const apiKeyId = z.string().regex(/^[0-9a-f]{16}$/, '16 hex digits');
+
+/** POST /v1/api-keys. `ttl` (seconds) or `expiresAt`; neither: the key does not expire. */
+export const createApiKeyBody = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
+  scopes: z.array(scopeName).min(1).max(SCOPES.length + 1).describe('what the key may do; `*` for every scope'),
+  rate: z.number().int().min(1).max(1_000_000).optional().describe('requests per second; the API default (API_RATE_LIMIT) when absent'),
+  ttl: z.number().int().min(60).max(10 * 365 * 24 * 3600).optional().describe('seconds until the key expires'),
+  expiresAt: z.iso.datetime({ offset: true }).optional().describe('when the key expires'),
+}).strict().refine((b) => b.ttl === undefined || b.expiresAt === undefined, { message: 'give ttl or expiresAt, not both', path: ['expiresAt'] });
+
+export const apiKeyAnswer = z.object({
+  id: z.string().nullable().describe('null for a key of API_KEYS'),
+  name: z.string(),
+  source: z.enum(['api', 'config']).describe('made over the API, or from API_KEYS (change those there)'),
+  scopes: z.array(z.string()),
+  rate: z.number().int().nullable().describe('requests per second; null: the API default'),
+  createdAt: isoTime.nullable(),
+  expiresAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable().describe('to the minute'),
+}).strict();
+
+export const apiKeyCreatedAnswer = apiKeyAnswer.extend({ key: z.string().describe('the key: shown only here') }).strict();
+export const apiKeyListAnswer = z.object({ items: z.array(apiKeyAnswer) }).strict();

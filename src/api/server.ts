@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { Readiness } from '../health/readiness.js';
 import { ExpirySweeper } from '../push/expiry-sweeper.js';
 import { PushScheduler } from '../push/push-scheduler.js';
-import { findKey } from './api-keys.js';
+import { ApiKeyGate } from './api-key-gate.js';
 import { WebhookDispatcher } from '../push/webhook-dispatcher.js';
 import { ClusterView } from './cluster-view.js';
 import { EdgeAssigner } from '../cluster/edge-assignment.js';
@@ -57,7 +57,7 @@ export class ApiServer {
     await sessions.start();
     const devices = stores.devices;
     const limiter = stores.rateLimiter;
-    if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: every /v1 call will be refused with 401');
+    if (this.config.api.keys.length === 0) this.log.warn('API_KEYS is empty: only keys made over the API (none until one is made with a key of API_KEYS) are accepted');
     const status = stores.pushStatus;
     const pushes = new PushService({
       publisher, devices, status, defaultTtlMs: this.config.messageTtlMs, maxDelayMs: this.config.push.maxDelayMs,
@@ -91,11 +91,12 @@ export class ApiServer {
       pushes,
       status,
       idempotency: stores.idempotency,
-      gate: {
-        authenticate: (presented) => Promise.resolve(findKey(this.config.api.keys, presented)),
-        rateOf: (key) => key.ratePerSecond ?? this.config.api.ratePerSecond,
-        take: (key, rate) => limiter.take(key.name, rate),
-      },
+      gate: new ApiKeyGate({
+        configured: this.config.api.keys, store: stores.apiKeys, limiter, defaultRate: this.config.api.ratePerSecond,
+        cacheMs: this.config.api.keyCacheMs, log: this.log,
+      }),
+      apiKeys: stores.apiKeys,
+      configuredKeys: this.config.api.keys,
       revoke: (deviceId) => this.producer.sendControl(encodeControl({ kind: 'revoke', clientId: deviceId }), 10_000),
       control,
       rebalancer: this.rebalancer,

@@ -68,6 +68,12 @@ export class RedisKeys {
   tagDevices(tag: string): string { return `${this.prefix}{devices}:tag:${tag}`; }
   /** String, 24 h expiry: the answer to a request made with an Idempotency-Key, per API key. */
   idempotency(apiKey: string, key: string): string { return `${this.prefix}idem:{${apiKey}}:${key}`; }
+  /** Hash: one API key made over the API: name, digest (SHA-256 hex), scopes, rate, createdAt, expiresAt; expires with it. */
+  apiKey(id: string): string { return `${this.prefix}{apikeys}:key:${id}`; }
+  /** Hash: API key name -> "<id> <expiresAt>", so that a name stays unique among live keys. */
+  apiKeyNames(): string { return `${this.prefix}{apikeys}:names`; }
+  /** Hash: API key name -> when it was last used (ms; written at most once a minute per API process). */
+  apiKeyLastUse(): string { return `${this.prefix}{apikeys}:used`; }
   /** Hash {tokens, at}, short expiry: the rate limit bucket of one API key. */
   rateBucket(apiKey: string): string { return `${this.prefix}rate:{${apiKey}}`; }
 

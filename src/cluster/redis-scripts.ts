@@ -7,6 +7,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * whose keys depend on the data). Each file starts with what its KEYS and ARGV are.
  */
 export const SCRIPT_NAMES = [
+  'apikey-create-2', 'apikey-revoke-3',
   'device-register', 'device-update', 'device-remove', 'device-rotate-secret-1',
   'push-receipts-3', 'push-expire-4', 'push-cancel-3', 'push-collapse', 'push-mark-accepted-1',
   'rate-take-1',

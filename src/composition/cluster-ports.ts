@@ -1,3 +1,4 @@
+import type { ApiKeyStore } from '../cluster/api-key-store.js';
 import type { AutoscalerStore } from '../autoscaler/autoscaler-store.js';
 import type { BatchingProducer } from '../bus/batching-producer.js';
 import type { DelayFeed, DeliveryFeed, SessionFeed } from '../bus/feeds.js';
@@ -49,6 +50,8 @@ export interface ClusterStores {
   pushEvents: PushEventStream;
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
+  /** API keys made over the API (API_KEYS' are in the configuration). */
+  apiKeys: ApiKeyStore;
   autoscaler: AutoscalerStore;
 }
 

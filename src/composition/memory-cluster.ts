@@ -4,6 +4,7 @@ import { MemoryRocketMQ } from '../bus/memory/memory-rocketmq.js';
 import { MemoryDeviceRegistry } from '../cluster/memory/memory-device-registry.js';
 import { MemoryEdgeLoadStore } from '../cluster/memory/memory-edge-load-store.js';
 import { MemoryEdgeRegistry } from '../cluster/memory/memory-edge-registry.js';
+import { MemoryApiKeyStore } from '../cluster/memory/memory-api-key-store.js';
 import { MemoryIdempotencyStore } from '../cluster/memory/memory-idempotency-store.js';
 import { MemoryPushEventStream } from '../cluster/memory/memory-push-event-stream.js';
 import { MemoryPushStatusStore } from '../cluster/memory/memory-push-status-store.js';
@@ -45,6 +46,7 @@ export class MemoryCluster {
       pushEvents: new MemoryPushEventStream(pushStatus.events),
       idempotency: new MemoryIdempotencyStore(),
       rateLimiter: new MemoryRateLimiter(),
+      apiKeys: new MemoryApiKeyStore(),
       autoscaler: new MemoryAutoscalerStore(),
     };
   }

@@ -5,6 +5,7 @@ import { RocketmqDelayFeed, RocketmqDeliveryFeed, RocketmqSessionFeed } from '..
 import { RedisDeviceRegistry } from '../cluster/device-registry.js';
 import { RedisEdgeLoadStore } from '../cluster/edge-load.js';
 import { RedisEdgeRegistry } from '../cluster/edge-registry.js';
+import { RedisApiKeyStore } from '../cluster/api-key-store.js';
 import { RedisIdempotencyStore } from '../cluster/idempotency-store.js';
 import { RedisKeys } from '../cluster/keys.js';
 import { RedisPushEventStream } from '../cluster/push-event-stream.js';
@@ -58,6 +59,7 @@ export function redisRocketmqPorts(config: Config, log: Logger, metrics: Registr
       pushEvents: new RedisPushEventStream(redis, keys, log),
       idempotency: new RedisIdempotencyStore(redis, keys),
       rateLimiter: new RedisRateLimiter(redis, keys),
+      apiKeys: new RedisApiKeyStore(redis, keys),
       autoscaler: new RedisAutoscalerStore(redis, keys),
     },
     bus: {

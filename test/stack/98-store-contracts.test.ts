@@ -9,6 +9,7 @@ import { RedisIdempotencyStore } from '../../src/cluster/idempotency-store.js';
 import { RedisKeys } from '../../src/cluster/keys.js';
 import { RedisPushStatusStore } from '../../src/cluster/push-status-store.js';
 import { RedisPushEventStream } from '../../src/cluster/push-event-stream.js';
+import { RedisApiKeyStore } from '../../src/cluster/api-key-store.js';
 import { RedisRateLimiter } from '../../src/cluster/rate-limiter.js';
 import { RedisRetainedStore } from '../../src/cluster/retained-store.js';
 import { RedisRouteTable } from '../../src/cluster/route-table.js';
@@ -23,6 +24,7 @@ import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js'
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
 import { pushEventStreamContract } from '../contracts/push-event-stream.contract.js';
+import { apiKeyStoreContract } from '../contracts/api-key-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { routeTableContract } from '../contracts/route-table.contract.js';
@@ -50,6 +52,7 @@ async function subject<T>(build: (redis: Redis, keys: RedisKeys) => T) {
 retainedStoreContract('Redis', () => subject((r, k) => new RedisRetainedStore(r, k, log)));
 idempotencyStoreContract('Redis', () => subject((r, k) => new RedisIdempotencyStore(r, k)));
 rateLimiterContract('Redis', () => subject((r, k) => new RedisRateLimiter(r, k)));
+apiKeyStoreContract('Redis', () => subject((r, k) => new RedisApiKeyStore(r, k)));
 routeTableContract('Redis', () => subject((r, k) => new RedisRouteTable(r, k)));
 willStoreContract('Redis', () => subject((r, k) => new RedisWillStore(r, k, log)));
 edgeLoadStoreContract('Redis', () => subject((r, k) => new RedisEdgeLoadStore(r, k)));

@@ -8,7 +8,7 @@ test('API_KEYS entries are name:key:scopes, * granting every scope', () => {
   const keys = parseApiKeys('backend:0123456789abcdef:publish+devices.read, ops:fedcba9876543210:*');
   assert.deepEqual(keys.map((k) => [k.name, [...k.scopes].sort()]), [
     ['backend', ['devices.read', 'publish']],
-    ['ops', ['cluster.write', 'devices.read', 'devices.write', 'publish', 'push']],
+    ['ops', ['cluster.write', 'devices.read', 'devices.write', 'keys.manage', 'publish', 'push']],
   ]);
   assert.equal(findKey(keys, 'fedcba9876543210')?.name, 'ops');
   assert.equal(findKey(keys, 'fedcba9876543211'), null);

@@ -5,6 +5,7 @@ import { MemoryEdgeLoadStore } from '../../src/cluster/memory/memory-edge-load-s
 import { MemoryIdempotencyStore } from '../../src/cluster/memory/memory-idempotency-store.js';
 import { MemoryPushStatusStore } from '../../src/cluster/memory/memory-push-status-store.js';
 import { MemoryPushEventStream } from '../../src/cluster/memory/memory-push-event-stream.js';
+import { MemoryApiKeyStore } from '../../src/cluster/memory/memory-api-key-store.js';
 import { MemoryRateLimiter } from '../../src/cluster/memory/memory-rate-limiter.js';
 import { MemoryRetainedStore } from '../../src/cluster/memory/memory-retained-store.js';
 import { MemorySessionStore } from '../../src/cluster/memory/memory-session-store.js';
@@ -18,6 +19,7 @@ import { edgeLoadStoreContract } from '../contracts/edge-load-store.contract.js'
 import { idempotencyStoreContract } from '../contracts/idempotency-store.contract.js';
 import { pushStatusStoreContract } from '../contracts/push-status-store.contract.js';
 import { pushEventStreamContract } from '../contracts/push-event-stream.contract.js';
+import { apiKeyStoreContract } from '../contracts/api-key-store.contract.js';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract.js';
 import { retainedStoreContract } from '../contracts/retained-store.contract.js';
 import { sessionStoreContract } from '../contracts/session-store.contract.js';
@@ -30,6 +32,7 @@ const close = () => Promise.resolve();
 retainedStoreContract('memory', () => Promise.resolve({ store: new MemoryRetainedStore(), close }));
 idempotencyStoreContract('memory', () => Promise.resolve({ store: new MemoryIdempotencyStore(), close }));
 rateLimiterContract('memory', () => Promise.resolve({ store: new MemoryRateLimiter(), close }));
+apiKeyStoreContract('memory', () => Promise.resolve({ store: new MemoryApiKeyStore(), close }));
 routeTableContract('memory', () => Promise.resolve({ store: new MemoryRouteTable(), close }));
 willStoreContract('memory', () => Promise.resolve({ store: new MemoryWillStore(), close }));
 edgeLoadStoreContract('memory', () => Promise.resolve({ store: new MemoryEdgeLoadStore(), close }));
