@@ -6,13 +6,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 cd "$ROOT_DIR"
 
-command -v node >/dev/null || die "Node.js 20 is required"
+command -v node >/dev/null || die "Node.js is required (22 or 24; 20 still runs the servers)"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-log "compiling TypeScript"
-npx tsc -p tsconfig.build.json
+log "compiling TypeScript (the servers, the client package and the CLI)"
+npm run -s build
 bash scripts/redis.sh install
 # The offline Kubernetes schema validator the deploy tests use (its schemas come inside the wheel).
 if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then

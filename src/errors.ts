@@ -2,8 +2,8 @@
  * Every error class of the server, in one module. Each has a stable `code` to recognise it by (never
  * its message) and may carry the `cause` it wraps; `httpAnswerOf` is the one mapping of errors to
  * REST answers. The libraries' errors are recognised by their codes where they are used
- * (bus/client-support.ts for RocketMQ, cluster/redis-connection.ts for Redis). The SDK, a client
- * package of its own, has its own error (src/sdk/client.ts).
+ * (bus/client-support.ts for RocketMQ, cluster/redis-connection.ts for Redis). The client package
+ * (packages/client) has errors of its own: it is published alone and depends on nothing of this.
  */
 
 export type ErrorCode =
@@ -21,8 +21,7 @@ export type ErrorCode =
   | 'push_invalid'
   | 'scheduled_push_invalid'
   | 'tag_expression_invalid'
-  | 'unknown_devices'
-  | 'usage';
+  | 'unknown_devices';
 
 export abstract class RpError extends Error {
   abstract readonly code: ErrorCode;
@@ -57,11 +56,6 @@ export class NotReadyError extends RpError {
   constructor(readonly part: string, options?: { cause?: unknown }) {
     super(`${part}: ${options?.cause instanceof Error ? options.cause.message : String(options?.cause ?? 'not ready')}`, options);
   }
-}
-
-/** The command line was used wrongly; the CLI prints its usage. */
-export class UsageError extends RpError {
-  readonly code = 'usage';
 }
 
 // ---- the bus (RocketMQ) ----

@@ -1,7 +1,7 @@
 // stack: runs beside other stack tests, ~8 s alone (it stops none of the shared processes and counts nothing cluster-wide)
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { RocketpushClient } from '../../src/sdk/index.js';
+import { RocketpushClient } from '@rocketpush/client';
 import { adminKey, api, API, closeAll, EDGE_A, EDGE_B, eventually, register, sleep, startApi, subscribed, waitFor, type Received } from './helpers.js';
 
 after(async () => { await closeAll(); });

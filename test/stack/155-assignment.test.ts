@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import { assignmentAnswer, edgeListAnswer } from '../../src/api/schemas.js';
-import { RocketpushClient } from '../../src/sdk/index.js';
+import { RocketpushClient } from '@rocketpush/client';
 import { adminKey, api, API, closeAll, connect, eventually } from './helpers.js';
 
 const run = promisify(execFile);
@@ -121,7 +121,7 @@ describe('devices sent to the least-loaded edge', () => {
   it('is in the SDK and the CLI', async () => {
     const sdk = new RocketpushClient({ baseUrl: API, apiKey: adminKey() });
     assert.ok(['edge-1', 'edge-2'].includes(assignmentAnswer.parse(await sdk.assign('sdk-device')).edgeId));
-    const { stdout } = await run(process.execPath, ['dist/cli/main.js', 'edges', 'assign', 'cli-device'], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', 'edges', 'assign', 'cli-device'], {
       cwd: root, env: { ...process.env, ROCKETPUSH_URL: API, ROCKETPUSH_API_KEY: adminKey() },
     });
     assert.equal(assignmentAnswer.parse(JSON.parse(stdout)).reason, 'least_loaded');

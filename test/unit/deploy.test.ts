@@ -106,5 +106,6 @@ describe('deployment files', () => {
     assert.match(dockerfile, /COPY --from=build/);
     assert.match(dockerfile, /^USER node$/m);
     assert.doesNotMatch(dockerfile.slice(dockerfile.lastIndexOf('FROM ')), /COPY src|npm ci/, 'no sources or dev dependencies in the runtime image');
+    for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) assert.match(from, /^FROM node:(22|24)-/, `${from}: Node 22 or 24 (20 is past its end of life)`);
   });
 });

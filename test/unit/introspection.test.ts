@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clientAnswer, clientDisconnectAnswer, edgeListAnswer, sessionAnswer } from '../../src/api/schemas.js';
-import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
+import { RocketpushClient, RocketpushError } from '@rocketpush/client';
 import { connect, eventually, record, sleep, uniqueTopic, waitFor } from '../support/devices.js';
 import { useInProcessCluster } from '../support/in-process-cluster.js';
 
@@ -21,7 +21,7 @@ const on = useInProcessCluster(() => {
 });
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const { stdout } = await exec(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
     cwd: root, env: { ...process.env, ROCKETPUSH_URL: on.cluster.apiBase, ROCKETPUSH_API_KEY: on.cluster.key },
   });
   return JSON.parse(stdout) as unknown;

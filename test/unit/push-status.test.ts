@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { RocketpushClient } from '../../src/sdk/index.js';
+import { RocketpushClient } from '@rocketpush/client';
 import { connect, eventually, record, settle, sleep, subscribed, waitFor, type Received } from '../support/devices.js';
 import { InProcessCluster, useInProcessCluster } from '../support/in-process-cluster.js';
 

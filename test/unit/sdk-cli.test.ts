@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { RocketpushClient, RocketpushError } from '../../src/sdk/index.js';
+import { RocketpushClient, RocketpushError } from '@rocketpush/client';
 import { eventually, settle, subscribed, waitFor } from '../support/devices.js';
 import { useInProcessCluster } from '../support/in-process-cluster.js';
 
@@ -19,10 +19,21 @@ const on = useInProcessCluster(() => {
   return Promise.resolve();
 });
 
+/** Runs the CLI; resolves with its exit code and its output as text. */
+async function cliText(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], { cwd: root });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
 /** Runs the CLI as a user would; resolves with its exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'packages/cli/src/main.ts', ...args], {
       cwd: root, env: { ...process.env, ROCKETPUSH_URL: on.cluster.apiBase, ROCKETPUSH_API_KEY: on.cluster.key },
     });
     return { code: 0, out: JSON.parse(stdout) as unknown, err: stderr };
@@ -61,7 +72,85 @@ describe('the TypeScript SDK', () => {
   });
 });
 
+describe('the client\'s retries', () => {
+  it('repeats a push whose answer was lost with the same Idempotency-Key, so the device gets it once', async () => {
+    const id = await on.cluster.register('retry');
+    const { got } = await subscribed(on.edgeA, `devices/${id}`, 1, { clientId: id });
+    let lost = 0;
+    const keys: string[] = [];
+    const losing: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      keys.push(new Headers(init?.headers).get('idempotency-key') ?? '');
+      // The push is carried out, its answer never arrives.
+      if (String(input).endsWith('/v1/pushes') && lost++ === 0) throw new TypeError('fetch failed');
+      return res;
+    };
+    const retrying = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: on.cluster.key, fetch: losing });
+    const pushed = await retrying.push({ target: { devices: [id] }, payload: 'once', format: 'text' });
+    assert.equal(keys.length, 2);
+    assert.ok(keys[0]!.length > 0 && keys[0] === keys[1], 'an Idempotency-Key was made for the call and kept for its retry');
+    await waitFor(() => got.length >= 1, 10_000, 'the push');
+    await settle(500);
+    assert.equal(got.length, 1, 'delivered once');
+    assert.equal((await client.status(pushed.id)).counts.targeted, 1);
+  });
+
+  it('waits out 429 as Retry-After says, and 503 with backoff; with retries off, it reports Retry-After', async () => {
+    const slow = await client.apiKeys.create({ name: `slow-${randomUUID().slice(0, 6)}`, scopes: ['devices.read'], rate: 1 });
+    const patient = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: slow.key });
+    const started = Date.now();
+    await patient.devices.list({ limit: 1 });
+    await patient.devices.list({ limit: 1 });
+    assert.ok(Date.now() - started >= 900, 'the second call waited for the next token');
+    const hasty = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: slow.key, retries: 0 });
+    await assert.rejects(hasty.devices.list({ limit: 1 }), (e: unknown) => e instanceof RocketpushError && e.status === 429 && e.retryAfterSeconds === 1 && typeof e.requestId === 'string');
+
+    let refusals = 2;
+    const busy: typeof fetch = (input, init) => (refusals-- > 0
+      ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'unavailable', message: 'busy' } }), { status: 503 }))
+      : fetch(input, init));
+    const weathering = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: on.cluster.key, fetch: busy });
+    assert.ok((await weathering.edges()).items.length >= 2);
+    assert.equal(refusals, -1, 'two 503 answers were retried');
+  });
+
+  it('reports every validation problem and the request id', async () => {
+    await assert.rejects(client.publish({ topic: '', qos: 7 } as never), (e: unknown) => e instanceof RocketpushError
+      && e.code === 'invalid_request' && (e.problems?.length ?? 0) >= 2 && /^[0-9a-f-]{36}$/.test(e.requestId ?? ''));
+  });
+});
+
 describe('the rocketpush CLI', () => {
+  it('prints help on stdout with exit 0, per command too, and its version', async () => {
+    const general = await cliText('--help');
+    assert.equal(general.code, 0);
+    assert.match(general.out, /^usage: rocketpush <command>/);
+    assert.match(general.out, /keys create NAME/);
+    const push = await cliText('push', '--help');
+    assert.equal(push.code, 0);
+    assert.match(push.out, /^usage: rocketpush push /);
+    assert.doesNotMatch(push.out, /devices register/, 'only the push command');
+    assert.equal((await cliText('help', 'keys')).out.split('\n')[0], 'usage: rocketpush keys create NAME --scope SCOPE [--scope SCOPE ...] [--rate N] [--ttl SECONDS | --at ISO-TIME]');
+    const version = await cliText('--version');
+    assert.equal(version.code, 0);
+    assert.equal(version.out.trim(), '0.2.0');
+  });
+
+  it('makes, lists and revokes API keys, and makes webhook secrets', async () => {
+    const name = `cli-key-${randomUUID().slice(0, 6)}`;
+    const made = await cli('keys', 'create', name, '--scope', 'devices.read', '--rate', '20');
+    assert.equal(made.code, 0, made.err);
+    const { id, key } = made.out as { id: string; key: string };
+    const reader = new RocketpushClient({ baseUrl: on.cluster.apiBase, apiKey: key });
+    assert.ok(Array.isArray((await reader.devices.list({ limit: 1 })).items));
+    assert.ok(((await cli('keys', 'list')).out as { items: { name: string }[] }).items.some((k) => k.name === name));
+    assert.equal((await cli('keys', 'revoke', id)).code, 0);
+    await assert.rejects(reader.devices.list({ limit: 1 }), (e: unknown) => e instanceof RocketpushError && e.status === 401);
+    assert.equal((await cli('keys', 'create', name)).code, 2, 'a key needs a scope');
+    const secret = await cli('webhooks', 'secret');
+    assert.match((secret.out as { secret: string }).secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+  });
+
   it('manages devices and pushes, printing the answers as JSON', async () => {
     const id = `cli-${randomUUID().slice(0, 8)}`;
     const reg = await cli('devices', 'register', id, '--user', 'cli-user', '--tag', 'a', '--tag', 'b');
