@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'producer_stopped'
   | 'publish_rejected'
   | 'push_invalid'
+  | 'push_too_large'
   | 'scheduled_push_invalid'
   | 'tag_expression_invalid'
   | 'unknown_devices';
@@ -125,6 +126,11 @@ export class PushRequestError extends RpError {
   }
 }
 
+/** A push whose payload, in its envelope, is over the message size limit. */
+export class PushTooLargeError extends RpError {
+  readonly code = 'push_too_large';
+}
+
 // ---- REST ----
 
 /** An answer of the REST API other than 2xx: its HTTP status and the `code` of its body. */
@@ -170,6 +176,8 @@ export function httpAnswerOf(err: unknown): HttpAnswer | null {
       return { status: 400, code: 'invalid_request', message: `target.tags: ${err.message}`, field: 'target.tags' };
     case 'unknown_devices':
       return { status: 404, code: 'unknown_devices', message: err.message, field: 'target.devices' };
+    case 'push_too_large':
+      return { status: 413, code: 'payload_too_large', message: err.message, field: 'payload' };
     case 'push_invalid': {
       const e = err as PushRequestError;
       return { status: 400, code: e.field === 'deliverAt' ? 'delay_too_long' : 'invalid_request', message: e.message, field: e.field };

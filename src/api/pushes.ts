@@ -8,7 +8,7 @@ import { requireScope, type ApiGate } from './api-keys.js';
 import { fromZod, type ApiErrorBody } from './error-answers.js';
 import { logContext, requestIdOf } from './request-context.js';
 import { pushBatchBody, pushBody, pushPayload, pushStatusQuery, recentPushesQuery, type PushBody } from './schemas.js';
-import { ApiError, httpAnswerOf, NoTargetError, PushRequestError, TagExpressionError, type Problem } from '../errors.js';
+import { ApiError, httpAnswerOf, NoTargetError, PushRequestError, PushTooLargeError, TagExpressionError, type Problem } from '../errors.js';
 
 export interface PushRoutesDeps {
   pushes: PushService;
@@ -87,11 +87,13 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
     }
     const resolved = target(parsed.data.target);
     if ('status' in resolved) return resolved;
-    const { qos, ttl, collapseKey, deliverAt, delay } = parsed.data;
+    const { qos, ttl, collapseKey, deliverAt, delay, envelope, format } = parsed.data;
     const at = deliverAt !== undefined ? Date.parse(deliverAt) : delay !== undefined ? Date.now() + delay * 1000 : undefined;
     try {
       const result = await pushes.push({
         target: resolved, payload, qos,
+        // The data as the caller gave it (a base64 payload stays base64 text in the JSON).
+        ...(envelope ? { envelope: { format, data: parsed.data.payload } } : {}),
         ...(ttl ? { ttlMs: ttl * 1000 } : {}),
         ...(collapseKey !== undefined ? { collapseKey } : {}),
         ...(at !== undefined ? { deliverAt: at } : {}),
@@ -109,7 +111,7 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
         },
       };
     } catch (err) {
-      const a = err instanceof NoTargetError || err instanceof PushRequestError ? httpAnswerOf(err) : null;
+      const a = err instanceof NoTargetError || err instanceof PushRequestError || err instanceof PushTooLargeError ? httpAnswerOf(err) : null;
       if (!a) throw err;
       // The request named the delivery time as a delay: the answer names that field.
       const field = a.field === 'deliverAt' && delay !== undefined ? 'delay' : a.field;

@@ -80,6 +80,11 @@ export const pushBody = z.object({
   /** Delivery time (ISO 8601 with offset); or `delay` in seconds. At most the broker's limit ahead. */
   deliverAt: z.iso.datetime({ offset: true }).optional(),
   delay: z.number().int().min(1).optional(),
+  /**
+   * The device receives JSON {pushId, collapseKey, sentAt, expiresAt, format, data} instead of the
+   * raw payload, to correlate and de-duplicate by pushId. Default: the raw payload.
+   */
+  envelope: z.boolean().default(false),
 }).strict().refine((b) => b.deliverAt === undefined || b.delay === undefined, { message: 'give deliverAt or delay, not both', path: ['delay'] });
 
 export type PushBody = z.infer<typeof pushBody>;

@@ -61,6 +61,7 @@ export class ApiServer {
     const status = stores.pushStatus;
     const pushes = new PushService({
       publisher, devices, status, defaultTtlMs: this.config.messageTtlMs, maxDelayMs: this.config.push.maxDelayMs,
+      maxPayloadBytes: this.config.edge.maxPayloadBytes,
       schedule: (body, deliverAt, pushId) => this.producer.sendDelayed(body, deliverAt, pushId),
     });
     this.scheduler = new PushScheduler({ feed: this.ports.bus.delayFeed(), pushes, log: this.log });

@@ -7,7 +7,7 @@ import { evaluate, tagsOf, type TagExpression } from './tag-expression.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
 import { encodeScheduledPush, type ScheduledPush } from './scheduled-push.js';
 
-import { NoTargetError, PushRequestError } from '../errors.js';
+import { NoTargetError, PushRequestError, PushTooLargeError } from '../errors.js';
 import { BusUnavailableError, DelayRefusedError } from '../errors.js';
 
 export type PushTarget =
@@ -17,9 +17,28 @@ export type PushTarget =
   | { kind: 'topic'; topic: string }
   | { kind: 'broadcast' };
 
+/**
+ * What a device receives instead of the raw payload when a push asks for the envelope: JSON it can
+ * correlate (pushId, the same id the API answered and the status and webhooks use) and
+ * de-duplicate (a redelivery carries the same pushId) with.
+ */
+export interface PushEnvelope {
+  pushId: string;
+  collapseKey: string | null;
+  /** When the push was sent: accepted, or its delivery time when delayed. ISO 8601. */
+  sentAt: string;
+  expiresAt: string | null;
+  /** How `data` carries the payload: a JSON value, text, or base64 of bytes. */
+  format: 'json' | 'text' | 'base64';
+  data: unknown;
+}
+
 export interface PushRequest {
   target: PushTarget;
+  /** The raw payload; with `envelope`, what `envelope.data` is in bytes (its size is checked the same way). */
   payload: Buffer;
+  /** Wrap the payload in a PushEnvelope (JSON) for the device. */
+  envelope?: { format: PushEnvelope['format']; data: unknown };
   qos: QoS;
   ttlMs?: number;
   /** A newer push with the same key replaces this one on devices it has not reached yet. */
@@ -51,6 +70,8 @@ export interface PushServiceDeps {
   defaultTtlMs: number;
   /** The broker's longest delay. */
   maxDelayMs: number;
+  /** Largest payload a message may carry, envelope included. */
+  maxPayloadBytes: number;
 }
 
 /** Collapse keys of pushes without expiry point at the newest push this long. */
@@ -77,16 +98,20 @@ export class PushService {
     if (req.collapseKey !== undefined && (req.target.kind === 'topic' || req.target.kind === 'broadcast')) {
       throw new PushRequestError('a collapse key needs a devices, user or tags target (it replaces per device)', 'collapseKey');
     }
-    const { topics, targeted, unknownDevices, deviceIds } = await this.resolve(req.target);
     const ttl = req.ttlMs ?? this.deps.defaultTtlMs;
     const expiresAt = ttl > 0 ? deliverAt + ttl : 0;
+    const payload = req.envelope ? enveloped(id, req, deliverAt, expiresAt) : req.payload;
+    if (payload.length > this.deps.maxPayloadBytes) {
+      throw new PushTooLargeError(`the enveloped payload is ${payload.length} bytes, over the limit of ${this.deps.maxPayloadBytes}`);
+    }
+    const { topics, targeted, unknownDevices, deviceIds } = await this.resolve(req.target);
     await status.create({
       id, target: req.target.kind, qos: req.qos, acceptedAt: now, deliverAt, expiresAt,
       collapseKey: req.collapseKey ?? null, targeted,
     }, delayed ? 'scheduled' : 'accepted', deviceIds);
     if (delayed) {
       try {
-        await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload: req.payload, qos: req.qos, expiresAt }), deliverAt, id);
+        await this.deps.schedule(encodeScheduledPush({ pushId: id, topics, devices: deviceIds, payload, qos: req.qos, expiresAt }), deliverAt, id);
       } catch (err) {
         if (err instanceof BusUnavailableError) { await status.forget(id); throw err; }
         if (!(err instanceof DelayRefusedError)) throw err;
@@ -94,7 +119,7 @@ export class PushService {
         throw new PushRequestError(`RocketMQ refused the delivery time: ${err.message}`, 'deliverAt');
       }
     } else {
-      await this.send(id, topics, req.payload, req.qos, expiresAt);
+      await this.send(id, topics, payload, req.qos, expiresAt);
     }
     // After the push is in RocketMQ: a refused push replaces nothing.
     const replaced = req.collapseKey !== undefined && deviceIds
@@ -160,6 +185,14 @@ interface Resolved {
 
 function forDevices(ids: string[]): Resolved {
   return { topics: ids.map(deviceTopic), targeted: ids.length, unknownDevices: [], deviceIds: ids };
+}
+
+function enveloped(pushId: string, req: PushRequest, deliverAt: number, expiresAt: number): Buffer {
+  const envelope: PushEnvelope = {
+    pushId, collapseKey: req.collapseKey ?? null, sentAt: new Date(deliverAt).toISOString(),
+    expiresAt: expiresAt > 0 ? new Date(expiresAt).toISOString() : null, format: req.envelope!.format, data: req.envelope!.data,
+  };
+  return Buffer.from(JSON.stringify(envelope));
 }
 
 function hasNot(e: TagExpression): boolean {

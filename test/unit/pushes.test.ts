@@ -74,6 +74,40 @@ describe('POST /v1/pushes', () => {
     assert.equal(got[0]!.qos, 2);
   });
 
+  it('wraps the payload in the envelope when asked: push id, collapse key, sent-at and data; raw stays the default', async () => {
+    const d = await device();
+    const json = await api('POST', '/v1/pushes', { target: { devices: [d.id] }, payload: { title: 'hi' }, envelope: true, collapseKey: 'score', ttl: 600 });
+    assert.equal(json.status, 202);
+    const text = await api('POST', '/v1/pushes', { target: { devices: [d.id] }, payload: 'plain words', format: 'text', envelope: true });
+    const bytes = await api('POST', '/v1/pushes', { target: { devices: [d.id] }, payload: Buffer.from([0, 1, 255]).toString('base64'), format: 'base64', envelope: true });
+    const raw = await api('POST', '/v1/pushes', { target: { devices: [d.id] }, payload: { title: 'raw' } });
+    await waitFor(() => d.got.length >= 4, 15_000, 'four pushes');
+    const envelopes = d.got.slice(0, 3).map((m) => JSON.parse(m.payload) as Record<string, unknown>);
+    const first = envelopes.find((e) => e.pushId === json.json.id);
+    assert.ok(first, `the envelope carries the id the API answered: ${JSON.stringify(envelopes)}`);
+    assert.deepEqual(first.data, { title: 'hi' });
+    assert.equal(first.format, 'json');
+    assert.equal(first.collapseKey, 'score');
+    assert.equal(first.sentAt, json.json.acceptedAt);
+    assert.equal(first.expiresAt, json.json.expiresAt);
+    const t = envelopes.find((e) => e.pushId === text.json.id)!;
+    assert.deepEqual([t.format, t.data, t.collapseKey], ['text', 'plain words', null]);
+    const b = envelopes.find((e) => e.pushId === bytes.json.id)!;
+    assert.deepEqual(Buffer.from(b.data as string, 'base64'), Buffer.from([0, 1, 255]));
+    assert.deepEqual(JSON.parse(d.got.find((m) => !m.payload.includes('pushId'))!.payload), { title: 'raw' }, 'no envelope unless asked');
+    assert.equal(raw.status, 202);
+  });
+
+  it('refuses with 413 a push whose envelope would be over the size limit, and sends nothing', async () => {
+    const d = await device();
+    const limit = 256 * 1024;
+    const tooBig = await api('POST', '/v1/pushes', { target: { devices: [d.id] }, payload: 'x'.repeat(limit - 20), format: 'text', envelope: true });
+    assert.equal(tooBig.status, 413);
+    assert.equal(tooBig.json.error?.code, 'payload_too_large');
+    await settle(500);
+    assert.equal(d.got.length, 0);
+  });
+
   it('answers malformed pushes with 400 and the field at fault', async () => {
     const cases: [unknown, string][] = [
       [{ target: {}, payload: 1 }, 'target'],

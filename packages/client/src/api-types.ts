@@ -383,6 +383,8 @@ export interface components {
             /** Format: date-time */
             deliverAt?: string;
             delay?: number;
+            /** @default false */
+            envelope?: boolean;
         };
         CreatePushBatchRequest: {
             pushes: components["schemas"]["CreatePushRequest"][];
