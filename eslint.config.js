@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // The device starter kits run on Node 22+, whose globals they use.
+    files: ['examples/**/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly', AbortSignal: 'readonly' } },
+  },
+  {
     // The dashboard's page script runs in the browser as it is written.
     files: ['src/api/dashboard/public/**/*.js'],
     languageOptions: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything the stack needs, each step skipped when already done:
-# npm dependencies, the compiled TypeScript, redis-server and chromium from Debian, RocketMQ jars
-# from Maven Central.
+# Installs everything the stack needs, each step skipped when already done: npm dependencies, the
+# compiled TypeScript, redis-server from Debian, RocketMQ jars from Maven Central, the edges' TLS
+# certificate. What only the tests need is scripts/setup-test-tools.sh's (npm test runs it).
 set -euo pipefail
 source "$(dirname "$0")/lib/env.sh"
 cd "$ROOT_DIR"
@@ -14,18 +14,7 @@ fi
 log "compiling TypeScript (the servers, the client package and the CLI)"
 npm run -s build
 bash scripts/redis.sh install
-# The offline Kubernetes schema validator the deploy tests use (its schemas come inside the wheel).
-if ! python3 -c 'import kubernetes_validate' 2>/dev/null; then
-  log "installing kubernetes-validate from PyPI"
-  python3 -m pip install -q --disable-pip-version-check kubernetes-validate==1.37.0
-fi
 bash scripts/rocketmq.sh install
-# Debian's Chromium, which the dashboard test drives through playwright-core (no browser download).
-if [ ! -x "${RP_CHROMIUM:-/usr/bin/chromium}" ]; then
-  log "installing chromium from Debian (for the dashboard test)"
-  apt-get install -y chromium >"$RP_LOG_DIR/apt-chromium.log" 2>&1 \
-    || { tail -n 20 "$RP_LOG_DIR/apt-chromium.log" >&2; die "could not install chromium"; }
-fi
 if [ ! -f "$RP_TLS_CERT_FILE" ] || [ ! -f "$RP_TLS_KEY_FILE" ]; then
   command -v openssl >/dev/null || die "openssl is needed to make the edges' self-signed TLS certificate"
   log "making a self-signed TLS certificate for the edges"

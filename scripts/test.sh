@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib/env.sh"
 cd "$ROOT_DIR"
 
 bash scripts/setup.sh
+bash scripts/setup-test-tools.sh
 log "lint"
 npx eslint .
 log "type-check"
