@@ -17,6 +17,7 @@ import { apiKeyRoutes } from './api-key-routes.js';
 import type { ApiKeyStore } from '../cluster/api-key-store.js';
 import type { ApiKey } from '../api-keys-setting.js';
 import { openApiDocument } from './openapi.js';
+import { apiReference } from './reference.js';
 import type { PushService } from '../push/push-service.js';
 import type { IdempotencyStore } from '../cluster/idempotency-store.js';
 import type { PushStatusStore } from '../cluster/push-status-store.js';
@@ -89,6 +90,7 @@ export function createApp(deps: ApiDeps): Express {
 
   const document = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => { res.json(document); });
+  app.use(apiReference(document));
 
   app.post('/v1/publish', requireScope(deps.gate, 'publish'), async (req, res, next) => {
     try {

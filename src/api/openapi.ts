@@ -6,6 +6,7 @@ import {
   recentPushesAnswer, recentPushesQuery, pushAnswer, pushBatchAnswer, pushBody, pushCancelAnswer, pushStatusAnswer, pushStatusQuery, registerDeviceBody, secretAnswer,
   updateDeviceBody, apiKeyAnswer, apiKeyCreatedAnswer, apiKeyListAnswer, createApiKeyBody,
 } from './schemas.js';
+import { EXAMPLES } from './openapi-examples.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -158,6 +159,11 @@ const SHARED_ANSWERS: [string, ZodType][] = [
   ['Error', errorAnswer], ['Device', deviceAnswer], ['ApiKey', apiKeyAnswer],
 ];
 
+function example(operationId: string, part: 'request' | 'response'): { example?: unknown } {
+  const found = EXAMPLES[operationId]?.[part];
+  return found === undefined ? {} : { example: found };
+}
+
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -215,11 +221,11 @@ export function openApiDocument(): object {
       summary: op.summary,
       ...(op.scope ? { security: [{ apiKey: [] }], 'x-scope': op.scope } : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(names.get(op.body)!) } } } } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(names.get(op.body)!), ...example(op.id, 'request') } } } } : {}),
       responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, {
         description: r.description,
         headers: op.scope ? limitedHeaders : plainHeaders,
-        ...(r.schema ? { content: { 'application/json': { schema: ref(names.get(r.schema)!) } } } : {}),
+        ...(r.schema ? { content: { 'application/json': { schema: ref(names.get(r.schema)!), ...(Number(status) < 300 ? example(op.id, 'response') : {}) } } } : {}),
       }])),
     };
   }

@@ -38,3 +38,36 @@ test('the OpenAPI document is version 3.1 and its every schema compiles as JSON 
   }
   assert.ok(schemas >= 15, `${schemas} schemas`);
 });
+
+test('every operation has a unique operationId, a tag, and an example that its own schemas accept', () => {
+  type Content = { schema: object; example?: unknown };
+  const doc = openApiDocument() as {
+    components: object; tags: { name: string }[];
+    paths: Record<string, Record<string, { operationId: string; tags: string[]; requestBody?: { content: Record<string, Content> }; responses: Record<string, { content?: Record<string, Content> }> }>>;
+  };
+  const ajv = new Ajv2020({ strict: false });
+  const ids = new Set<string>();
+  const tags = new Set(doc.tags.map((t) => t.name));
+  let examples = 0;
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      assert.match(op.operationId, /^[a-z][A-Za-z]+$/, where);
+      assert.ok(!ids.has(op.operationId), `${op.operationId} is used once`);
+      ids.add(op.operationId);
+      assert.equal(op.tags.length, 1, where);
+      assert.ok(tags.has(op.tags[0]!), `${where}: its tag is declared`);
+      const body = op.requestBody?.content['application/json'];
+      const success = Object.entries(op.responses).find(([status]) => Number(status) < 300)?.[1].content?.['application/json'];
+      for (const [part, content] of [['request', body], ['answer', success]] as const) {
+        if (!content) continue;
+        assert.ok(content.example !== undefined, `${where}: an example ${part}`);
+        const validate = ajv.compile({ ...content.schema, components: doc.components });
+        assert.ok(validate(content.example), `${where}: the example ${part} fits its schema: ${ajv.errorsText(validate.errors)}`);
+        examples++;
+      }
+    }
+  }
+  assert.equal(ids.size, operations.length);
+  assert.ok(examples >= 25, `${examples} examples`);
+});

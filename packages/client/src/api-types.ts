@@ -856,6 +856,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "topic": "news/today",
+                 *       "payload": "hello",
+                 *       "qos": 1,
+                 *       "ttl": 3600
+                 *     } */
                 "application/json": components["schemas"]["PublishRequest"];
             };
         };
@@ -869,6 +875,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "1f0c7b52-8a14-4d0e-9f1e-6a2b7c3d4e5f",
+                     *       "topic": "news/today",
+                     *       "qos": 1,
+                     *       "retain": false,
+                     *       "publishedAt": "2026-12-03T09:30:00.000Z",
+                     *       "expiresAt": "2026-12-03T10:30:00.000Z"
+                     *     } */
                     "application/json": components["schemas"]["PublishAnswer"];
                 };
             };
@@ -960,6 +974,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "phone-1",
+                     *           "user": "alice",
+                     *           "tags": [
+                     *             "beta",
+                     *             "eu"
+                     *           ],
+                     *           "createdAt": "2026-12-03T09:30:00.000Z",
+                     *           "updatedAt": "2026-12-03T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     } */
                     "application/json": components["schemas"]["ListDevicesAnswer"];
                 };
             };
@@ -1025,6 +1054,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "id": "phone-1",
+                 *       "user": "alice",
+                 *       "tags": [
+                 *         "beta",
+                 *         "eu"
+                 *       ]
+                 *     } */
                 "application/json": components["schemas"]["RegisterDeviceRequest"];
             };
         };
@@ -1038,6 +1075,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "phone-1",
+                     *       "user": "alice",
+                     *       "tags": [
+                     *         "beta",
+                     *         "eu"
+                     *       ],
+                     *       "createdAt": "2026-12-03T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-03T09:30:00.000Z",
+                     *       "secret": "dXs7Qm0yY2p6bG9hZ2k5N3Fw"
+                     *     } */
                     "application/json": components["schemas"]["RegisterDeviceAnswer"];
                 };
             };
@@ -1126,6 +1174,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "phone-1",
+                     *       "user": "alice",
+                     *       "tags": [
+                     *         "beta",
+                     *         "eu"
+                     *       ],
+                     *       "createdAt": "2026-12-03T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-03T09:30:00.000Z"
+                     *     } */
                     "application/json": components["schemas"]["Device"];
                 };
             };
@@ -1291,6 +1349,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "tags": [
+                 *         "beta",
+                 *         "eu",
+                 *         "ios"
+                 *       ]
+                 *     } */
                 "application/json": components["schemas"]["UpdateDeviceRequest"];
             };
         };
@@ -1304,6 +1369,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "phone-1",
+                     *       "user": "alice",
+                     *       "tags": [
+                     *         "beta",
+                     *         "eu",
+                     *         "ios"
+                     *       ],
+                     *       "createdAt": "2026-12-03T09:30:00.000Z",
+                     *       "updatedAt": "2026-12-03T09:30:00.000Z"
+                     *     } */
                     "application/json": components["schemas"]["Device"];
                 };
             };
@@ -1390,6 +1466,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "edge-1",
+                     *           "mqttPort": 1883,
+                     *           "pid": 4711,
+                     *           "startedAt": "2026-12-03T09:30:00.000Z",
+                     *           "lastSeenAt": "2026-12-03T09:30:00.000Z",
+                     *           "alive": true,
+                     *           "connections": 10234,
+                     *           "load": {
+                     *             "state": "ready",
+                     *             "connections": 10234,
+                     *             "capacity": 100000,
+                     *             "messagesPerSecond": 812.5,
+                     *             "eventLoopLagMs": 3.1,
+                     *             "cpu": 0.42,
+                     *             "rssBytes": 412000000,
+                     *             "addresses": {
+                     *               "mqtt": "mqtt://edge-1.push.example.com:1883",
+                     *               "mqtts": "mqtts://edge-1.push.example.com:8883",
+                     *               "ws": "ws://edge-1.push.example.com:8083/mqtt"
+                     *             },
+                     *             "reportedAt": "2026-12-03T09:30:00.000Z"
+                     *           },
+                     *           "stats": {
+                     *             "delivered": 1204331,
+                     *             "connectedClients": 10234
+                     *           }
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["ListEdgesAnswer"];
                 };
             };
@@ -1452,6 +1560,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "edgeId": "edge-1",
+                     *       "addresses": {
+                     *         "mqtt": "mqtt://edge-1.push.example.com:1883",
+                     *         "mqtts": "mqtts://edge-1.push.example.com:8883",
+                     *         "ws": "ws://edge-1.push.example.com:8083/mqtt"
+                     *       },
+                     *       "reason": "least_loaded"
+                     *     } */
                     "application/json": components["schemas"]["AssignEdgeAnswer"];
                 };
             };
@@ -1500,6 +1617,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "edgeId": "edge-3",
+                     *       "drain": "requested",
+                     *       "connections": 8120
+                     *     } */
                     "application/json": components["schemas"]["DrainEdgeAnswer"];
                 };
             };
@@ -1586,6 +1708,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "shed": [
+                     *         {
+                     *           "edgeId": "edge-1",
+                     *           "count": 1500
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["RebalanceEdgesAnswer"];
                 };
             };
@@ -1648,6 +1778,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "at": "2026-12-03T09:30:00.000Z",
+                     *       "driver": "kubernetes",
+                     *       "current": 3,
+                     *       "desired": 4,
+                     *       "reason": "forecast 31,200 connections in 60 s; 3 edges hold 24,000 at the target",
+                     *       "forecast": {
+                     *         "connections": 31200,
+                     *         "messagesPerSecond": 2400
+                     *       },
+                     *       "load": {
+                     *         "connections": 22800,
+                     *         "messagesPerSecond": 1900,
+                     *         "eventLoopLagMs": 4.2
+                     *       }
+                     *     } */
                     "application/json": components["schemas"]["GetAutoscalerAnswer"];
                 };
             };
@@ -1724,6 +1870,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "clientId": "phone-1",
+                     *       "connected": true,
+                     *       "edgeId": "edge-1",
+                     *       "connectedSince": "2026-12-03T09:30:00.000Z",
+                     *       "persistentSession": true,
+                     *       "subscriptions": [
+                     *         {
+                     *           "topic": "devices/phone-1",
+                     *           "qos": 1
+                     *         },
+                     *         {
+                     *           "topic": "users/alice",
+                     *           "qos": 1
+                     *         }
+                     *       ],
+                     *       "queueDepth": 0
+                     *     } */
                     "application/json": components["schemas"]["GetClientAnswer"];
                 };
             };
@@ -1812,6 +1976,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "clientId": "phone-1",
+                     *       "edgeId": "edge-1",
+                     *       "disconnect": "requested"
+                     *     } */
                     "application/json": components["schemas"]["DisconnectClientAnswer"];
                 };
             };
@@ -1900,6 +2069,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "clientId": "phone-1",
+                     *       "connected": false,
+                     *       "edgeId": null,
+                     *       "subscriptions": [
+                     *         {
+                     *           "topic": "devices/phone-1",
+                     *           "qos": 1
+                     *         }
+                     *       ],
+                     *       "queueDepth": 3,
+                     *       "oldestPendingAt": "2026-12-03T09:30:00.000Z"
+                     *     } */
                     "application/json": components["schemas"]["GetSessionAnswer"];
                 };
             };
@@ -1988,6 +2170,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "phone-1",
+                     *       "secret": "b3JtN2w5cXd6eDFjdmJubTQ"
+                     *     } */
                     "application/json": components["schemas"]["RotateDeviceSecretAnswer"];
                 };
             };
@@ -2076,6 +2262,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9b2f6a3e-5c1d-4f7a-8e21-3b6d0c9f4a17",
+                     *           "state": "accepted",
+                     *           "target": "user",
+                     *           "qos": 1,
+                     *           "acceptedAt": "2026-12-03T09:30:00.000Z",
+                     *           "deliverAt": "2026-12-03T09:30:00.000Z",
+                     *           "expiresAt": "2026-12-04T09:30:00.000Z",
+                     *           "collapseKey": null,
+                     *           "counts": {
+                     *             "targeted": 2,
+                     *             "pending": 0,
+                     *             "sent": 0,
+                     *             "acknowledged": 2,
+                     *             "expired": 0,
+                     *             "cancelled": 0,
+                     *             "replaced": 0
+                     *           }
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["ListPushesAnswer"];
                 };
             };
@@ -2143,6 +2352,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "target": {
+                 *         "user": "alice"
+                 *       },
+                 *       "payload": {
+                 *         "title": "Your order shipped",
+                 *         "orderId": 4711
+                 *       },
+                 *       "format": "json",
+                 *       "qos": 1,
+                 *       "ttl": 86400,
+                 *       "collapseKey": "order-4711",
+                 *       "envelope": true
+                 *     } */
                 "application/json": components["schemas"]["CreatePushRequest"];
             };
         };
@@ -2156,6 +2379,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "9b2f6a3e-5c1d-4f7a-8e21-3b6d0c9f4a17",
+                     *       "target": "user",
+                     *       "targeted": 2,
+                     *       "unknownDevices": [],
+                     *       "acceptedAt": "2026-12-03T09:30:00.000Z",
+                     *       "deliverAt": "2026-12-03T09:30:00.000Z",
+                     *       "expiresAt": "2026-12-04T09:30:00.000Z",
+                     *       "replaced": 0
+                     *     } */
                     "application/json": components["schemas"]["CreatePushAnswer"];
                 };
             };
@@ -2271,6 +2504,27 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "pushes": [
+                 *         {
+                 *           "target": {
+                 *             "devices": [
+                 *               "phone-1"
+                 *             ]
+                 *           },
+                 *           "payload": "hi",
+                 *           "format": "text"
+                 *         },
+                 *         {
+                 *           "target": {
+                 *             "tags": "beta AND NOT churned"
+                 *           },
+                 *           "payload": {
+                 *             "v": 2
+                 *           }
+                 *         }
+                 *       ]
+                 *     } */
                 "application/json": components["schemas"]["CreatePushBatchRequest"];
             };
         };
@@ -2284,6 +2538,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "results": [
+                     *         {
+                     *           "status": 202,
+                     *           "id": "9b2f6a3e-5c1d-4f7a-8e21-3b6d0c9f4a17",
+                     *           "target": "devices",
+                     *           "targeted": 1,
+                     *           "unknownDevices": [],
+                     *           "acceptedAt": "2026-12-03T09:30:00.000Z",
+                     *           "deliverAt": "2026-12-03T09:30:00.000Z",
+                     *           "expiresAt": "2026-12-04T09:30:00.000Z",
+                     *           "replaced": 0
+                     *         },
+                     *         {
+                     *           "status": 404,
+                     *           "error": {
+                     *             "code": "unknown_devices",
+                     *             "message": "none of the 1 device ids is registered",
+                     *             "field": "target.devices"
+                     *           }
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["CreatePushBatchAnswer"];
                 };
             };
@@ -2387,6 +2664,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "9b2f6a3e-5c1d-4f7a-8e21-3b6d0c9f4a17",
+                     *       "state": "accepted",
+                     *       "target": "user",
+                     *       "qos": 1,
+                     *       "acceptedAt": "2026-12-03T09:30:00.000Z",
+                     *       "deliverAt": "2026-12-03T09:30:00.000Z",
+                     *       "expiresAt": "2026-12-04T09:30:00.000Z",
+                     *       "collapseKey": null,
+                     *       "counts": {
+                     *         "targeted": 2,
+                     *         "pending": 0,
+                     *         "sent": 0,
+                     *         "acknowledged": 2,
+                     *         "expired": 0,
+                     *         "cancelled": 0,
+                     *         "replaced": 0
+                     *       },
+                     *       "devices": {
+                     *         "items": [
+                     *           {
+                     *             "deviceId": "phone-1",
+                     *             "state": "acked"
+                     *           },
+                     *           {
+                     *             "deviceId": "tablet-1",
+                     *             "state": "acked"
+                     *           }
+                     *         ],
+                     *         "next": null
+                     *       }
+                     *     } */
                     "application/json": components["schemas"]["GetPushAnswer"];
                 };
             };
@@ -2475,6 +2784,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "9b2f6a3e-5c1d-4f7a-8e21-3b6d0c9f4a17",
+                     *       "state": "cancelled",
+                     *       "cancelled": 2
+                     *     } */
                     "application/json": components["schemas"]["CancelPushAnswer"];
                 };
             };
@@ -2549,6 +2863,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "items": [
+                     *         {
+                     *           "id": null,
+                     *           "name": "admin",
+                     *           "source": "config",
+                     *           "scopes": [
+                     *             "publish",
+                     *             "push",
+                     *             "devices.read",
+                     *             "devices.write",
+                     *             "cluster.write",
+                     *             "keys.manage"
+                     *           ],
+                     *           "rate": null,
+                     *           "createdAt": null,
+                     *           "expiresAt": null,
+                     *           "lastUsedAt": "2026-12-03T09:30:00.000Z"
+                     *         },
+                     *         {
+                     *           "id": "3f9c2a7b1e4d8c05",
+                     *           "name": "billing",
+                     *           "source": "api",
+                     *           "scopes": [
+                     *             "push"
+                     *           ],
+                     *           "rate": 50,
+                     *           "createdAt": "2026-12-03T09:30:00.000Z",
+                     *           "expiresAt": null,
+                     *           "lastUsedAt": null
+                     *         }
+                     *       ]
+                     *     } */
                     "application/json": components["schemas"]["ListApiKeysAnswer"];
                 };
             };
@@ -2602,6 +2949,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {
+                 *       "name": "billing",
+                 *       "scopes": [
+                 *         "push"
+                 *       ],
+                 *       "rate": 50,
+                 *       "ttl": 7776000
+                 *     } */
                 "application/json": components["schemas"]["CreateApiKeyRequest"];
             };
         };
@@ -2615,6 +2970,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "3f9c2a7b1e4d8c05",
+                     *       "name": "billing",
+                     *       "source": "api",
+                     *       "scopes": [
+                     *         "push"
+                     *       ],
+                     *       "rate": 50,
+                     *       "createdAt": "2026-12-03T09:30:00.000Z",
+                     *       "expiresAt": "2027-03-03T09:30:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "key": "rpk_3f9c2a7b1e4d8c05_Wm9vN2Z4cTJrc3Z0YjBuZXBhcnQtc2l4dHktZm91cg"
+                     *     } */
                     "application/json": components["schemas"]["CreateApiKeyAnswer"];
                 };
             };
@@ -2703,6 +3071,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {
+                     *       "id": "3f9c2a7b1e4d8c05",
+                     *       "name": "billing",
+                     *       "source": "api",
+                     *       "scopes": [
+                     *         "push"
+                     *       ],
+                     *       "rate": 50,
+                     *       "createdAt": "2026-12-03T09:30:00.000Z",
+                     *       "expiresAt": null,
+                     *       "lastUsedAt": null
+                     *     } */
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
