@@ -21,11 +21,24 @@ install() {
   if [ -f "$marker" ]; then return 0; fi
   command -v mvn >/dev/null || die "Maven (mvn) is required to resolve the RocketMQ jars"
   command -v java >/dev/null || die "Java 17 is required to run RocketMQ"
-  log "resolving RocketMQ $ROCKETMQ_VERSION jars with Maven into $ROCKETMQ_LIB_DIR"
+  log "resolving RocketMQ $ROCKETMQ_VERSION jars with Maven into $ROCKETMQ_LIB_DIR (once; progress every 10 s)"
   rm -rf "$ROCKETMQ_LIB_DIR"
-  mvn -q -B -f "$ROOT_DIR/deploy/rocketmq/pom.xml" package \
+  # Not quiet: its "Downloaded from" lines are the progress shown while it works (a first run
+  # fetches about 150 jars, 1-2 minutes).
+  mvn -B -f "$ROOT_DIR/deploy/rocketmq/pom.xml" package \
     -Drocketmq.version="$ROCKETMQ_VERSION" -Drocketmq.lib.dir="$ROCKETMQ_LIB_DIR" \
-    >"$RP_LOG_DIR/maven.log" 2>&1 || { tail -n 30 "$RP_LOG_DIR/maven.log" >&2; die "Maven could not resolve RocketMQ"; }
+    >"$RP_LOG_DIR/maven.log" 2>&1 &
+  local pid=$! waited=0 status=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 10)) -eq 0 ]; then
+      log "  Maven: $(grep -c '^Downloaded from' "$RP_LOG_DIR/maven.log" || true) files downloaded after ${waited} s"
+    fi
+  done
+  wait "$pid" || status=$?
+  [ "$status" -eq 0 ] || { tail -n 30 "$RP_LOG_DIR/maven.log" >&2; die "Maven could not resolve RocketMQ"; }
+  log "  Maven: done in ${waited} s ($(ls "$ROCKETMQ_LIB_DIR" | wc -l) jars)"
   touch "$marker"
 }
 
@@ -105,80 +118,6 @@ else
   admin_change() { mqadmin_until "$@"; }
 fi
 
-# in_parallel: runs each queued command (queue with `jobs_add CMD...`) in the background and fails
-# when any failed. mqadmin is a JVM start of 3-5 s CPU each: side by side they take half the time on
-# two cores.
-JOBS=()
-jobs_add() { "$@" & JOBS+=($!); }
-jobs_wait() {
-  local p failed=0
-  for p in "${JOBS[@]}"; do wait "$p" || failed=1; done
-  JOBS=()
-  [ $failed -eq 0 ] || die "$1"
-}
-
-create_topic() {
-  local name=$1 type=$2 queues=$3 out
-  # mqadmin exits 0 even on failure: its output is the only verdict. Matched in bash, not with
-  # `echo | grep -q`: under pipefail, grep leaving at the first match can fail the pipeline (SIGPIPE).
-  out=$(admin_change "success" updateTopic "${ADMIN_TARGET[@]}" -t "$name" -r "$queues" -w "$queues" -a "+message.type=$type")
-  [[ "$out" == *success* ]] || { echo "$out" >&2; echo "[rocketpush] could not create topic $name" >&2; return 1; }
-  log "topic $name ($type) ready"
-}
-
-create_topics() {
-  local name type queues
-  while read -r name type queues; do
-    case "$name" in ''|'#'*) continue ;; esac
-    jobs_add create_topic "$name" "$type" "${queues:-8}"
-  done <"$ROOT_DIR/deploy/rocketmq/topics.txt"
-  jobs_wait "could not create every topic (see above)"
-}
-
-# create_group NAME [MQADMIN ARGS]: a consumer group, created before any client uses it. Retries
-# back off exponentially (rocketmq-client-nodejs 1.0.8 does not apply the server's default policy).
-create_group() {
-  local out name=$1
-  shift
-  # Three tries, as reset_offsets: creating a group that exists only updates it.
-  local attempt
-  for attempt in 1 2 3; do
-    out=$(admin_change "success" updateSubGroup "${ADMIN_TARGET[@]}" -g "$name" "$@" \
-      -p '{"type":"EXPONENTIAL","exponentialRetryPolicy":{"initial":1000,"max":60000,"multiplier":2}}')
-    [[ "$out" == *success* ]] && break
-    sleep "$attempt"
-  done
-  # return, not die: this also runs as a background job (the caller's jobs_wait stops the script).
-  [[ "$out" == *success* ]] || { echo "$out" >&2; echo "[rocketpush] could not create consumer group $name" >&2; return 1; }
-  log "consumer group $name ready"
-}
-
-# init_offsets GROUP FROM TOPIC...: a new consumer group gets a committed offset on every queue of
-# its topics, once (a marker in the store remembers it): FROM is `now` (the newest message) or `0`
-# (the oldest). The broker writes committed offsets to disk every 5 s and, for a queue it has none
-# for, starts a reader at the queue's *end*: after a SIGKILL, whatever was written to a queue that
-# had no offset on disk yet was skipped (a delayed push came due and was never read; issue 8).
-# Tried three times: on a loaded machine the tool's 3 s wait for the name server ran out once (a CI
-# flake while six test files started edges together); setting offsets to a time again is harmless.
-reset_offsets() {
-  local out attempt
-  for attempt in 1 2 3; do
-    out=$(mqadmin_until "#offset" resetOffsetByTime -g "$1" -t "$2" -s "$3")
-    [[ "$out" == *"#offset"* ]] && return 0
-    sleep "$attempt"
-  done
-  echo "$out" >&2; echo "[rocketpush] could not set the offsets of $1 on $2" >&2; return 1
-}
-init_offsets() {
-  local group=$1 from=$2 topic marker="$STORE_DIR/rocketpush-offsets/$1"
-  shift 2
-  [ -f "$marker" ] && return 0
-  for topic in "$@"; do jobs_add reset_offsets "$group" "$topic" "$from"; done
-  jobs_wait "could not set the offsets of $group (see above)"
-  mkdir -p "$(dirname "$marker")" && touch "$marker"
-  log "offsets of $group on $* committed"
-}
-
 start_broker() {
   pid_alive broker && return 0
   STORE_DIR="$STORE_DIR" render "$ROOT_DIR/deploy/rocketmq/broker.conf.template" "$CONF_DIR/broker.conf"
@@ -188,27 +127,15 @@ start_broker() {
   wait_for_line "$RP_LOG_DIR/broker.log" "boot success" 120 "broker" broker
 }
 
-# The topics and groups every rocketpush cluster needs, whoever runs RocketMQ.
-provision_shared() {
-  create_topics
-  jobs_add create_group rp-probe
-  # Session queues: FIFO per lite topic; the quota is lite topics one edge may read at once.
-  jobs_add create_group rp-sessions -o true --attributes "+lite.bind.topic=rp-session,+lite.sub.client.quota=$ROCKETMQ_SESSION_QUOTA"
-  # Delayed pushes, read by the API processes; a failed send comes back with the group's backoff.
-  # From the oldest message: a delayed push that came due before the first API read must be read.
-  jobs_add create_group rp-scheduler
-  jobs_wait "could not create every consumer group (see above)"
-  init_offsets rp-scheduler 0 rp-delay
-}
+TOPICS_FILE="$ROOT_DIR/deploy/rocketmq/topics.txt"
+source "$ROOT_DIR/deploy/rocketmq/provision.sh"
 
 # provision EDGE_ID...: an external RocketMQ (ROCKETMQ_ADMIN_HOST with ROCKETMQ_NAMESRV_PORT and
 # ROCKETMQ_BROKER_PORT) gets every topic and group, and one group per edge id. Run it once per
 # cluster and again for new edge ids; existing topics and groups are left as they are.
 provision() {
   install
-  provision_shared
-  local id
-  for id in "$@"; do create_group "rp-edge-$id"; init_offsets "rp-edge-$id" now rp-deliver rp-control; done
+  provision_shared "$@"
 }
 
 start() {
@@ -220,7 +147,11 @@ start() {
     wait_for_line "$RP_LOG_DIR/namesrv.log" "The Name Server boot success" 60 "name server" namesrv
   fi
   start_broker
-  provision_shared
+  # The edges npm start launches (edge-1, edge-2, ... one per port of RP_EDGE_PORTS).
+  local ids=() i n
+  IFS=',' read -r -a n <<<"$RP_EDGE_PORTS"
+  for i in "${!n[@]}"; do ids+=("edge-$((i + 1))"); done
+  provision_shared "${ids[@]}"
   start_proxy
   probe
 }

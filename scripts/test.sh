@@ -7,6 +7,8 @@ cd "$ROOT_DIR"
 
 bash scripts/setup.sh
 bash scripts/setup-test-tools.sh
+# up.sh (when this starts the stack) need not install and compile all over again.
+export RP_SETUP_DONE=1
 log "lint"
 npx eslint .
 log "type-check"

@@ -28,7 +28,7 @@ if [ "$RP_TOPOLOGY" != "$want" ]; then
 fi
 echo "$RP_TOPOLOGY" >"$RP_RUN_DIR/topology"
 
-bash scripts/setup.sh
+[ "${RP_SETUP_DONE:-0}" = 1 ] || bash scripts/setup.sh
 bash scripts/redis.sh start
 bash scripts/rocketmq.sh start
 
@@ -59,7 +59,10 @@ if [[ "${AUTOSCALE_ENABLED:-0}" =~ ^(1|true)$ ]] && ! pid_alive autoscaler && ! 
   wait_ready "http://127.0.0.1:${AUTOSCALE_HTTP_PORT:-9890}/healthz" 30 "autoscaler" autoscaler "$RP_LOG_DIR/autoscaler.log"
 fi
 
-log "rocketpush ($RP_TOPOLOGY topology) is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}, REST on http://127.0.0.1:$API_PORT, logs in $RP_LOG_DIR"
+log "rocketpush ($RP_TOPOLOGY topology) is up: MQTT on ${RP_EDGE_PORTS}, MQTT/WebSocket on ${RP_EDGE_WS_PORTS} (path /mqtt), MQTT/TLS on ${RP_EDGE_TLS_PORTS}; logs in $RP_LOG_DIR"
+# The last line: where to go next.
+if [ -s "$RP_API_KEY_FILE" ] && [[ "$API_KEYS" == "admin:$(cat "$RP_API_KEY_FILE"):*" ]]; then key_note="the admin API key is in $RP_API_KEY_FILE"; else key_note="API keys from API_KEYS"; fi
+log "API http://127.0.0.1:$API_PORT (reference /docs/) - dashboard http://127.0.0.1:$API_PORT/dashboard - $key_note"
 if $detach; then exit 0; fi
 
 log "press Ctrl-C to stop everything"

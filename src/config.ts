@@ -57,6 +57,10 @@ const schema = z.object({
   EDGE_CAPACITY: positiveInt.default(100_000),
   EDGE_LOAD_REPORT_MS: positiveInt.default(1000),
   EDGE_PUBLIC_HOST: z.string().min(1).optional(),
+  EDGE_PUBLIC_MQTT_PORT: port.optional(),
+  EDGE_PUBLIC_TLS_PORT: port.optional(),
+  EDGE_PUBLIC_WS_PORT: port.optional(),
+  EDGE_INTERNAL_HOST: z.string().min(1).optional(),
   EDGE_DRAIN_RATE: positiveInt.default(500),
   EDGE_DRAIN_TIMEOUT_MS: positiveInt.default(30_000),
   EDGE_MEMORY_RELIEF_MIB: z.coerce.number().int().min(0).default(64),
@@ -140,6 +144,10 @@ export interface Config {
     loadReportMs: number;
     /** The host name devices are given for this edge by assignment. */
     publicHost: string;
+    /** Ports devices are given where they differ from the listening ones. */
+    publicPorts: { mqtt?: number; tls?: number; ws?: number };
+    /** The host name the API reaches this edge's HTTP port at (client lookups). */
+    internalHost: string;
     /** Connections closed per second by a drain or a rebalance, and the longest a drain paces them. */
     drain: { ratePerSecond: number; timeoutMs: number };
     /** Heap garbage (MiB) that a quiet edge collects at once; 0: left to V8. */
@@ -229,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const webhookSecrets = parseSecrets(e.WEBHOOK_SECRET);
+  // A wildcard bind address is no address to give a device.
+  const publicHost = e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST);
   if (e.WEBHOOK_URL !== undefined && webhookSecrets.length === 0) {
     throw new ConfigError('invalid configuration: WEBHOOK_URL needs WEBHOOK_SECRET (whsec_<base64>, or 16+ characters) to sign its calls');
   }
@@ -260,8 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outbound: { maxBufferedBytes: e.MQTT_OUTBOUND_MAX_BYTES, maxUnacked: e.MQTT_OUTBOUND_MAX_UNACKED },
       capacity: e.EDGE_CAPACITY,
       loadReportMs: e.EDGE_LOAD_REPORT_MS,
-      // A wildcard bind address is no address to give a device.
-      publicHost: e.EDGE_PUBLIC_HOST ?? (['0.0.0.0', '::', ''].includes(e.MQTT_HOST) ? '127.0.0.1' : e.MQTT_HOST),
+      publicHost,
+      publicPorts: {
+        ...(e.EDGE_PUBLIC_MQTT_PORT !== undefined ? { mqtt: e.EDGE_PUBLIC_MQTT_PORT } : {}),
+        ...(e.EDGE_PUBLIC_TLS_PORT !== undefined ? { tls: e.EDGE_PUBLIC_TLS_PORT } : {}),
+        ...(e.EDGE_PUBLIC_WS_PORT !== undefined ? { ws: e.EDGE_PUBLIC_WS_PORT } : {}),
+      },
+      internalHost: e.EDGE_INTERNAL_HOST ?? publicHost,
       drain: { ratePerSecond: e.EDGE_DRAIN_RATE, timeoutMs: e.EDGE_DRAIN_TIMEOUT_MS },
       memoryReliefMiB: e.EDGE_MEMORY_RELIEF_MIB,
     },

@@ -6,6 +6,10 @@
 #   broker:  BROKER_NAME, NAMESRV_ADDR, CONTROLLER_ADDR, BROKER_IP (default: this host's address),
 #            BROKER_PORT (10911); the store is /store (a persistent volume)
 #   proxy:   NAMESRV_ADDR, PROXY_PORT (8081)
+#   provision: NAMESRV_ADDR, EDGE_IDS (comma-separated), BROKER_GROUPS (2): once the cluster has a
+#            master per broker group, every rocketpush topic and consumer group (provision.sh, as
+#            npm start makes them) and the groups of EDGE_IDS; done-markers in /store (a volume,
+#            so that offsets are set once). With API_KEYS_FILE, writes one admin key there if absent.
 # HEAP (JVM heap, default 512m) and the cluster name ROCKETMQ_CLUSTER (RocketPushCluster) for all.
 set -euo pipefail
 role=${1:?usage: run.sh namesrv|broker|proxy}
@@ -47,5 +51,37 @@ case "$role" in
     # Clients reach the proxy at its pod address, not at 127.0.0.1.
     sed -i 's/"localServeAddr": "127.0.0.1"/"localServeAddr": "'"$(hostname -i | awk '{print $1}')"'"/' "$conf/proxy.json"
     java_run rmq.proxy.logback.xml org.apache.rocketmq.proxy.ProxyStartup -pm cluster -pc "$conf/proxy.json" -n "$NAMESRV_ADDR" ;;
-  *) echo "run.sh: unknown role $role (namesrv, broker or proxy)" >&2; exit 2 ;;
+  provision)
+    log() { printf '[provision %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+    die() { log "$*" >&2; exit 1; }
+    mqadmin() {
+      java -Xms128m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${opens[@]}" -Duser.home=/store \
+        -Drocketmq.home.dir="$ROCKETMQ_HOME" -Drmq.logback.configurationFile=rmq.tools.logback.xml \
+        -cp "$ROCKETMQ_HOME/lib/*" org.apache.rocketmq.tools.command.MQAdminStartup "$@" -n "${NAMESRV_ADDR:?}" 2>&1
+    }
+    # Against the cluster: every master gets the change (each slave copies it from its master).
+    admin_change() { shift; mqadmin "$@"; }
+    mqadmin_until() { shift; mqadmin "$@"; }
+    ADMIN_TARGET=(-c "$ROCKETMQ_CLUSTER")
+    TOPICS_FILE="$ROCKETMQ_HOME/conf/topics.txt" STORE_DIR=/store RP_TOPOLOGY=ha
+    ROCKETMQ_SESSION_QUOTA=${ROCKETMQ_SESSION_QUOTA:-100000}
+    # shellcheck source=provision.sh
+    source "$ROCKETMQ_HOME/provision.sh"
+    want=${BROKER_GROUPS:-2}
+    for attempt in $(seq 1 120); do
+      masters=$(mqadmin clusterList -c "$ROCKETMQ_CLUSTER" | awk -v c="$ROCKETMQ_CLUSTER" '$1 == c && $3 == 0' | wc -l)
+      [ "$masters" -ge "$want" ] && break
+      [ "$attempt" -eq 120 ] && die "the cluster $ROCKETMQ_CLUSTER has $masters of $want broker masters after 10 minutes"
+      log "waiting for the broker masters ($masters of $want)"
+      sleep 5
+    done
+    IFS=',' read -r -a edge_ids <<<"${EDGE_IDS:-}"
+    provision_shared "${edge_ids[@]}"
+    if [ -n "${API_KEYS_FILE:-}" ] && [ ! -s "$API_KEYS_FILE" ]; then
+      key=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+      (umask 022; printf 'admin:%s:*\n' "$key" >"$API_KEYS_FILE")
+      log "made an admin API key: it is in $API_KEYS_FILE of the api service (docker compose exec api cat $API_KEYS_FILE)"
+    fi
+    log "RocketMQ is provisioned for rocketpush" ;;
+  *) echo "run.sh: unknown role $role (namesrv, broker, proxy or provision)" >&2; exit 2 ;;
 esac

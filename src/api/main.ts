@@ -8,6 +8,6 @@ import { ApiServer } from './server.js';
 // The API process' composition root: its ports on Redis and RocketMQ, its metrics, its logger.
 const config = loadConfig();
 const log = createLogger(config.logLevel, { service: 'api' });
-const metrics = processRegistry({ service: 'api', instance_pid: String(process.pid) });
+const metrics = processRegistry({ service: 'api' });
 const ports = redisRocketmqPorts(config, log, metrics);
 await runUntilSignal(new ApiServer(config, log, ports, metrics), log);

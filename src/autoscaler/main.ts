@@ -48,7 +48,7 @@ class AutoscalerProcess {
     });
     this.autoscaler = autoscaler;
 
-    const metrics = processRegistry({ service: 'autoscaler', instance_pid: String(process.pid) });
+    const metrics = processRegistry({ service: 'autoscaler' });
     const last = () => autoscaler.last;
     gaugeFrom(metrics, 'rocketpush_autoscaler_desired_edges', 'Edges the autoscaler asks for', [], () => [[{}, last()?.desired ?? 0]]);
     gaugeFrom(metrics, 'rocketpush_autoscaler_current_edges', 'Edges taking devices or starting, as the autoscaler counts them', [], () => [[{}, last()?.current ?? 0]]);

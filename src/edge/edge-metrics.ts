@@ -22,7 +22,11 @@ export interface EdgeMetricSources {
   moved: () => { drainClosed: number; shedClosed: number };
   sessions: () => SessionOutboxStats;
   capacity: number;
+  /** As the edge's last load report said: starting until the first one. */
+  state: () => 'starting' | 'ready' | 'unready' | 'draining';
 }
+
+const STATES = ['starting', 'ready', 'unready', 'draining'] as const;
 
 const qos = (values: number[]): Sample[] => values.map((v, i) => [{ qos: String(i) }, v]);
 
@@ -89,6 +93,8 @@ export function registerEdgeMetrics(registry: Registry, s: EdgeMetricSources): v
       [{ event: 'stalled' }, q.sessionReaderStalled],
     ];
   });
+  gaugeFrom(registry, 'rocketpush_edge_state', 'The edge\'s state as its last load report said: 1 for the state it is in, 0 for the others', ['state'],
+    () => STATES.map((st) => [{ state: st }, s.state() === st ? 1 : 0]));
   gaugeFrom(registry, 'rocketpush_edge_capacity_connections', 'Connections this edge takes before refusing new ones (EDGE_CAPACITY)', [], () => [[{}, s.capacity]]);
   gaugeFrom(registry, 'rocketpush_publish_queued', 'Accepted publishes waiting for their RocketMQ send', [], () => [[{}, s.publishQueued()]]);
   gaugeFrom(registry, 'rocketpush_local_backlog', 'Messages from RocketMQ waiting for local delivery', [], () => [[{}, s.localBacklog()]]);

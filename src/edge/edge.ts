@@ -27,12 +27,13 @@ import { clusterPersistence } from './cluster-persistence.js';
 import { PushReceipts } from './push-receipts.js';
 import { PushTracker } from './push-tracker.js';
 import { OutboundGate } from './outbound-gate.js';
+import { advertisedAddresses } from './advertised-addresses.js';
 import { clientSubscriptions, closeWithoutWill, connectedClient, connectedClientList } from './aedes-adapter.js';
 import { ConnectionDrainer } from './connection-drainer.js';
 import { HealthServer } from './health-server.js';
 import { Readiness } from '../health/readiness.js';
 import { ConnectionCensus } from './connection-census.js';
-import { registerEdgeMetrics } from './edge-metrics.js';
+import { registerEdgeMetrics, type EdgeMetricSources } from './edge-metrics.js';
 import { deliveryTransitMetrics } from '../metrics/metrics.js';
 import { Admission } from './admission.js';
 import { LoadReporter } from './load-reporter.js';
@@ -215,6 +216,7 @@ export class Edge {
     let listeners: Listener[] = [];
     // Up first: /healthz answers while the edge starts, /readyz says "starting" until it is ready.
     const census = new ConnectionCensus();
+    let reportedState: ReturnType<EdgeMetricSources['state']> = 'starting';
     registerEdgeMetrics(metrics, {
       census,
       outbound: () => gate.stats,
@@ -229,6 +231,7 @@ export class Edge {
       moved: () => drainer.stats,
       sessions: () => sessionOutbox.stats,
       capacity: edge.capacity,
+      state: () => reportedState,
     });
     const readiness = new Readiness({
       listeners: () => { if (listeners.length === 0) throw new Error('MQTT listeners are not open'); },
@@ -295,18 +298,14 @@ export class Edge {
     this.mqttPort = port;
     await this.part('registry', async () => {
       this.statsSource = () => ({ ...consumer.stats, ...local.stats, ...sessionConsumer.stats, ...sessionOutbox.stats, ...publisher.stats, ...deviceAuth?.stats, ...receipts.stats, ...publishStats, ...gate.stats, ...admission.stats, ...drainer.stats, ...notices.stats, connectedClients: broker.connectedClients, publishQueued: producer.stats.queued, localBacklog: emitter.backlog(), localListenerErrors: emitter.listenerErrors });
-      await registry.start({ id: edge.id, port, httpUrl: `http://${edge.publicHost}:${httpPort}`, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
+      await registry.start({ id: edge.id, port, httpUrl: `http://${edge.internalHost}:${httpPort}`, pid: process.pid, startedAt: Date.now() }, edge.heartbeatMs,
         () => ({ ...this.stats(), ...memoryMiB() }));
       reaper.start(edge.heartbeatMs);
     }, () => withTimeout(registry.stop(), 2000, 'registry stop'), 3000);
-    const host = edge.publicHost;
     const loadReporter = new LoadReporter({
       edgeId: edge.id, capacity: edge.capacity, everyMs: edge.loadReportMs, log,
-      addresses: {
-        mqtt: `mqtt://${host}:${port}`,
-        mqtts: edge.tls ? `mqtts://${host}:${listeners.find((l) => l.kind === 'tls')!.port}` : null,
-        ws: edge.wsPort !== undefined ? `ws://${host}:${listeners.find((l) => l.kind === 'ws')!.port}/mqtt` : null,
-      },
+      onState: (st) => { reportedState = st; },
+      addresses: advertisedAddresses(listeners, { host: edge.publicHost, ports: edge.publicPorts }),
       store: stores.edgeLoads,
       ready: () => readiness.check(),
       source: {

@@ -20,6 +20,8 @@ export interface LoadReporterOptions {
   ready: () => Promise<void>;
   store: { report(load: EdgeLoad): Promise<void>; remove(edgeId: string): Promise<void> };
   log: Logger;
+  /** Told the state of every report (the edge's state gauge). */
+  onState?: (state: EdgeLoad['state']) => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class LoadReporter {
   reportNow(): Promise<void> {
     this.writing = this.writing.then(async () => {
       const state = await this.state();
+      this.opts.onState?.(state);
       await this.opts.store.report(this.measure(state));
     }).catch((err: unknown) => {
       this.opts.log.warn('load report failed', { error: String(err) });

@@ -61,4 +61,11 @@ describe('configuration from the environment', () => {
     assert.equal(loadConfig({ WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'an-older-plain-secret', WEBHOOK_LEGACY_HEADERS: '0' }).webhook?.legacyHeaders, false);
     assert.throws(() => loadConfig({ WEBHOOK_URL: 'https://hooks.example.com/rp' }), /WEBHOOK_URL needs WEBHOOK_SECRET/);
   });
+
+  it('gives devices public addresses per listener, apart from the host the API reaches the edge at', () => {
+    const c = loadConfig({ EDGE_PUBLIC_HOST: 'push.example.com', EDGE_PUBLIC_MQTT_PORT: '11883', EDGE_PUBLIC_TLS_PORT: '443', EDGE_INTERNAL_HOST: 'edge-1' });
+    assert.deepEqual(c.edge.publicPorts, { mqtt: 11883, tls: 443 });
+    assert.equal(c.edge.internalHost, 'edge-1');
+    assert.equal(loadConfig({ EDGE_PUBLIC_HOST: 'push.example.com' }).edge.internalHost, 'push.example.com', 'the public host unless told otherwise');
+  });
 });

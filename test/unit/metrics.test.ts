@@ -87,7 +87,7 @@ describe('metrics: Prometheus series read from the running totals the code keeps
       delivery: () => ({ batches: 0, messages: 0, duplicateBatches: 0, staleBatches: 0, corruptBatches: 0, lagMs: 0, reorderedBatches: 0, orderGapsSkipped: 0, lateBatches: 0 }),
       expired: () => 0, publish: () => ({ sessionOverflow: 0, sessionQueued: 0 }), auth: () => undefined,
       receipts: () => ({ receiptsWritten: 0, receiptsDropped: 0 }), publishQueued: () => 0, localBacklog: () => 0,
-      admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1,
+      admission: () => ({ refusedFull: 0, refusedDraining: 0 }), moved: () => ({ drainClosed: 0, shedClosed: 0 }), capacity: 1, state: () => 'ready',
       sessions: () => ({
         sessionDelivered: 0, sessionRedelivered: 0, sessionReleased: 0, sessionExpired: 0, sessionWithdrawn: 0, sessionBatchesHeldForOrder: 0,
         sessionReaderMovedBack: 0, sessionBatchesAlreadyDone: 0, sessionBatchesMissing: 0, sessionReaderResubscribed: 0, sessionReaderStalled: 0,
