@@ -151,8 +151,12 @@ start() {
   local ids=() i n
   IFS=',' read -r -a n <<<"$RP_EDGE_PORTS"
   for i in "${!n[@]}"; do ids+=("edge-$((i + 1))"); done
+  # The proxy starts while the topics and groups are made: it needs only the broker, and looks
+  # routes up when a client asks (every second, ROUTE_REFRESH_S); the probe below waits for both.
+  start_proxy &
+  local proxy=$!
   provision_shared "${ids[@]}"
-  start_proxy
+  wait "$proxy" || die "the RocketMQ proxy did not start (see above)"
   probe
 }
 

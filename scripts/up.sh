@@ -36,8 +36,12 @@ IFS=',' read -r -a ports <<<"$RP_EDGE_PORTS"
 IFS=',' read -r -a ws_ports <<<"$RP_EDGE_WS_PORTS"
 IFS=',' read -r -a tls_ports <<<"$RP_EDGE_TLS_PORTS"
 IFS=',' read -r -a http_ports <<<"$RP_EDGE_HTTP_PORTS"
+# The edges side by side (each waits for its own readiness), and the API beside them: it needs
+# RocketMQ and Redis, not the edges.
+edge_pids=()
 for i in "${!ports[@]}"; do
-  bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}" "${http_ports[$i]:-}"
+  bash scripts/edge.sh start "edge-$((i + 1))" "${ports[$i]}" "${ws_ports[$i]:-}" "${tls_ports[$i]:-}" "${http_ports[$i]:-}" &
+  edge_pids+=($!)
 done
 
 # Without API_KEYS of your own, one admin key is made once and kept in .data/api-key.
@@ -51,6 +55,9 @@ if ! pid_alive api && ! supervisor_alive api; then
   supervised api "$RP_LOG_DIR/api.log" node --max-semi-space-size="$RP_NODE_SEMI_SPACE_MB" dist/api/main.js
   wait_ready "http://127.0.0.1:$API_PORT/readyz" 60 "API" api "$RP_LOG_DIR/api.log"
 fi
+failed=0
+for p in "${edge_pids[@]}"; do wait "$p" || failed=1; done
+[ $failed -eq 0 ] || die "an edge did not start (see above)"
 
 # The autoscaler, when asked for (AUTOSCALE_ENABLED=1): it starts and drains edges itself.
 if [[ "${AUTOSCALE_ENABLED:-0}" =~ ^(1|true)$ ]] && ! pid_alive autoscaler && ! supervisor_alive autoscaler; then
