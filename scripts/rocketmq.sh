@@ -151,12 +151,9 @@ start() {
   local ids=() i n
   IFS=',' read -r -a n <<<"$RP_EDGE_PORTS"
   for i in "${!n[@]}"; do ids+=("edge-$((i + 1))"); done
-  # The proxy starts while the topics and groups are made: it needs only the broker, and looks
-  # routes up when a client asks (every second, ROUTE_REFRESH_S); the probe below waits for both.
-  start_proxy &
-  local proxy=$!
+  # Not beside the proxy's start: on two cores its JVM slowed the admin JVMs more than it saved.
   provision_shared "${ids[@]}"
-  wait "$proxy" || die "the RocketMQ proxy did not start (see above)"
+  start_proxy
   probe
 }
 
